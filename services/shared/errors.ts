@@ -1,0 +1,43 @@
+/**
+ * One catalogue of the platform's errors: each has a stable code that logs,
+ * dead-letter records and tests refer to. Messages may change; codes may not.
+ */
+export const ERROR_CATALOGUE = {
+  OC_CONFIG_INVALID: 'configuration is invalid',
+  OC_ENVELOPE_MALFORMED_JSON: 'payload is not valid JSON',
+  OC_ENVELOPE_INVALID: 'payload does not match the envelope schema',
+  OC_ENVELOPE_VERSION: 'unsupported envelope schema version',
+  OC_ENVELOPE_DEVICE_MISMATCH: 'envelope deviceId differs from the topic device',
+  OC_ENVELOPE_KIND_MISMATCH: 'envelope kind differs from the registered device kind',
+  OC_PAYLOAD_TOO_LARGE: 'payload exceeds the size limit',
+  OC_STATUS_INVALID: 'status payload must be "online" or "offline"',
+  OC_AUTH_UNKNOWN_DEVICE: 'unknown device',
+  OC_AUTH_BAD_CREDENTIALS: 'wrong credentials',
+  OC_AUTH_CLIENT_ID_MISMATCH: 'client id must equal the device id',
+  OC_ACL_PUBLISH_DENIED: 'publish outside the device topics',
+  OC_ACL_SUBSCRIBE_DENIED: 'subscribe outside the device topics',
+  OC_FLOOD: 'client exceeded its message rate for too long',
+  OC_FRAME_TOO_LARGE: 'MQTT packet exceeds the frame limit',
+  OC_LOG_CLOSED: 'event log is closed',
+  OC_LOG_APPEND_FAILED: 'event log did not accept the records',
+  OC_LOG_UNKNOWN_TOPIC: 'unknown event log topic',
+  OC_OUTBOX_CLOSED: 'outbox is closed',
+  OC_AGENT_CLOSED: 'agent is closed',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class OcError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(detail ? `${ERROR_CATALOGUE[code]}: ${detail}` : ERROR_CATALOGUE[code], options);
+    this.name = 'OcError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isOcError = (err: unknown, code?: ErrorCode): err is OcError =>
+  err instanceof OcError && (code === undefined || err.code === code);
