@@ -23,3 +23,27 @@ export interface AgentStats {
   pending: number;
   reconnects: number;
 }
+
+/** How an agent is set up; `edge-agent/agent.ts` exports `class EdgeAgent implements DeviceAgent` taking this. */
+export interface EdgeAgentOptions {
+  deviceId: string;
+  kind: DeviceKind;
+  /** `mqtt://host:port` or `mqtts://host:port`. */
+  brokerUrl: string;
+  /** The device secret; the MQTT username and client id are the device id. */
+  password: string;
+  outbox: import('./outbox/outbox.ts').Outbox;
+  /** MQTT 3.1.1 (4, default) or 5. The built-in gateway speaks 3.1.1; Mosquitto both. */
+  protocolVersion?: 4 | 5;
+  /** Heartbeat telemetry while connected; 0 disables. Default 30 s. */
+  heartbeatIntervalMs?: number;
+  keepaliveSec?: number;
+  /** First reconnect delay; doubles up to 30 s, with jitter. Default 1 s. */
+  reconnectPeriodMs?: number;
+  /** Unacknowledged QoS 1 publishes on the wire at once. Default 32. */
+  maxInFlight?: number;
+  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+  logger?: import('../services/shared/logger.ts').Logger;
+  /** Device time for envelopes; tests and simulations pass their own. */
+  clock?: import('../services/shared/clock.ts').Clock;
+}
