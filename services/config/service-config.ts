@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { OcError } from '../shared/errors.ts';
+import { REFERENCE_SITE_PATH } from '../site/load.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting a service reads, by its environment variable; nothing else reads process.env. */
+const envSchema = z.object({
+  OC_DATA_DIR: z.string().min(1).default('data'),
+  OC_SITE_FILE: z.string().min(1).default(REFERENCE_SITE_PATH),
+  OC_MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  OC_MQTT_PORT: port.default(1883),
+  OC_EVENT_LOG: z.enum(['embedded']).default('embedded'),
+  OC_LOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  OC_SIMULATE: bool.default(true),
+  OC_SIM_SCENARIO: z.string().min(1).optional(),
+  OC_SIM_SPEED: z.coerce.number().positive().max(100_000).optional(),
+  OC_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).optional(),
+});
+
+export interface ServiceConfig {
+  dataDir: string;
+  siteFile: string;
+  mqtt: { host: string; port: number };
+  eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' };
+  credentialsFile: string;
+  simulator: { enabled: boolean; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
+  gateway: { maxPayloadBytes: number | undefined };
+}
+
+/** Validates the environment at start; the message names each bad variable. */
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`).join('; ');
+    throw new OcError('OC_CONFIG_INVALID', detail, { keys: parsed.error.issues.map((i) => i.path.join('.')) });
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.OC_DATA_DIR);
+  return {
+    dataDir,
+    siteFile: resolve(e.OC_SITE_FILE),
+    mqtt: { host: e.OC_MQTT_HOST, port: e.OC_MQTT_PORT },
+    eventLog: { kind: e.OC_EVENT_LOG, path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
+    credentialsFile: resolve(dataDir, 'device-credentials.json'),
+    simulator: {
+      enabled: e.OC_SIMULATE,
+      scenarioFile: e.OC_SIM_SCENARIO && resolve(e.OC_SIM_SCENARIO),
+      speed: e.OC_SIM_SPEED,
+      secretsFile: resolve(dataDir, 'simulator', 'device-secrets.json'),
+      outboxFile: resolve(dataDir, 'simulator', 'outbox.db'),
+    },
+    gateway: { maxPayloadBytes: e.OC_MAX_PAYLOAD_BYTES },
+  };
+}

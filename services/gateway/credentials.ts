@@ -1,0 +1,95 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OcError } from '../shared/errors.ts';
+
+/**
+ * Device secrets are 256-bit random tokens issued by the platform, never chosen
+ * by people. For such secrets a salted SHA-256 is the right store (as for API
+ * tokens): brute force is hopeless whatever the hash speed, while a slow KDF
+ * would make a compound-wide reconnect storm after a power cut cost minutes of CPU.
+ */
+const SCHEME = 'sha256';
+
+export interface CredentialStore {
+  /** True when the device exists and the secret matches its stored hash. */
+  verify(deviceId: string, secret: string): boolean;
+  has(deviceId: string): boolean;
+}
+
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashSecret(secret: string, salt: Buffer = randomBytes(16)): string {
+  const digest = createHash('sha256').update(salt).update(secret, 'utf8').digest();
+  return `${SCHEME}$${salt.toString('base64url')}$${digest.toString('base64url')}`;
+}
+
+export function verifySecret(secret: string, stored: string): boolean {
+  const [scheme, saltText, digestText] = stored.split('$');
+  if (scheme !== SCHEME || !saltText || !digestText) return false;
+  const expected = Buffer.from(digestText, 'base64url');
+  const actual = createHash('sha256').update(Buffer.from(saltText, 'base64url')).update(secret, 'utf8').digest();
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+export class MemoryCredentialStore implements CredentialStore {
+  protected readonly hashes = new Map<string, string>();
+
+  set(deviceId: string, hash: string): void {
+    this.hashes.set(deviceId, hash);
+  }
+  has(deviceId: string): boolean {
+    return this.hashes.has(deviceId);
+  }
+  verify(deviceId: string, secret: string): boolean {
+    const stored = this.hashes.get(deviceId);
+    return stored !== undefined && verifySecret(secret, stored);
+  }
+  entries(): [string, string][] {
+    return [...this.hashes.entries()];
+  }
+}
+
+/** Hashes kept in a JSON file `{ deviceId: hash }`, written atomically. */
+export class FileCredentialStore extends MemoryCredentialStore {
+  private constructor(private readonly path: string) {
+    super();
+  }
+
+  static open(path: string): FileCredentialStore {
+    const store = new FileCredentialStore(path);
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (text !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        throw new OcError('OC_CONFIG_INVALID', `credentials file ${path} is not valid JSON: ${(err as Error).message}`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new OcError('OC_CONFIG_INVALID', `credentials file ${path} must hold an object { deviceId: hash }`);
+      }
+      for (const [id, hash] of Object.entries(parsed)) {
+        if (typeof hash !== 'string' || !hash.startsWith(`${SCHEME}$`)) {
+          throw new OcError('OC_CONFIG_INVALID', `credentials file ${path}: ${id} must be a ${SCHEME} hash`);
+        }
+        store.set(id, hash);
+      }
+    }
+    return store;
+  }
+
+  save(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries()), null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+}

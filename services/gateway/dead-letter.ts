@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../shared/errors.ts';
+
+/** Enough of the raw payload to diagnose it; the hash identifies the whole. */
+export const DEAD_LETTER_PAYLOAD_KEEP_BYTES = 4096;
+
+export interface DeadLetter {
+  code: ErrorCode;
+  reason: string;
+  field: string | undefined;
+  clientId: string | undefined;
+  topic: string;
+  receivedAt: string;
+  payloadBytes: number;
+  payloadSha256: string;
+  /** Base64 of the raw bytes, cut to DEAD_LETTER_PAYLOAD_KEEP_BYTES. */
+  payloadBase64: string;
+  truncated: boolean;
+}
+
+export function deadLetterRecord(input: {
+  code: ErrorCode;
+  reason: string;
+  field?: string | undefined;
+  clientId: string | undefined;
+  topic: string;
+  payload: Buffer;
+  receivedAt: number;
+}): Buffer {
+  const kept = input.payload.subarray(0, DEAD_LETTER_PAYLOAD_KEEP_BYTES);
+  const record: DeadLetter = {
+    code: input.code,
+    reason: input.reason,
+    field: input.field,
+    clientId: input.clientId,
+    topic: input.topic,
+    receivedAt: new Date(input.receivedAt).toISOString(),
+    payloadBytes: input.payload.length,
+    payloadSha256: createHash('sha256').update(input.payload).digest('hex'),
+    payloadBase64: kept.toString('base64'),
+    truncated: kept.length < input.payload.length,
+  };
+  return Buffer.from(JSON.stringify(record));
+}

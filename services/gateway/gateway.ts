@@ -1,0 +1,257 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { Aedes, type AedesOptions, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import { OcError, type ErrorCode } from '../shared/errors.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { deviceTopic, LOG_TOPICS, parseDeviceTopic, type LogTopic } from '../shared/topics.ts';
+import type { EventLog } from '../event-log/port.ts';
+import type { DeviceKind } from '../shared/envelope.ts';
+import { authorizeDevicePublish, authorizeDeviceSubscribe } from './acl.ts';
+import { ClientAdmission } from './admission.ts';
+import type { CredentialStore } from './credentials.ts';
+import { deadLetterRecord } from './dead-letter.ts';
+import type { DeviceRegistry } from './device-registry.ts';
+import { FrameGuardedConnection } from './frame-guard.ts';
+import { classifyPublish, statusRecord, type StatusSource } from './ingest.ts';
+import { resolveLimits, type GatewayLimits } from './limits.ts';
+import { GatewayStats, type GatewayStatsSnapshot } from './stats.ts';
+
+export interface GatewayOptions {
+  host?: string;
+  port: number;
+  log: EventLog;
+  registry: DeviceRegistry;
+  credentials: CredentialStore;
+  logger?: Logger;
+  limits?: Partial<GatewayLimits>;
+  clock?: Clock;
+}
+
+export interface Gateway {
+  readonly port: number;
+  readonly host: string;
+  /** Publishes a device's config, retained, for its agent to pick up. */
+  publishConfig(deviceId: string, config: object): Promise<void>;
+  stats(): GatewayStatsSnapshot;
+  /** Stops accepting, disconnects devices (recording them offline), waits for log appends. */
+  close(): Promise<void>;
+}
+
+interface DeviceSession {
+  deviceId: string;
+  kind: DeviceKind;
+  admission: ClientAdmission;
+  keepaliveTimedOut: boolean;
+}
+
+// aedes 1.x return codes for CONNACK (its AuthErrorCode is a const enum, unusable under isolatedModules).
+const CONNACK_IDENTIFIER_REJECTED = 2;
+const CONNACK_BAD_USERNAME_OR_PASSWORD = 4;
+
+/**
+ * The MQTT front door: aedes with per-device login, the topic ACL, the envelope
+ * check and a bridge that acknowledges a device's QoS 1 publish only after the
+ * event log accepted it (or accepted a dead-letter record saying why not).
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const limits = resolveLimits(options.limits);
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger('gateway');
+  const { log, registry, credentials } = options;
+  const stats = new GatewayStats();
+  const sessions = new WeakMap<Client, DeviceSession>();
+  const pendingAppends = new Set<Promise<unknown>>();
+  let closing = false;
+
+  const append = (topic: LogTopic, key: string, value: Buffer): Promise<unknown> => {
+    const p = log.append(topic, [{ key, value }]);
+    pendingAppends.add(p);
+    const forget = () => pendingAppends.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+
+  const appendStatus = (deviceId: string, state: 'online' | 'offline', source: StatusSource): void => {
+    append(LOG_TOPICS.status, deviceId, statusRecord(deviceId, state, source, clock.now())).catch((err: unknown) => {
+      stats.appendFailures += 1;
+      logger.error({ err, deviceId, state, source }, 'could not record device status');
+    });
+  };
+
+  const deadLetter = (
+    client: Client | null,
+    packet: PublishPacket,
+    code: ErrorCode,
+    reason: string,
+    field?: string,
+  ): Promise<unknown> => {
+    stats.deadLettered += 1;
+    stats.count(code);
+    logger.warn({ code, reason, field, clientId: client?.id, topic: packet.topic, bytes: packet.payload.length }, 'publish dead-lettered');
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const value = deadLetterRecord({ code, reason, field, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now() });
+    return append(LOG_TOPICS.deadletter, client?.id ?? 'unknown', value);
+  };
+
+  const refuse = (client: Client, returnCode: number, code: ErrorCode, detail: string, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
+    stats.refusedConnections += 1;
+    stats.count(code);
+    logger.warn({ code, clientId: client.id, detail }, 'connection refused');
+    const err = new OcError(code, detail) as OcError & { returnCode: number };
+    err.returnCode = returnCode;
+    done(err as unknown as AuthenticateError, false);
+  };
+
+  const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) => {
+    const device = registry.get(client.id);
+    if (username !== client.id) {
+      return refuse(client, CONNACK_IDENTIFIER_REJECTED, 'OC_AUTH_CLIENT_ID_MISMATCH', `username ${JSON.stringify(username)}`, done);
+    }
+    // Unknown device and wrong secret look the same from outside, so ids cannot be probed.
+    if (!device) return refuse(client, CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_UNKNOWN_DEVICE', client.id, done);
+    if (!password || !credentials.verify(device.id, password.toString('utf8'))) {
+      return refuse(client, CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_BAD_CREDENTIALS', client.id, done);
+    }
+    const admission = new ClientAdmission(limits.rate, clock, () => {
+      stats.floodDisconnects += 1;
+      stats.count('OC_FLOOD');
+      logger.warn({ code: 'OC_FLOOD', clientId: client.id }, 'flooding client disconnected');
+      client.close();
+    }, () => {
+      stats.throttled += 1;
+    });
+    sessions.set(client, { deviceId: device.id, kind: device.kind, admission, keepaliveTimedOut: false });
+    done(null, true);
+  };
+
+  const ingest = (client: Client | null, session: Pick<DeviceSession, 'deviceId' | 'kind'>, packet: PublishPacket, channel: 'event' | 'telemetry' | 'status', source: 'device' | 'will', done: (err?: Error | null) => void) => {
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const outcome = classifyPublish({ deviceId: session.deviceId, kind: session.kind, channel, payload, receivedAt: clock.now(), source }, limits);
+    // Only a valid status is worth keeping as the retained value of its topic.
+    if (!(outcome.accepted && channel === 'status')) packet.retain = false;
+    const written = outcome.accepted
+      ? append(outcome.logTopic, outcome.key, outcome.value).then(() => {
+          stats.accepted[channel] += 1;
+        })
+      : deadLetter(client, packet, outcome.code, outcome.reason, outcome.field);
+    written.then(
+      () => done(null),
+      (err: unknown) => {
+        // No PUBACK: the device keeps the message in its outbox and sends it again.
+        stats.appendFailures += 1;
+        logger.error({ err, clientId: client?.id, topic: packet.topic }, 'event log did not accept a publish');
+        done(err instanceof Error ? err : new OcError('OC_LOG_APPEND_FAILED', String(err)));
+      },
+    );
+  };
+
+  const authorizePublish: NonNullable<AedesOptions['authorizePublish']> = (client, packet, done) => {
+    const session = client ? sessions.get(client) : undefined;
+    if (!client || !session) return authorizeOrphanWill(packet, done);
+    const decision = authorizeDevicePublish(session.deviceId, packet.topic);
+    if (!decision.allowed) {
+      const refused = new OcError(decision.code, decision.reason);
+      // Recorded for the security log, then the connection is closed: MQTT 3.1.1 has no other refusal.
+      deadLetter(client, packet, decision.code, decision.reason).then(() => done(refused), () => done(refused));
+      return;
+    }
+    // aedes publishes the will of a closing client through this hook too; it bypasses the rate limit.
+    if (client.closed) return ingest(client, session, packet, decision.value, 'will', done);
+    session.admission.admit(() => ingest(client, session, packet, decision.value, 'device', done));
+  };
+
+  // aedes may publish a will after its client object is gone; only a status will is legitimate.
+  const authorizeOrphanWill = (packet: PublishPacket, done: (err?: Error | null) => void) => {
+    const parsed = parseDeviceTopic(packet.topic);
+    const device = parsed && registry.get(parsed.deviceId);
+    if (!parsed || parsed.channel !== 'status' || !device) return done(new OcError('OC_ACL_PUBLISH_DENIED', `orphan publish to ${packet.topic}`));
+    ingest(null, { deviceId: device.id, kind: device.kind }, packet, 'status', 'will', done);
+  };
+
+  const authorizeSubscribe: NonNullable<AedesOptions['authorizeSubscribe']> = (client, sub: Subscription, done) => {
+    const session = sessions.get(client);
+    const decision = session ? authorizeDeviceSubscribe(session.deviceId, sub.topic) : undefined;
+    if (decision?.allowed) return done(null, sub);
+    stats.deniedSubscriptions += 1;
+    stats.count('OC_ACL_SUBSCRIBE_DENIED');
+    logger.warn({ code: 'OC_ACL_SUBSCRIBE_DENIED', clientId: client.id, topic: sub.topic }, 'subscription refused');
+    // A null subscription makes aedes answer SUBACK 0x80 (failure) and keep the connection.
+    done(null, null);
+  };
+
+  const broker = await Aedes.createBroker({
+    authenticate,
+    authorizePublish,
+    authorizeSubscribe,
+    connectTimeout: limits.connectTimeoutMs,
+    keepaliveLimit: limits.keepaliveLimitS,
+    maxClientsIdLength: 64,
+    heartbeatInterval: 60_000,
+  });
+
+  broker.on('clientReady', (client) => {
+    const session = sessions.get(client);
+    if (!session) return;
+    stats.connected += 1;
+    appendStatus(session.deviceId, 'online', 'connect');
+  });
+  broker.on('keepaliveTimeout', (client) => {
+    const session = sessions.get(client);
+    if (session) session.keepaliveTimedOut = true;
+  });
+  broker.on('clientDisconnect', (client) => {
+    const session = sessions.get(client);
+    if (!session) return;
+    stats.connected -= 1;
+    session.admission.close();
+    const source: StatusSource = closing ? 'gateway-shutdown' : session.keepaliveTimedOut ? 'keepalive-timeout' : 'disconnect';
+    appendStatus(session.deviceId, 'offline', source);
+  });
+  broker.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client error'));
+  broker.on('connectionError', (client, err) => logger.info({ clientId: client.id, err: err.message }, 'connection error'));
+
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+    const conn = new FrameGuardedConnection(socket, limits.maxFrameBytes, (err) => {
+      stats.oversizedFrames += 1;
+      stats.count(err.code);
+      logger.warn({ code: err.code, remote: socket.remoteAddress, detail: err.message }, 'connection closed: frame too large');
+    });
+    broker.handle(conn);
+  });
+  server.listen(options.port, host);
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  logger.info({ host, port, devices: registry.size }, 'gateway listening');
+
+  return {
+    port,
+    host,
+    publishConfig: (deviceId, config) =>
+      new Promise<void>((resolve, reject) => {
+        if (!registry.get(deviceId)) return reject(new OcError('OC_AUTH_UNKNOWN_DEVICE', deviceId));
+        const payload = Buffer.from(JSON.stringify(config));
+        broker.publish({ cmd: 'publish', topic: deviceTopic(deviceId, 'config'), payload, qos: 1, retain: true, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        );
+      }),
+    stats: () => stats.snapshot(),
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await serverClosed;
+      // The offline records of the devices just disconnected must reach the log before the owner closes it.
+      await Promise.allSettled([...pendingAppends]);
+      logger.info(stats.snapshot(), 'gateway closed');
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { listDevices } from '../../../services/site/devices.ts';
+import { loadSite, parseSite, REFERENCE_SITE_PATH } from '../../../services/site/load.ts';
+import { loadServiceConfig } from '../../../services/config/service-config.ts';
+import { isOcError } from '../../../services/shared/errors.ts';
+
+const reference = () => parse(readFileSync(REFERENCE_SITE_PATH, 'utf8'));
+
+describe('reference site: Dianliu Block 8', () => {
+  const site = loadSite();
+  const compound = site.communities[0]!.compounds[0]!;
+  const devices = listDevices(site);
+
+  it('has the figures of the place', () => {
+    expect(compound.name).toEqual({ zh: '甸柳八区', en: 'Dianliu Block 8' });
+    expect(compound.buildings).toHaveLength(6);
+    expect(compound.buildings.flatMap((b) => b.entrances)).toHaveLength(32);
+    expect(compound.households).toBe(569);
+  });
+
+  it('has door controllers on 32 unit doors and 2 gates, 12 cameras, 8 drain sensors at manholes', () => {
+    const byKind = (k: string) => devices.filter((d) => d.kind === k);
+    expect(byKind('door').filter((d) => d.placeType === 'entrance')).toHaveLength(32);
+    expect(byKind('door').filter((d) => d.placeType === 'gate')).toHaveLength(2);
+    expect(byKind('camera')).toHaveLength(12);
+    expect(byKind('drain').every((d) => d.placeType === 'manhole' && d.depthMm! > 0)).toBe(true);
+    expect(byKind('drain')).toHaveLength(8);
+  });
+});
+
+describe('site config validation names the bad key', () => {
+  const expectProblem = (mutate: (raw: any) => void, key: string, text: RegExp) => {
+    const raw = reference();
+    mutate(raw);
+    try {
+      parseSite(raw, 'test-site');
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect(isOcError(err, 'OC_CONFIG_INVALID')).toBe(true);
+      expect((err as Error).message).toContain(key);
+      expect((err as Error).message).toMatch(text);
+    }
+  };
+
+  it('a device at an unknown place', () =>
+    expectProblem((r) => (r.communities[0].compounds[0].devices[3].at = 'b9-u9'), 'communities.0.compounds.0.devices.3.at', /unknown place 'b9-u9'/));
+  it('a duplicate device id', () =>
+    expectProblem((r) => (r.communities[0].compounds[0].devices[1].id = r.communities[0].compounds[0].devices[0].id), 'devices.1.id', /duplicate device id/));
+  it('an unknown device kind', () =>
+    expectProblem((r) => (r.communities[0].compounds[0].devices[0].kind = 'toaster'), 'devices.0.kind', /door|camera|drain/));
+  it('a manhole without depth', () =>
+    expectProblem((r) => delete r.communities[0].compounds[0].publicPoints.find((p: any) => p.type === 'manhole').depthMm, 'depthMm', /required for a manhole/));
+  it('household totals that do not add up', () =>
+    expectProblem((r) => (r.communities[0].compounds[0].households = 570), 'compounds.0.households', /add up to 569/));
+  it('a misspelt key', () => expectProblem((r) => (r.communities[0].compounds[0].buildngs = []), 'communities.0.compounds.0', /buildngs/));
+  it('a drain sensor not at a manhole', () =>
+    expectProblem((r) => (r.communities[0].compounds[0].devices.find((d: any) => d.kind === 'drain').at = 'lane-1'), '.at', /must be at a manhole/));
+});
+
+describe('service config from the environment', () => {
+  it('has working defaults', () => {
+    const config = loadServiceConfig({});
+    expect(config.mqtt).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(config.eventLog.kind).toBe('embedded');
+    expect(config.simulator.enabled).toBe(true);
+  });
+  it('names each bad variable', () => {
+    expect(() => loadServiceConfig({ OC_MQTT_PORT: 'eighty', OC_EVENT_LOG: 'postgres' })).toThrow(/OC_MQTT_PORT="eighty".*OC_EVENT_LOG="postgres"/);
+    expect(() => loadServiceConfig({ OC_SIMULATE: 'maybe' })).toThrow(/OC_SIMULATE/);
+  });
+});
