@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../../services/gateway/dead-letter.ts';
@@ -94,7 +93,7 @@ describe('gateway: bad input gets a refusal or a dead letter with a reason', () 
     const granted = await c.subscribeAsync('oc/v1/dl8-cam-01/config', { qos: 1 });
     expect(granted.map((g) => g.qos)).toEqual([1]);
     expect(h.gateway.stats().deniedSubscriptions).toBe(2);
-    const config = once(c, 'message');
+    const config = new Promise<[string, Buffer]>((resolve) => c.once('message', (t, p) => resolve([t, p])));
     await h.gateway.publishConfig('dl8-cam-01', { motionQuietHours: '00:00-05:00' });
     const [topic, payload] = await config;
     expect(topic).toBe('oc/v1/dl8-cam-01/config');

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
+import { deviceConfig } from './device-config.ts';
+import { PLATFORM_TOPICS } from './event-log/platform-topics.ts';
+import { SqliteEventLog } from './event-log/sqlite/sqlite-event-log.ts';
+import { FileCredentialStore } from './gateway/credentials.ts';
+import { DeviceRegistry } from './gateway/device-registry.ts';
+import { startGateway } from './gateway/gateway.ts';
+import { provisionMissing, readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
+import { LogMonitor } from './monitor/log-monitor.ts';
+import { isOcError } from './shared/errors.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+import { listDevices, type PlacedDevice } from './site/devices.ts';
+import { loadSite } from './site/load.ts';
+import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
+import { onShutdownSignal } from './shutdown.ts';
+
+/**
+ * The composition root of `npm start`: the whole platform in one process on
+ * embedded adapters, with the reference site simulated. Nothing else wires
+ * config to adapters.
+ */
+async function main(logger: Logger): Promise<void> {
+  const config = loadServiceConfig();
+  const site = loadSite(config.siteFile);
+  const devices = listDevices(site);
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger: logger.child({ component: 'event-log' }) });
+  await log.ensureTopics(PLATFORM_TOPICS);
+
+  const credentials = FileCredentialStore.open(config.credentialsFile);
+  const secrets = readSecretsFile(config.simulator.secretsFile);
+  if (config.simulator.enabled) {
+    const issued = provisionMissing(credentials, devices.map((d) => d.id), secrets);
+    if (issued.length > 0) writeSecretsFile(config.simulator.secretsFile, secrets);
+  }
+
+  const gateway = await startGateway({
+    host: config.mqtt.host,
+    port: config.mqtt.port,
+    log,
+    registry: DeviceRegistry.fromDevices(devices),
+    credentials,
+    logger: logger.child({ component: 'gateway' }),
+    limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
+  });
+  await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
+  const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
+
+  let simulation: LiveSimulation | undefined;
+  if (config.simulator.enabled) {
+    simulation = await startLiveSimulation({
+      site,
+      brokerUrl: `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${gateway.port}`,
+      secrets,
+      outboxPath: config.simulator.outboxFile,
+      scenarioFile: config.simulator.scenarioFile,
+      speed: config.simulator.speed,
+      logger: logger.child({ component: 'simulator' }),
+    });
+  }
+
+  printSummary(config, devices, gateway.port, simulation);
+
+  onShutdownSignal(logger, async () => {
+    // Devices first, so their last messages and offline status reach the log; the log last.
+    await simulation?.close();
+    await gateway.close();
+    await monitor.close();
+    await log.close();
+    logger.info(monitor.snapshot(), 'stopped cleanly');
+  });
+}
+
+function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: number, simulation: LiveSimulation | undefined): void {
+  const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
+  const lines = [
+    '',
+    'OpenCompound is running (embedded defaults)',
+    `  site          ${config.siteFile}`,
+    `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,
+    `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort} (MQTT 3.1.1, per-device login)`,
+    `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
+    `  credentials   ${config.credentialsFile} (hashes only)`,
+    simulation
+      ? `  simulation    scenario "${simulation.scenarioName}" at ${simulation.speed}x, outboxes in ${config.simulator.outboxFile}`
+      : '  simulation    off (OC_SIMULATE=false): waiting for real devices',
+    '  Every 10 s a line reports what reached the event log. Ctrl-C stops everything cleanly.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+const logger = createLogger('opencompound');
+main(logger).catch((err: unknown) => {
+  if (isOcError(err)) {
+    logger.fatal({ code: err.code }, err.message);
+  } else {
+    logger.fatal({ err }, 'failed to start');
+  }
+  process.exitCode = 1;
+});

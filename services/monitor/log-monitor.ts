@@ -1,0 +1,76 @@
+import type { EventLog, LogConsumer, LogRecord } from '../event-log/port.ts';
+import type { Logger } from '../shared/logger.ts';
+import { LOG_TOPICS } from '../shared/topics.ts';
+import { DeliveryTally } from './delivery-tally.ts';
+
+export interface LogMonitorSnapshot {
+  events: number;
+  telemetry: number;
+  deadLetters: number;
+  online: number;
+  offline: number;
+  devicesReporting: number;
+  duplicates: number;
+  missingSeq: number;
+}
+
+/**
+ * Watches the device topics of the log and tells a person, every interval,
+ * that devices are reporting and nothing is going missing.
+ */
+export class LogMonitor {
+  private readonly tally = new DeliveryTally();
+  private readonly state = new Map<string, string>();
+  private counts = { events: 0, telemetry: 0, deadLetters: 0 };
+  private consumer: LogConsumer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly logger: Logger) {}
+
+  static async start(log: EventLog, logger: Logger, intervalMs = 10_000): Promise<LogMonitor> {
+    const monitor = new LogMonitor(logger);
+    const topics = [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status, LOG_TOPICS.deadletter];
+    monitor.consumer = await log.consume({ groupId: 'oc.monitor', topics, fromBeginning: true }, async (batch) => monitor.take(batch));
+    if (intervalMs > 0) {
+      monitor.timer = setInterval(() => logger.info(monitor.snapshot(), 'event log'), intervalMs);
+      monitor.timer.unref();
+    }
+    return monitor;
+  }
+
+  snapshot(): LogMonitorSnapshot {
+    let online = 0;
+    for (const s of this.state.values()) if (s === 'online') online += 1;
+    return {
+      ...this.counts,
+      online,
+      offline: this.state.size - online,
+      devicesReporting: this.tally.devices,
+      duplicates: this.tally.duplicates,
+      missingSeq: this.tally.missing(),
+    };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.consumer?.close();
+  }
+
+  private take(batch: readonly LogRecord[]): void {
+    for (const record of batch) {
+      let body: { id?: string; deviceId?: string; seq?: number; state?: string };
+      try {
+        body = JSON.parse(record.value.toString('utf8'));
+      } catch {
+        this.logger.warn({ topic: record.topic, offset: record.offset }, 'unreadable record in the log');
+        continue;
+      }
+      if (record.topic === LOG_TOPICS.deadletter) this.counts.deadLetters += 1;
+      else if (record.topic === LOG_TOPICS.status && body.deviceId && body.state) this.state.set(body.deviceId, body.state);
+      else if (body.deviceId && body.id && typeof body.seq === 'number' && this.tally.add(body.deviceId, body.id, body.seq)) {
+        if (record.topic === LOG_TOPICS.events) this.counts.events += 1;
+        else this.counts.telemetry += 1;
+      }
+    }
+  }
+}
