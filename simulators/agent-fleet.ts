@@ -17,6 +17,7 @@ export interface AgentFleetOptions {
   logger: Logger;
   protocolVersion?: 4 | 5;
   heartbeatIntervalMs?: number;
+  reconnectPeriodMs?: number;
   /** NORMAL is enough for simulators; real agents keep FULL. */
   outboxSync?: 'FULL' | 'NORMAL';
 }
@@ -41,6 +42,7 @@ export class AgentFleet {
       outbox: this.outboxes.outboxFor(device.id),
       protocolVersion: this.options.protocolVersion ?? 4,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 60_000,
+      reconnectPeriodMs: this.options.reconnectPeriodMs ?? 1_000,
       clock: this.options.clock,
       logger: this.options.logger,
     });

@@ -1,0 +1,38 @@
+import { loadServiceConfig } from '../config/service-config.ts';
+import { PLATFORM_TOPICS } from '../event-log/platform-topics.ts';
+import { SqliteEventLog } from '../event-log/sqlite/sqlite-event-log.ts';
+import { isOcError } from '../shared/errors.ts';
+import { createLogger } from '../shared/logger.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+import { listDevices } from '../site/devices.ts';
+import { loadSite } from '../site/load.ts';
+import { FileCredentialStore } from './credentials.ts';
+import { DeviceRegistry } from './device-registry.ts';
+import { startGateway } from './gateway.ts';
+
+/**
+ * The gateway as its own process (`npm run gateway`): same settings as `npm start`,
+ * no simulators; devices must have been provisioned (`npm run provision`).
+ */
+async function main(): Promise<void> {
+  const logger = createLogger('gateway');
+  try {
+    const config = loadServiceConfig();
+    const devices = listDevices(loadSite(config.siteFile));
+    const credentials = FileCredentialStore.open(config.credentialsFile);
+    const unprovisioned = devices.filter((d) => !credentials.has(d.id)).length;
+    if (unprovisioned > 0) logger.warn({ unprovisioned }, 'devices without credentials cannot connect; run `npm run provision`');
+    const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
+    await log.ensureTopics(PLATFORM_TOPICS);
+    const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger });
+    onShutdownSignal(logger, async () => {
+      await gateway.close();
+      await log.close();
+    });
+  } catch (err) {
+    logger.fatal(isOcError(err) ? { code: err.code } : { err }, (err as Error).message);
+    process.exitCode = 1;
+  }
+}
+
+void main();
