@@ -24,6 +24,16 @@ export interface AgentStats {
   reconnects: number;
 }
 
+/** What the owner of an agent (device CLI, gateway box, simulator) drives; EdgeAgent implements it. */
+export interface AgentLifecycle {
+  /** Connects in the background; the broker may be down, the agent keeps trying. */
+  start(): void;
+  /** Publishes `offline`, disconnects cleanly. Does not close the outbox: its owner does. */
+  close(): Promise<void>;
+  /** Resolves once the outbox is empty and nothing is in flight; rejects if the agent closes first. */
+  whenDrained(): Promise<void>;
+}
+
 /** How an agent is set up; `edge-agent/agent.ts` exports `class EdgeAgent implements DeviceAgent` taking this. */
 export interface EdgeAgentOptions {
   deviceId: string;
@@ -40,6 +50,8 @@ export interface EdgeAgentOptions {
   keepaliveSec?: number;
   /** First reconnect delay; doubles up to 30 s, with jitter. Default 1 s. */
   reconnectPeriodMs?: number;
+  /** Ceiling of the doubling reconnect delay. Default 30 s; tests lower it. */
+  maxReconnectPeriodMs?: number;
   /** Unacknowledged QoS 1 publishes on the wire at once. Default 32. */
   maxInFlight?: number;
   tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };

@@ -4,15 +4,18 @@ import { isOcError } from '../shared/errors.ts';
 import { listDevices } from '../site/devices.ts';
 import { loadSite } from '../site/load.ts';
 import { FileCredentialStore, generateSecret, hashSecret } from './credentials.ts';
+import { readSecretsFile, writeSecretsFile } from './provision.ts';
 
 /**
  * `npm run provision -- --device dl8-cam-01 [--device ...] [--rotate]`: issues a
  * secret for each device, stores only its hash, and prints the secret once for
  * the installer to put on the device. `--all` does every device of the site that has none.
+ * `--simulator` writes the secrets to the simulators' secrets file instead of printing
+ * them, for running `npm run simulate` against a separately started gateway.
  */
 function main(): void {
   const { values } = parseArgs({
-    options: { device: { type: 'string', multiple: true }, all: { type: 'boolean' }, rotate: { type: 'boolean' } },
+    options: { device: { type: 'string', multiple: true }, all: { type: 'boolean' }, rotate: { type: 'boolean' }, simulator: { type: 'boolean' } },
   });
   const config = loadServiceConfig();
   const known = new Set(listDevices(loadSite(config.siteFile)).map((d) => d.id));
@@ -27,13 +30,20 @@ function main(): void {
     if (!known.has(id)) throw new Error(`--device ${id}: not a device of the site ${config.siteFile}`);
     if (store.has(id) && !values.rotate) throw new Error(`--device ${id}: already has credentials; add --rotate to replace them`);
   }
+  const simulatorSecrets = values.simulator ? readSecretsFile(config.simulator.secretsFile) : undefined;
   for (const id of wanted) {
     const secret = generateSecret();
     store.set(id, hashSecret(secret));
-    console.log(`${id}\t${secret}`);
+    if (simulatorSecrets) simulatorSecrets.set(id, secret);
+    else console.log(`${id}\t${secret}`);
   }
   store.save();
-  console.error(`stored ${wanted.length} hash(es) in ${config.credentialsFile}; the secrets above are not kept anywhere`);
+  if (simulatorSecrets) writeSecretsFile(config.simulator.secretsFile, simulatorSecrets);
+  console.error(
+    simulatorSecrets
+      ? `stored ${wanted.length} hash(es) in ${config.credentialsFile} and the secrets in ${config.simulator.secretsFile}`
+      : `stored ${wanted.length} hash(es) in ${config.credentialsFile}; the secrets above are not kept anywhere`,
+  );
 }
 
 try {

@@ -67,7 +67,7 @@ export function validateEnvelope(raw: unknown): Envelope {
   if (typeof type !== 'string' || type.length > ENVELOPE_LIMITS.typeMaxLength || !TYPE_PATTERN.test(type)) {
     throw invalid('type', 'must be a dotted lower-case name');
   }
-  if (typeof ts !== 'string' || !ISO_TS_PATTERN.test(ts) || Number.isNaN(Date.parse(ts))) {
+  if (typeof ts !== 'string' || !ISO_TS_PATTERN.test(ts) || !isRealCalendarDate(ts)) {
     throw invalid('ts', 'must be an ISO 8601 date-time with a zone');
   }
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
@@ -78,6 +78,17 @@ export function validateEnvelope(raw: unknown): Envelope {
     if (!KNOWN_KEYS.has(key)) throw invalid(key, 'is not an envelope field');
   }
   return { v: 1, id, deviceId, kind: kind as DeviceKind, type, ts, seq, data };
+}
+
+/** Date.parse rolls 2026-02-30 over to March; a device clock that says so is broken. */
+function isRealCalendarDate(ts: string): boolean {
+  if (Number.isNaN(Date.parse(ts))) return false;
+  const [year, month, day] = ts.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const hour = Number(ts.slice(11, 13));
+  const minute = Number(ts.slice(14, 16));
+  const second = Number(ts.slice(17, 19));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 function invalid(field: string, problem: string): OcError {

@@ -6,7 +6,10 @@ import { loadSite, parseSite, REFERENCE_SITE_PATH } from '../../../services/site
 import { loadServiceConfig } from '../../../services/config/service-config.ts';
 import { isOcError } from '../../../services/shared/errors.ts';
 
-const reference = () => parse(readFileSync(REFERENCE_SITE_PATH, 'utf8'));
+// The raw YAML tree, poked at freely to break it in one place per test.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawSite = any;
+const reference = (): RawSite => parse(readFileSync(REFERENCE_SITE_PATH, 'utf8'));
 
 describe('reference site: Dianliu Block 8', () => {
   const site = loadSite();
@@ -31,7 +34,7 @@ describe('reference site: Dianliu Block 8', () => {
 });
 
 describe('site config validation names the bad key', () => {
-  const expectProblem = (mutate: (raw: any) => void, key: string, text: RegExp) => {
+  const expectProblem = (mutate: (raw: RawSite) => void, key: string, text: RegExp) => {
     const raw = reference();
     mutate(raw);
     try {
@@ -51,12 +54,12 @@ describe('site config validation names the bad key', () => {
   it('an unknown device kind', () =>
     expectProblem((r) => (r.communities[0].compounds[0].devices[0].kind = 'toaster'), 'devices.0.kind', /door|camera|drain/));
   it('a manhole without depth', () =>
-    expectProblem((r) => delete r.communities[0].compounds[0].publicPoints.find((p: any) => p.type === 'manhole').depthMm, 'depthMm', /required for a manhole/));
+    expectProblem((r) => delete r.communities[0].compounds[0].publicPoints.find((p: RawSite) => p.type === 'manhole').depthMm, 'depthMm', /required for a manhole/));
   it('household totals that do not add up', () =>
     expectProblem((r) => (r.communities[0].compounds[0].households = 570), 'compounds.0.households', /add up to 569/));
   it('a misspelt key', () => expectProblem((r) => (r.communities[0].compounds[0].buildngs = []), 'communities.0.compounds.0', /buildngs/));
   it('a drain sensor not at a manhole', () =>
-    expectProblem((r) => (r.communities[0].compounds[0].devices.find((d: any) => d.kind === 'drain').at = 'lane-1'), '.at', /must be at a manhole/));
+    expectProblem((r) => (r.communities[0].compounds[0].devices.find((d: RawSite) => d.kind === 'drain').at = 'lane-1'), '.at', /must be at a manhole/));
 });
 
 describe('service config from the environment', () => {

@@ -1,0 +1,173 @@
+import { parseArgs } from 'node:util';
+import { OcError } from '../services/shared/errors.ts';
+import { parseScenario, readScenarioFile, type Scenario, type ScenarioVerb } from './scenario.ts';
+
+export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
+
+/** What `npm run simulate -- ...` was asked to do; the scenario part is merged over a file. */
+export interface SimulatorCliOptions {
+  help: boolean;
+  scenarioFile: string | undefined;
+  sitePath: string | undefined;
+  dataDir: string;
+  secretsPath: string;
+  progressEveryS: number;
+  drainTimeoutS: number;
+  /** Scenario fields given as flags (seed, speed, durationS, startAt, devices, broker, events). */
+  scenario: Record<string, unknown> & { events: Record<string, unknown>[] };
+}
+
+/** Flags that script one event each, and the `target@at[+durationS][:value]` parts each takes. */
+const EVENT_FLAGS: Record<ScenarioVerb, { duration: 'required' | 'optional' | 'none'; value: 'number' | 'text' | 'none'; valueKey?: string; example: string }> = {
+  rainstorm: { duration: 'required', value: 'number', valueKey: 'intensityMmH', example: 'm3@60+1800:40' },
+  'forced-open': { duration: 'optional', value: 'none', example: 'dl8-b1-u1-door@10' },
+  'held-open': { duration: 'required', value: 'none', example: 'gate-n@20+90' },
+  'video-loss': { duration: 'required', value: 'none', example: 'dl8-cam-03@5+120' },
+  tamper: { duration: 'optional', value: 'text', example: 'dl8-cam-05@40+600:cover' },
+  motion: { duration: 'none', value: 'text', valueKey: 'zone', example: 'lane-2@300:lane' },
+  'grease-blockage': { duration: 'none', value: 'number', valueKey: 'ratePerHour', example: 'm5@30:0.15' },
+  'clear-blockage': { duration: 'none', value: 'none', example: 'm5@7200' },
+};
+
+export const USAGE = `Usage: npm run simulate -- [options]
+
+  --scenario FILE          YAML or JSON scenario (see simulators/scenarios/)
+  --site FILE              site file (default: the Dianliu Block 8 reference site)
+  --broker URL             MQTT broker (default ${DEFAULT_BROKER_URL})
+  --speed N                simulated seconds per wall second
+  --duration S             simulated length of the run, seconds
+  --seed N                 random seed; the same seed replays the same run
+  --start-at ISO           simulated start, e.g. 2026-07-15T18:00:00+08:00 (default: now)
+  --devices LIST           only these kinds, device ids or place ids, e.g. door,drain
+  --data-dir DIR           where the agents' outboxes live (default ./data/simulator)
+  --secrets FILE           device secrets {deviceId: secret} (default ./data/simulator/device-secrets.json, written by npm start or npm run provision -- --all --simulator)
+  --progress-every S       wall seconds between progress lines (default 5)
+  --drain-timeout S        on exit, how long to wait for outboxes to empty (default 10)
+
+Scripted events (repeatable; AT and DURATION in simulated seconds from the start;
+TARGET is a device id, a place id such as m3, b1-u1, gate-n, or *):
+${Object.entries(EVENT_FLAGS)
+  .map(([verb, f]) => `  --${verb.padEnd(22)} e.g. ${f.example}`)
+  .join('\n')}
+`;
+
+/** Parses argv (without node and script) into options; bad flags throw OC_CONFIG_INVALID naming the flag. */
+export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        scenario: { type: 'string' },
+        site: { type: 'string' },
+        broker: { type: 'string' },
+        speed: { type: 'string' },
+        duration: { type: 'string' },
+        seed: { type: 'string' },
+        'start-at': { type: 'string' },
+        devices: { type: 'string' },
+        'data-dir': { type: 'string' },
+        secrets: { type: 'string' },
+        'progress-every': { type: 'string' },
+        'drain-timeout': { type: 'string' },
+        ...Object.fromEntries(Object.keys(EVENT_FLAGS).map((verb) => [verb, { type: 'string' as const, multiple: true as const }])),
+      },
+    }).values;
+  } catch (err) {
+    throw new OcError('OC_CONFIG_INVALID', `${(err as Error).message}\n\n${USAGE}`);
+  }
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  const num = (name: string): number | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw flagError(name, raw, 'a number');
+    return n;
+  };
+
+  const scenario: SimulatorCliOptions['scenario'] = { events: [] };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) scenario[key] = value;
+  };
+  set('seed', num('seed'));
+  set('speed', num('speed'));
+  set('durationS', num('duration'));
+  set('startAt', str('start-at'));
+  set('broker', str('broker'));
+  set('devices', str('devices')?.split(',').map((s) => s.trim()).filter(Boolean));
+  for (const verb of Object.keys(EVENT_FLAGS) as ScenarioVerb[]) {
+    for (const spec of (values[verb] as string[] | undefined) ?? []) scenario.events.push(parseEventFlag(verb, spec));
+  }
+
+  return {
+    help: values.help === true,
+    scenarioFile: str('scenario'),
+    sitePath: str('site'),
+    dataDir: str('data-dir') ?? './data/simulator',
+    secretsPath: str('secrets') ?? './data/simulator/device-secrets.json',
+    progressEveryS: num('progress-every') ?? 5,
+    drainTimeoutS: num('drain-timeout') ?? 10,
+    scenario,
+  };
+}
+
+const EVENT_SPEC = /^([^@\s]+)@(\d+(?:\.\d+)?)(?:\+(\d+(?:\.\d+)?))?(?::(\S+))?$/;
+
+/** `m3@60+1800:40` -> { do: 'rainstorm', target: 'm3', at: 60, durationS: 1800, intensityMmH: 40 }. */
+export function parseEventFlag(verb: ScenarioVerb, spec: string): Record<string, unknown> {
+  const shape = EVENT_FLAGS[verb];
+  const m = EVENT_SPEC.exec(spec);
+  const expected = `TARGET@AT${shape.duration === 'required' ? '+DURATION' : shape.duration === 'optional' ? '[+DURATION]' : ''}${
+    shape.value === 'none' ? '' : `:${(shape.valueKey ?? 'VALUE').toUpperCase()}`
+  } (e.g. ${shape.example})`;
+  if (!m) throw flagError(verb, spec, expected);
+  const [, target, at, duration, value] = m;
+  if ((shape.duration === 'required' && duration === undefined) || (shape.duration === 'none' && duration !== undefined)) {
+    throw flagError(verb, spec, expected);
+  }
+  const needsValue = verb === 'rainstorm' || verb === 'grease-blockage';
+  if ((needsValue && value === undefined) || (shape.value === 'none' && value !== undefined)) throw flagError(verb, spec, expected);
+  const event: Record<string, unknown> = { at: Number(at), do: verb, target };
+  if (duration !== undefined) event.durationS = Number(duration);
+  if (value !== undefined) {
+    if (shape.value === 'number') {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw flagError(verb, spec, expected);
+      event[shape.valueKey!] = n;
+    } else if (verb === 'tamper') {
+      // Cameras are covered or blurred; anything else is a door's tamper reason.
+      if (value === 'cover' || value === 'blur') event.mode = value;
+      else event.reason = value;
+    } else {
+      event[shape.valueKey!] = value;
+    }
+  }
+  return event;
+}
+
+/**
+ * The scenario to run: the file (if any), with flag fields overriding it and
+ * flag events added after the file's. Validated as a whole.
+ */
+export function buildScenario(options: Pick<SimulatorCliOptions, 'scenarioFile' | 'scenario'>, readFile: (path: string) => unknown = readScenarioFile): Scenario {
+  const fromFile = options.scenarioFile === undefined ? {} : readFile(options.scenarioFile);
+  if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
+    throw new OcError('OC_CONFIG_INVALID', `${options.scenarioFile}: (root): must be an object`);
+  }
+  const file = fromFile as Record<string, unknown>;
+  const { events: flagEvents, ...flagFields } = options.scenario;
+  const fileEvents = Array.isArray(file.events) ? file.events : file.events === undefined ? [] : file.events;
+  const merged = {
+    ...file,
+    ...flagFields,
+    events: Array.isArray(fileEvents) ? [...fileEvents, ...flagEvents] : fileEvents,
+  };
+  return parseScenario(merged, options.scenarioFile ?? 'command line');
+}
+
+function flagError(flag: string, value: string, expected: string): OcError {
+  return new OcError('OC_CONFIG_INVALID', `--${flag} ${JSON.stringify(value)}: expected ${expected}`, { keys: [`--${flag}`] });
+}

@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEVICE_KINDS, type DeviceKind } from '../services/shared/envelope.ts';
+import { OcError } from '../services/shared/errors.ts';
+import type { PlacedDevice } from '../services/site/devices.ts';
+import { formatIssues } from '../services/site/load.ts';
+import type { CameraAction } from './models/camera.ts';
+import type { DoorAction } from './models/door.ts';
+import type { DrainAction } from './models/drain.ts';
+import { DEFAULT_UTC_OFFSET_MIN } from './models/model.ts';
+
+const seconds = z.number().positive();
+const share = z.number().min(0).max(1);
+const base = {
+  /** Seconds of simulated time after the start. */
+  at: z.number().nonnegative(),
+  /** A device id, a place id (m3, b1-u1, gate-n) or `*` for every device the action fits. */
+  target: z.string().min(1),
+};
+
+const eventSchema = z.discriminatedUnion('do', [
+  z.object({ ...base, do: z.literal('forced-open'), durationS: seconds.optional() }).strict(),
+  z.object({ ...base, do: z.literal('held-open'), durationS: seconds }).strict(),
+  z
+    .object({ ...base, do: z.literal('tamper'), reason: z.string().min(1).optional(), mode: z.enum(['cover', 'blur']).optional(), durationS: seconds.optional() })
+    .strict(),
+  z.object({ ...base, do: z.literal('video-loss'), durationS: seconds }).strict(),
+  z.object({ ...base, do: z.literal('motion'), zone: z.string().min(1).optional() }).strict(),
+  z.object({ ...base, do: z.literal('rainstorm'), durationS: seconds, intensityMmH: z.number().positive().max(300) }).strict(),
+  z
+    .object({ ...base, do: z.literal('grease-blockage'), ratePerHour: share, maxBlockage: share.optional(), blockage: share.optional() })
+    .strict(),
+  z.object({ ...base, do: z.literal('clear-blockage') }).strict(),
+]);
+
+// ISO 8601 with an explicit zone: the zone sets the local hour the traffic models follow.
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    seed: z.number().int().nonnegative().default(1),
+    /** Simulated seconds per wall-clock second. */
+    speed: z.number().positive().default(60),
+    /** Simulated length of the run. */
+    durationS: seconds.default(3600),
+    /** Simulated start; omitted, the run starts at the simulation clock's current time. */
+    startAt: z
+      .string()
+      .regex(ISO_WITH_ZONE, 'must be an ISO 8601 date-time with a zone, e.g. 2026-07-15T18:00:00+08:00')
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
+      .optional(),
+    /** Which devices to simulate: kinds (door), device ids or place ids; omitted, all. */
+    devices: z.array(z.string().min(1)).min(1).optional(),
+    broker: z.string().regex(/^mqtts?:\/\/[^\s/]+/, 'must be mqtt://host:port or mqtts://host:port').optional(),
+    events: z.array(eventSchema).default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    s.events.forEach((e, i) => {
+      if (e.at > s.durationS) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: `is after the end of the run (durationS ${s.durationS})` });
+    });
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioEvent = Scenario['events'][number];
+export type ScenarioVerb = ScenarioEvent['do'];
+export type ModelAction = DoorAction | CameraAction | DrainAction;
+
+/** Which device kinds each scripted action makes sense for. */
+export const ACTION_KINDS: Record<ScenarioVerb, readonly DeviceKind[]> = {
+  'forced-open': ['door'],
+  'held-open': ['door'],
+  tamper: ['door', 'camera'],
+  'video-loss': ['camera'],
+  motion: ['camera'],
+  rainstorm: ['drain'],
+  'grease-blockage': ['drain'],
+  'clear-blockage': ['drain'],
+};
+
+/** Validates a parsed scenario; errors carry OC_CONFIG_INVALID and name the key, e.g. `events.3.durationS`. */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.flatMap(namingUnknownKeys);
+    throw new OcError('OC_CONFIG_INVALID', `${source}: ${formatIssues(issues)}`, { keys: issues.map((i) => i.path.join('.')) });
+  }
+  return result.data;
+}
+
+/** zod reports an unknown key at its parent; a user wants `events.2.duration`, the key they typed. */
+function namingUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'unrecognized_keys') return [issue];
+  return issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: 'is not a known key' }));
+}
+
+/** Reads a YAML or JSON scenario file and validates it. */
+export function loadScenarioFile(path: string): Scenario {
+  return parseScenario(readScenarioFile(path), path);
+}
+
+/** The raw (unvalidated) content of a scenario file, for merging with command-line flags first. */
+export function readScenarioFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OcError('OC_CONFIG_INVALID', `cannot read scenario file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new OcError('OC_CONFIG_INVALID', `scenario file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+}
+
+/** Minutes east of UTC in the scenario's start time; the site's local zone when it has none. */
+export function scenarioUtcOffsetMin(scenario: Pick<Scenario, 'startAt'>): number {
+  const m = scenario.startAt?.match(/(Z|([+-])(\d{2}):(\d{2}))$/);
+  if (!m) return DEFAULT_UTC_OFFSET_MIN;
+  if (m[1] === 'Z') return 0;
+  return (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4]));
+}
+
+/** One scripted action bound to one device. */
+export interface ScheduledAction {
+  /** Simulated ms after the start. */
+  atMs: number;
+  deviceId: string;
+  kind: DeviceKind;
+  action: ModelAction;
+  /** Index in `scenario.events`, for messages. */
+  eventIndex: number;
+}
+
+/**
+ * Binds every scripted event to the devices it means. A target is a device id,
+ * a place id (the devices there that the action fits), or `*`.
+ */
+export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, devices: readonly PlacedDevice[]): ScheduledAction[] {
+  const out: ScheduledAction[] = [];
+  scenario.events.forEach((event, i) => {
+    const { at, target, ...action } = event;
+    const kinds = ACTION_KINDS[event.do];
+    const key = `events.${i}.target`;
+    let matched: PlacedDevice[];
+    const byId = devices.find((d) => d.id === target);
+    if (byId) {
+      if (!kinds.includes(byId.kind)) {
+        throw configError(key, `'${target}' is a ${byId.kind}; '${event.do}' needs a ${kinds.join(' or ')}`);
+      }
+      matched = [byId];
+    } else {
+      const candidates = target === '*' ? devices : devices.filter((d) => d.placeId === target);
+      if (candidates.length === 0) throw configError(key, `unknown device or place '${target}'`);
+      matched = candidates.filter((d) => kinds.includes(d.kind));
+      if (matched.length === 0) throw configError(key, `no ${kinds.join(' or ')} at '${target}' for '${event.do}'`);
+    }
+    for (const d of matched) {
+      out.push({ atMs: Math.round(at * 1000), deviceId: d.id, kind: d.kind, action: action as ModelAction, eventIndex: i });
+    }
+  });
+  return out;
+}
+
+/** The devices a `devices` filter keeps: each entry is a kind, a device id or a place id. */
+export function selectDevices(devices: readonly PlacedDevice[], filter: readonly string[] | undefined): PlacedDevice[] {
+  if (!filter) return [...devices];
+  const keep = new Set<string>();
+  filter.forEach((f, i) => {
+    const matches = (DEVICE_KINDS as readonly string[]).includes(f)
+      ? devices.filter((d) => d.kind === f)
+      : devices.filter((d) => d.id === f || d.placeId === f);
+    if (matches.length === 0) throw configError(`devices.${i}`, `'${f}' is not a device kind, device id or place id of this site`);
+    for (const d of matches) keep.add(d.id);
+  });
+  return devices.filter((d) => keep.has(d.id));
+}
+
+function configError(key: string, problem: string): OcError {
+  return new OcError('OC_CONFIG_INVALID', `scenario: ${key}: ${problem}`, { keys: [key] });
+}
