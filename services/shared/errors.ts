@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   OC_LOG_CLOSED: 'event log is closed',
   OC_LOG_APPEND_FAILED: 'event log did not accept the records',
   OC_LOG_UNKNOWN_TOPIC: 'unknown event log topic',
+  OC_LOG_GROUP_BUSY: 'consumer group already has an active consumer in this process',
   OC_OUTBOX_CLOSED: 'outbox is closed',
   OC_AGENT_CLOSED: 'agent is closed',
 } as const;
