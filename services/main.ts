@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
+import { readGatewayTls } from './config/tls-files.ts';
 import { deviceConfig } from './device-config.ts';
 import { PLATFORM_TOPICS } from './event-log/platform-topics.ts';
 import { SqliteEventLog } from './event-log/sqlite/sqlite-event-log.ts';
@@ -44,6 +45,7 @@ async function main(logger: Logger): Promise<void> {
     credentials,
     logger: logger.child({ component: 'gateway' }),
     limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
+    tls: readGatewayTls(config),
   });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
   const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
@@ -61,7 +63,7 @@ async function main(logger: Logger): Promise<void> {
     });
   }
 
-  printSummary(config, devices, gateway.port, simulation);
+  printSummary(config, devices, gateway.port, gateway.tlsPort, simulation);
 
   onShutdownSignal(logger, async () => {
     // Devices first, so their last messages and offline status reach the log; the log last.
@@ -73,14 +75,14 @@ async function main(logger: Logger): Promise<void> {
   });
 }
 
-function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: number, simulation: LiveSimulation | undefined): void {
+function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: number, tlsPort: number | undefined, simulation: LiveSimulation | undefined): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
   const lines = [
     '',
     'OpenCompound is running (embedded defaults)',
     `  site          ${config.siteFile}`,
     `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,
-    `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort} (MQTT 3.1.1, per-device login)`,
+    `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort}${tlsPort ? ` and mqtts://${config.mqtt.host}:${tlsPort}` : ''} (MQTT 3.1.1, per-device login)`,
     `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation

@@ -7,23 +7,32 @@ const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every setting a service reads, by its environment variable; nothing else reads process.env. */
-const envSchema = z.object({
+const envShape = {
   OC_DATA_DIR: z.string().min(1).default('data'),
   OC_SITE_FILE: z.string().min(1).default(REFERENCE_SITE_PATH),
   OC_MQTT_HOST: z.string().min(1).default('127.0.0.1'),
   OC_MQTT_PORT: port.default(1883),
+  OC_MQTT_TLS_PORT: port.default(8883),
+  OC_MQTT_TLS_CERT: z.string().min(1).optional(),
+  OC_MQTT_TLS_KEY: z.string().min(1).optional(),
   OC_EVENT_LOG: z.enum(['embedded']).default('embedded'),
   OC_LOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
   OC_SIMULATE: bool.default(true),
   OC_SIM_SCENARIO: z.string().min(1).optional(),
   OC_SIM_SPEED: z.coerce.number().positive().max(100_000).optional(),
   OC_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).optional(),
+};
+const envSchema = z.object(envShape).superRefine((e, ctx) => {
+  if ((e.OC_MQTT_TLS_CERT === undefined) !== (e.OC_MQTT_TLS_KEY === undefined)) {
+    const missing = e.OC_MQTT_TLS_CERT === undefined ? 'OC_MQTT_TLS_CERT' : 'OC_MQTT_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'TLS needs both a certificate and a key file' });
+  }
 });
 
 export interface ServiceConfig {
   dataDir: string;
   siteFile: string;
-  mqtt: { host: string; port: number };
+  mqtt: { host: string; port: number; tls: { port: number; certFile: string; keyFile: string } | undefined };
   eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' };
   credentialsFile: string;
   simulator: { enabled: boolean; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
@@ -32,7 +41,7 @@ export interface ServiceConfig {
 
 /** Validates the environment at start; the message names each bad variable. */
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const known = Object.fromEntries(Object.keys(envShape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = envSchema.safeParse(known);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`).join('; ');
@@ -43,7 +52,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
   return {
     dataDir,
     siteFile: resolve(e.OC_SITE_FILE),
-    mqtt: { host: e.OC_MQTT_HOST, port: e.OC_MQTT_PORT },
+    mqtt: {
+      host: e.OC_MQTT_HOST,
+      port: e.OC_MQTT_PORT,
+      tls: e.OC_MQTT_TLS_CERT && e.OC_MQTT_TLS_KEY ? { port: e.OC_MQTT_TLS_PORT, certFile: resolve(e.OC_MQTT_TLS_CERT), keyFile: resolve(e.OC_MQTT_TLS_KEY) } : undefined,
+    },
     eventLog: { kind: e.OC_EVENT_LOG, path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
     credentialsFile: resolve(dataDir, 'device-credentials.json'),
     simulator: {

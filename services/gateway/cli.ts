@@ -1,4 +1,5 @@
 import { loadServiceConfig } from '../config/service-config.ts';
+import { readGatewayTls } from '../config/tls-files.ts';
 import { PLATFORM_TOPICS } from '../event-log/platform-topics.ts';
 import { SqliteEventLog } from '../event-log/sqlite/sqlite-event-log.ts';
 import { isOcError } from '../shared/errors.ts';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     if (unprovisioned > 0) logger.warn({ unprovisioned }, 'devices without credentials cannot connect; run `npm run provision`');
     const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
     await log.ensureTopics(PLATFORM_TOPICS);
-    const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger });
+    const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger, tls: readGatewayTls(config) });
     onShutdownSignal(logger, async () => {
       await gateway.close();
       await log.close();

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { once } from 'node:events';
 import { Aedes, type AedesOptions, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -26,10 +27,14 @@ export interface GatewayOptions {
   logger?: Logger;
   limits?: Partial<GatewayLimits>;
   clock?: Clock;
+  /** A second listener for MQTT over TLS (mqtts), for devices outside the loopback. */
+  tls?: { port: number; key: string | Buffer; cert: string | Buffer };
 }
 
 export interface Gateway {
   readonly port: number;
+  /** The mqtts port when TLS is on. */
+  readonly tlsPort: number | undefined;
   readonly host: string;
   /** Publishes a device's config, retained, for its agent to pick up. */
   publishConfig(deviceId: string, config: object): Promise<void>;
@@ -213,7 +218,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   broker.on('connectionError', (client, err) => logger.info({ clientId: client.id, err: err.message }, 'connection error'));
 
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
@@ -223,15 +228,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger.warn({ code: err.code, remote: socket.remoteAddress, detail: err.message }, 'connection closed: frame too large');
     });
     broker.handle(conn);
-  });
-  server.listen(options.port, host);
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  logger.info({ host, port, devices: registry.size }, 'gateway listening');
+  };
+  const servers: Server[] = [createServer(accept)];
+  if (options.tls) {
+    const tlsServer = createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, accept);
+    tlsServer.on('tlsClientError', (err) => logger.info({ err: err.message }, 'TLS handshake failed'));
+    servers.push(tlsServer);
+  }
+  const ports = await Promise.all(
+    servers.map(async (server, i) => {
+      server.listen(i === 0 ? options.port : options.tls!.port, host);
+      await once(server, 'listening');
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : 0;
+    }),
+  );
+  const port = ports[0]!;
+  const tlsPort = ports[1];
+  logger.info({ host, port, tlsPort, devices: registry.size }, 'gateway listening');
 
   return {
     port,
+    tlsPort,
     host,
     publishConfig: (deviceId, config) =>
       new Promise<void>((resolve, reject) => {
@@ -245,10 +263,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       if (closing) return;
       closing = true;
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
-      await serverClosed;
+      await serversClosed;
       // The offline records of the devices just disconnected must reach the log before the owner closes it.
       await Promise.allSettled([...pendingAppends]);
       logger.info(stats.snapshot(), 'gateway closed');

@@ -10,6 +10,7 @@ import { DeviceRegistry, type RegisteredDevice } from '../../services/gateway/de
 import { startGateway, type Gateway } from '../../services/gateway/gateway.ts';
 import type { GatewayLimits } from '../../services/gateway/limits.ts';
 import { LogRecorder } from './log-recorder.ts';
+import type { Logger } from '../../services/shared/logger.ts';
 
 export const TEST_DEVICES: RegisteredDevice[] = [
   { id: 'dl8-b1-u1-door', kind: 'door' },
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   limits?: Partial<GatewayLimits>;
   /** Wraps the real log, e.g. to hold appends back; the wrapped log is still the real one. */
   wrapLog?: (log: EventLog) => EventLog;
+  tls?: { port: number; key: Buffer; cert: Buffer };
+  logger?: Logger;
 }
 
 /** A real gateway on an ephemeral loopback port, over a real SQLite log in a temp dir. */
@@ -65,7 +68,7 @@ export class GatewayHarness {
   }
 
   async startGateway(port: number): Promise<void> {
-    this.gateway = await startGateway({ port, log: this.log, registry: this.registry, credentials: this.credentials, limits: this.options.limits });
+    this.gateway = await startGateway({ port, log: this.log, registry: this.registry, credentials: this.credentials, limits: this.options.limits, tls: this.options.tls, logger: this.options.logger });
   }
 
   /** A raw MQTT client; resolves on CONNACK success, rejects with the refusal. */

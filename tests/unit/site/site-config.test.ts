@@ -65,12 +65,13 @@ describe('site config validation names the bad key', () => {
 describe('service config from the environment', () => {
   it('has working defaults', () => {
     const config = loadServiceConfig({});
-    expect(config.mqtt).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(config.mqtt).toEqual({ host: '127.0.0.1', port: 1883, tls: undefined });
     expect(config.eventLog.kind).toBe('embedded');
     expect(config.simulator.enabled).toBe(true);
   });
   it('names each bad variable', () => {
     expect(() => loadServiceConfig({ OC_MQTT_PORT: 'eighty', OC_EVENT_LOG: 'postgres' })).toThrow(/OC_MQTT_PORT="eighty".*OC_EVENT_LOG="postgres"/);
     expect(() => loadServiceConfig({ OC_SIMULATE: 'maybe' })).toThrow(/OC_SIMULATE/);
+    expect(() => loadServiceConfig({ OC_MQTT_TLS_CERT: 'cert.pem' })).toThrow(/OC_MQTT_TLS_KEY.*both a certificate and a key/);
   });
 });
