@@ -1,7 +1,7 @@
+import { EventModel } from './event-model.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
 import type { Rng } from '../prng.ts';
-import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel, type DeviceOutput } from './model.ts';
-import { Timeline } from './timeline.ts';
+import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel } from './model.ts';
 import { ArrivalProcess, profileIntegral, profilePeak } from './traffic.ts';
 
 export type CameraAction =
@@ -51,22 +51,21 @@ const PROFILE_INTEGRAL = profileIntegral(motionProfile);
 const PROFILE_PEAK = profilePeak(motionProfile);
 
 /** An ONVIF camera's analytics events: motion by zone, tamper detection, video loss. */
-export class CameraModel implements DeviceModel<CameraAction> {
+export class CameraModel extends EventModel<CameraAction> implements DeviceModel<CameraAction> {
   readonly kind = 'camera' as const;
   readonly device: PlacedDevice;
   private readonly rng: Rng;
   private readonly utcOffsetMin: number;
   private readonly zones: readonly string[];
   private readonly cooldownMs: number;
-  private readonly timeline = new Timeline();
   private readonly arrivals: ArrivalProcess;
-  private out: DeviceOutput[] = [];
   private videoLostAt: number | null = null;
   private videoBackAt = 0;
   private coveredUntil = 0;
   private blurredUntil = 0;
 
   constructor(options: CameraModelOptions) {
+    super();
     this.device = options.device;
     this.rng = options.rng;
     this.utcOffsetMin = options.utcOffsetMin ?? DEFAULT_UTC_OFFSET_MIN;
@@ -78,18 +77,7 @@ export class CameraModel implements DeviceModel<CameraAction> {
     this.scheduleNextMotion(-Infinity);
   }
 
-  schedule(action: CameraAction, atMs: number): void {
-    this.timeline.schedule(atMs, (t) => this.apply(action, t));
-  }
-
-  advance(untilMs: number): DeviceOutput[] {
-    this.timeline.runUntil(untilMs);
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private apply(action: CameraAction, t: number): void {
+  protected apply(action: CameraAction, t: number): void {
     switch (action.do) {
       case 'video-loss':
         this.loseVideo(t, action.durationS);
@@ -151,9 +139,6 @@ export class CameraModel implements DeviceModel<CameraAction> {
     return `sim://snapshots/${this.device.id}/${t}.jpg`;
   }
 
-  private emit(at: number, type: string, data: Record<string, unknown>): void {
-    this.out.push({ channel: 'event', type, data, at });
-  }
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -1,8 +1,8 @@
+import { EventModel } from './event-model.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
 import type { Rng } from '../prng.ts';
 import { pseudonymiseCard } from './card-hash.ts';
-import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel, type DeviceOutput } from './model.ts';
-import { Timeline } from './timeline.ts';
+import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel } from './model.ts';
 import { ArrivalProcess, profileIntegral, profilePeak } from './traffic.ts';
 
 export type DoorAction =
@@ -50,7 +50,7 @@ const PROFILE_INTEGRAL = profileIntegral(residentProfile);
 const PROFILE_PEAK = profilePeak(residentProfile);
 
 /** Door controller at a unit entrance or gate: card reader in, reader or exit button out, door contact. */
-export class DoorModel implements DeviceModel<DoorAction> {
+export class DoorModel extends EventModel<DoorAction> implements DeviceModel<DoorAction> {
   readonly kind = 'door' as const;
   readonly device: PlacedDevice;
   private readonly rng: Rng;
@@ -60,14 +60,13 @@ export class DoorModel implements DeviceModel<DoorAction> {
   private readonly heldOpenAlarmS: number;
   private readonly isGate: boolean;
   private readonly cards: string[];
-  private readonly timeline = new Timeline();
   private readonly arrivals: ArrivalProcess;
-  private out: DeviceOutput[] = [];
   /** When the door contact last opened; null while closed. */
   private openedAt: number | null = null;
   private closeAt = 0;
 
   constructor(options: DoorModelOptions) {
+    super();
     this.device = options.device;
     this.rng = options.rng;
     this.siteKey = options.siteKey;
@@ -84,23 +83,12 @@ export class DoorModel implements DeviceModel<DoorAction> {
     this.scheduleNextPassage();
   }
 
-  schedule(action: DoorAction, atMs: number): void {
-    this.timeline.schedule(atMs, (t) => this.apply(action, t));
-  }
-
-  advance(untilMs: number): DeviceOutput[] {
-    this.timeline.runUntil(untilMs);
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
   /** The hash the model reports for a raw card number; for tests and provisioning tools. */
   hashCard(rawCard: string): string {
     return pseudonymiseCard(this.siteKey, rawCard);
   }
 
-  private apply(action: DoorAction, t: number): void {
+  protected apply(action: DoorAction, t: number): void {
     switch (action.do) {
       case 'forced-open':
         this.open(t, 'forced', action.durationS ?? 15);
@@ -181,9 +169,6 @@ export class DoorModel implements DeviceModel<DoorAction> {
     return String(this.rng.int(1_000_000_000, 4_294_967_295));
   }
 
-  private emit(at: number, type: string, data: Record<string, unknown>): void {
-    this.out.push({ channel: 'event', type, data, at });
-  }
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
