@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { OcError } from '../shared/errors.ts';
+import { readJsonObjectFile, writeJsonFileAtomic } from '../shared/json-file.ts';
 
 /**
  * Device secrets are 256-bit random tokens issued by the platform, never chosen
@@ -60,36 +59,17 @@ export class FileCredentialStore extends MemoryCredentialStore {
 
   static open(path: string): FileCredentialStore {
     const store = new FileCredentialStore(path);
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (text !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (err) {
-        throw new OcError('OC_CONFIG_INVALID', `credentials file ${path} is not valid JSON: ${(err as Error).message}`);
+    const entries = readJsonObjectFile(path, 'credentials file') ?? {};
+    for (const [id, hash] of Object.entries(entries)) {
+      if (typeof hash !== 'string' || !hash.startsWith(`${SCHEME}$`)) {
+        throw new OcError('OC_CONFIG_INVALID', `credentials file ${path}: ${id} must be a ${SCHEME} hash`);
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new OcError('OC_CONFIG_INVALID', `credentials file ${path} must hold an object { deviceId: hash }`);
-      }
-      for (const [id, hash] of Object.entries(parsed)) {
-        if (typeof hash !== 'string' || !hash.startsWith(`${SCHEME}$`)) {
-          throw new OcError('OC_CONFIG_INVALID', `credentials file ${path}: ${id} must be a ${SCHEME} hash`);
-        }
-        store.set(id, hash);
-      }
+      store.set(id, hash);
     }
     return store;
   }
 
   save(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries()), null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.path);
+    writeJsonFileAtomic(this.path, Object.fromEntries(this.entries()));
   }
 }

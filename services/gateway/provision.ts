@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { OcError } from '../shared/errors.ts';
+import { readJsonObjectFile, writeJsonFileAtomic } from '../shared/json-file.ts';
 import { generateSecret, hashSecret, type FileCredentialStore } from './credentials.ts';
 
 /**
@@ -22,24 +21,8 @@ export function provisionMissing(store: FileCredentialStore, deviceIds: Iterable
 }
 
 export function readSecretsFile(path: string): Map<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw err;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new OcError('OC_CONFIG_INVALID', `secrets file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new OcError('OC_CONFIG_INVALID', `secrets file ${path} must hold an object { deviceId: secret }`);
-  }
   const out = new Map<string, string>();
-  for (const [id, secret] of Object.entries(parsed)) {
+  for (const [id, secret] of Object.entries(readJsonObjectFile(path, 'secrets file') ?? {})) {
     if (typeof secret !== 'string') throw new OcError('OC_CONFIG_INVALID', `secrets file ${path}: ${id} must be a string`);
     out.set(id, secret);
   }
@@ -47,8 +30,5 @@ export function readSecretsFile(path: string): Map<string, string> {
 }
 
 export function writeSecretsFile(path: string, secrets: ReadonlyMap<string, string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(Object.fromEntries(secrets), null, 2) + '\n', { mode: 0o600 });
-  renameSync(tmp, path);
+  writeJsonFileAtomic(path, Object.fromEntries(secrets));
 }
