@@ -22,8 +22,14 @@ export const ERROR_CATALOGUE = {
   OC_LOG_APPEND_FAILED: 'event log did not accept the records',
   OC_LOG_UNKNOWN_TOPIC: 'unknown event log topic',
   OC_LOG_GROUP_BUSY: 'consumer group already has an active consumer in this process',
+  OC_TICKET_CONFLICT: 'ticket changed meanwhile or already exists',
   OC_OUTBOX_CLOSED: 'outbox is closed',
   OC_AGENT_CLOSED: 'agent is closed',
+  OC_ROSTER_UNKNOWN_SCHEDULE: 'no such shift schedule in the roster',
+  OC_TICKET_ILLEGAL_TRANSITION: 'command is not allowed in the current ticket state',
+  OC_TICKET_NOT_ALLOWED: 'actor may not perform this command on the ticket',
+  OC_TICKET_INVALID_COMMAND: 'ticket command is invalid',
+  OC_SILENCE_INVALID: 'silence is invalid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

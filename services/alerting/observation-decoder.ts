@@ -1,0 +1,36 @@
+import type { LogRecord } from '../event-log/port.ts';
+import { validateEnvelope } from '../shared/envelope.ts';
+import { OcError } from '../shared/errors.ts';
+import { LOG_TOPICS } from '../shared/topics.ts';
+import type { Observation } from './domain/model.ts';
+
+/**
+ * Turns a log record into what the rules observe. Status records have no id of
+ * their own, so their log position names them: stable across redeliveries,
+ * which is all idempotency needs.
+ */
+export function decodeObservation(record: LogRecord): Observation {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.value.toString('utf8'));
+  } catch (err) {
+    throw new OcError('OC_ENVELOPE_MALFORMED_JSON', `${record.topic}@${record.offset}: ${(err as Error).message}`);
+  }
+  if (record.topic === LOG_TOPICS.status) {
+    const s = body as { deviceId?: unknown; state?: unknown; source?: unknown; ts?: unknown };
+    if (typeof s.deviceId !== 'string' || (s.state !== 'online' && s.state !== 'offline') || typeof s.ts !== 'string') {
+      throw new OcError('OC_ENVELOPE_INVALID', `${record.topic}@${record.offset}: not a status record`);
+    }
+    return {
+      kind: 'status',
+      deviceId: s.deviceId,
+      state: s.state,
+      source: typeof s.source === 'string' ? s.source : 'unknown',
+      eventId: `${record.topic}/${record.partition}/${record.offset}`,
+      at: Date.parse(s.ts),
+    };
+  }
+  const envelope = validateEnvelope(body);
+  const channel = record.topic === LOG_TOPICS.events ? 'event' : 'telemetry';
+  return { kind: 'envelope', channel, envelope, eventId: envelope.id, at: Date.parse(envelope.ts) };
+}

@@ -1,0 +1,116 @@
+import type { Subject } from '../domain/model.ts';
+import type { RuleStateStore } from '../domain/rules/state-store.ts';
+
+/**
+ * What the store needs to know of a ticket to index it; the ticket domain's
+ * Ticket has these fields and more, which the store keeps as they are.
+ */
+export interface TicketShape {
+  id: string;
+  fingerprint: string;
+  state: string;
+  category: string;
+  priority: string;
+  subject: Subject;
+  openedAt: number;
+  updatedAt: number;
+  version: number;
+  assignment?: { kind: string; staffId?: string } | undefined;
+}
+
+export interface TimelineShape {
+  ticketId: string;
+  seq: number;
+  at: number;
+}
+
+export interface SilenceShape {
+  id: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface DeviceStatus {
+  deviceId: string;
+  state: 'online' | 'offline' | 'unknown';
+  /** When it entered this state. */
+  since: number;
+  /** When anything was last heard from it. */
+  lastSeen: number | undefined;
+  source: string;
+}
+
+export interface LinkedEvent {
+  eventId: string;
+  at: number;
+  body: unknown;
+}
+
+export const OPEN_STATES = ['open', 'acknowledged', 'dispatched', 'on_site'] as const;
+
+/**
+ * Everything one processing step reads and writes, inside ONE transaction:
+ * processed event ids, rule state, tickets, timeline, and the messages to
+ * publish (a transactional outbox), so a crash never splits them.
+ */
+export interface AlertingTx<T extends TicketShape, E extends TimelineShape, S extends SilenceShape> {
+  readonly ruleState: RuleStateStore;
+  wasProcessed(eventId: string): boolean;
+  markProcessed(eventId: string, at: number): void;
+  openTicket(fingerprint: string): T | undefined;
+  /** The newest ticket with this fingerprint in any state, for reopening a flapping one. */
+  latestTicket(fingerprint: string): T | undefined;
+  ticket(id: string): T | undefined;
+  /** Open (not resolved, closed or cancelled) tickets, for SLA timers. */
+  openTickets(): T[];
+  /** Throws OcError('OC_TICKET_CONFLICT') when an open ticket with the fingerprint exists. */
+  insertTicket(ticket: T): void;
+  /** Throws OcError('OC_TICKET_CONFLICT') when the stored version is not `expectedVersion`. */
+  updateTicket(ticket: T, expectedVersion: number): void;
+  appendTimeline(entries: readonly E[]): void;
+  linkEvent(ticketId: string, event: LinkedEvent): void;
+  publish(topic: string, key: string, value: unknown): void;
+  nextTicketId(at: number): string;
+  activeSilences(now: number): S[];
+  /** Open tickets assigned per staff member. */
+  staffLoads(): Map<string, number>;
+  setDeviceStatus(status: DeviceStatus): void;
+  deviceStatus(deviceId: string): DeviceStatus | undefined;
+}
+
+export interface TicketFilter {
+  states?: readonly string[];
+  categories?: readonly string[];
+  priorities?: readonly string[];
+  communityId?: string;
+  compoundId?: string;
+  deviceId?: string;
+  staffId?: string;
+  limit?: number;
+  /** Tickets updated before this (ms), for paging back in time. */
+  before?: number;
+}
+
+export interface OutgoingMessage {
+  id: number;
+  topic: string;
+  key: string;
+  value: Buffer;
+}
+
+export interface AlertingStore<T extends TicketShape, E extends TimelineShape, S extends SilenceShape> {
+  transaction<R>(work: (tx: AlertingTx<T, E, S>) => R): R;
+  listTickets(filter: TicketFilter): T[];
+  getTicket(id: string): { ticket: T; timeline: E[]; linkedEvents: LinkedEvent[] } | undefined;
+  listSilences(now: number, includeExpired: boolean): S[];
+  putSilence(silence: S): void;
+  /** Ends a silence now; false if there is none with that id. */
+  expireSilence(id: string, now: number): boolean;
+  deviceStatuses(): DeviceStatus[];
+  /** The transactional outbox, read by the relay that appends to the event log. */
+  pendingOutgoing(limit: number): OutgoingMessage[];
+  deleteOutgoing(upToId: number): void;
+  /** Drops processed-event ids older than `before`; the log keeps events no longer than that. */
+  pruneProcessed(before: number): number;
+  close(): void;
+}

@@ -1,0 +1,36 @@
+import type { Database } from 'better-sqlite3';
+
+/** Tables of the alerting store; `tickets_one_open_per_fingerprint` is what makes duplicate tickets impossible. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE tickets (
+     id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL, category TEXT NOT NULL,
+     priority TEXT NOT NULL, community_id TEXT, compound_id TEXT, device_id TEXT, staff_id TEXT,
+     opened_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE UNIQUE INDEX tickets_one_open_per_fingerprint ON tickets(fingerprint)
+     WHERE state IN ('open', 'acknowledged', 'dispatched', 'on_site');
+   CREATE INDEX tickets_by_fingerprint ON tickets(fingerprint, opened_at);
+   CREATE INDEX tickets_by_update ON tickets(updated_at);
+   CREATE TABLE timeline (ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL,
+     PRIMARY KEY (ticket_id, seq));
+   CREATE TABLE linked_events (ticket_id TEXT NOT NULL, event_id TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL,
+     PRIMARY KEY (ticket_id, event_id));
+   CREATE TABLE processed_events (event_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+   CREATE INDEX processed_events_by_time ON processed_events(at);
+   CREATE TABLE rule_state (key TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE silences (id TEXT PRIMARY KEY, starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE TABLE device_status (device_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+   CREATE TABLE outgoing (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL);
+   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+];
+
+export function migrate(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  if (current > MIGRATIONS.length) throw new Error(`alerting store schema ${current} is newer than this code (${MIGRATIONS.length})`);
+  db.transaction(() => {
+    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    if (row) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
+    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
+  }).immediate();
+}
