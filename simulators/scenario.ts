@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEVICE_KINDS, type DeviceKind } from '../services/shared/envelope.ts';
 import { OcError } from '../services/shared/errors.ts';
 import type { PlacedDevice } from '../services/site/devices.ts';
-import { formatIssues } from '../services/site/load.ts';
+import { configError } from '../services/shared/config-error.ts';
 import type { CameraAction } from './models/camera.ts';
 import type { DoorAction } from './models/door.ts';
 import type { DrainAction } from './models/drain.ts';
@@ -86,16 +86,9 @@ export const ACTION_KINDS: Record<ScenarioVerb, readonly DeviceKind[]> = {
 export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {
-    const issues = result.error.issues.flatMap(namingUnknownKeys);
-    throw new OcError('OC_CONFIG_INVALID', `${source}: ${formatIssues(issues)}`, { keys: issues.map((i) => i.path.join('.')) });
+    throw configError(source, result.error.issues);
   }
   return result.data;
-}
-
-/** zod reports an unknown key at its parent; a user wants `events.2.duration`, the key they typed. */
-function namingUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
-  if (issue.code !== 'unrecognized_keys') return [issue];
-  return issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: 'is not a known key' }));
 }
 
 /** Reads a YAML or JSON scenario file and validates it. */
@@ -151,14 +144,14 @@ export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, device
     const byId = devices.find((d) => d.id === target);
     if (byId) {
       if (!kinds.includes(byId.kind)) {
-        throw configError(key, `'${target}' is a ${byId.kind}; '${event.do}' needs a ${kinds.join(' or ')}`);
+        throw scenarioKeyError(key, `'${target}' is a ${byId.kind}; '${event.do}' needs a ${kinds.join(' or ')}`);
       }
       matched = [byId];
     } else {
       const candidates = target === '*' ? devices : devices.filter((d) => d.placeId === target);
-      if (candidates.length === 0) throw configError(key, `unknown device or place '${target}'`);
+      if (candidates.length === 0) throw scenarioKeyError(key, `unknown device or place '${target}'`);
       matched = candidates.filter((d) => kinds.includes(d.kind));
-      if (matched.length === 0) throw configError(key, `no ${kinds.join(' or ')} at '${target}' for '${event.do}'`);
+      if (matched.length === 0) throw scenarioKeyError(key, `no ${kinds.join(' or ')} at '${target}' for '${event.do}'`);
     }
     for (const d of matched) {
       out.push({ atMs: Math.round(at * 1000), deviceId: d.id, kind: d.kind, action: action as ModelAction, eventIndex: i });
@@ -175,12 +168,12 @@ export function selectDevices(devices: readonly PlacedDevice[], filter: readonly
     const matches = (DEVICE_KINDS as readonly string[]).includes(f)
       ? devices.filter((d) => d.kind === f)
       : devices.filter((d) => d.id === f || d.placeId === f);
-    if (matches.length === 0) throw configError(`devices.${i}`, `'${f}' is not a device kind, device id or place id of this site`);
+    if (matches.length === 0) throw scenarioKeyError(`devices.${i}`, `'${f}' is not a device kind, device id or place id of this site`);
     for (const d of matches) keep.add(d.id);
   });
   return devices.filter((d) => keep.has(d.id));
 }
 
-function configError(key: string, problem: string): OcError {
+function scenarioKeyError(key: string, problem: string): OcError {
   return new OcError('OC_CONFIG_INVALID', `scenario: ${key}: ${problem}`, { keys: [key] });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { configError } from '../shared/config-error.ts';
 import { OcError } from '../shared/errors.ts';
 import { siteSchema, type SiteConfig } from './schema.ts';
 
@@ -27,13 +27,7 @@ export function loadSite(path: string = REFERENCE_SITE_PATH): SiteConfig {
 export function parseSite(raw: unknown, source = 'site'): SiteConfig {
   const result = siteSchema.safeParse(raw);
   if (!result.success) {
-    throw new OcError('OC_CONFIG_INVALID', `${source}: ${formatIssues(result.error.issues)}`, {
-      keys: result.error.issues.map((i) => i.path.join('.')),
-    });
+    throw configError(source, result.error.issues);
   }
   return result.data;
-}
-
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
