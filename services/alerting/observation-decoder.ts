@@ -5,7 +5,9 @@ import { LOG_TOPICS } from '../shared/topics.ts';
 import type { Observation } from './domain/model.ts';
 
 /**
- * Turns a log record into what the rules observe. Status records have no id of
+ * Turns a log record into what the rules observe. `at` is when the platform
+ * received it (the log's timestamp), the time the service's timers live in;
+ * the device's own clock stays in the envelope's `ts` for rules that need it. Status records have no id of
  * their own, so their log position names them: stable across redeliveries,
  * which is all idempotency needs.
  */
@@ -27,10 +29,10 @@ export function decodeObservation(record: LogRecord): Observation {
       state: s.state,
       source: typeof s.source === 'string' ? s.source : 'unknown',
       eventId: `${record.topic}/${record.partition}/${record.offset}`,
-      at: Date.parse(s.ts),
+      at: record.timestamp,
     };
   }
   const envelope = validateEnvelope(body);
   const channel = record.topic === LOG_TOPICS.events ? 'event' : 'telemetry';
-  return { kind: 'envelope', channel, envelope, eventId: envelope.id, at: Date.parse(envelope.ts) };
+  return { kind: 'envelope', channel, envelope, eventId: envelope.id, at: record.timestamp };
 }

@@ -1,0 +1,206 @@
+import { EventEmitter } from 'node:events';
+import type { LogRecord } from '../event-log/port.ts';
+import type { Clock } from '../shared/clock.ts';
+import { isOcError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { LOG_TOPICS } from '../shared/topics.ts';
+import type { DispatchPlanner } from './domain/dispatch/planner.ts';
+import type { AlertSignal, Observation } from './domain/model.ts';
+import type { RuleEngine } from './domain/rules/engine.ts';
+import { findSilence, type Silence } from './domain/silences.ts';
+import { applyCommand, applySignal, evaluateTimers, openFromSignal, shouldReopen } from './domain/tickets/index.ts';
+import type { Change, Command, Decision, Ticket, TicketPolicy, TimelineEntry } from './domain/tickets/types.ts';
+import { decodeObservation } from './observation-decoder.ts';
+import type { AlertingStore, AlertingTx, DeviceStatus } from './store/alerting-store.ts';
+import { ticketContext } from './ticket-context.ts';
+
+export type TicketStore = AlertingStore<Ticket, TimelineEntry, Silence>;
+type Tx = AlertingTx<Ticket, TimelineEntry, Silence>;
+
+export interface AlertingServiceOptions {
+  store: TicketStore;
+  engine: RuleEngine;
+  planner: DispatchPlanner;
+  policy: TicketPolicy;
+  clock: Clock;
+  logger: Logger;
+  /** Called after each commit that queued messages for the log. */
+  onOutgoing?: () => void;
+}
+
+export interface AlertingChanges {
+  ticket: [ticket: Ticket, entries: TimelineEntry[]];
+  device: [status: DeviceStatus];
+}
+
+export type CommandResult = Decision | { ok: false; error: { code: 'OC_TICKET_NOT_FOUND'; message: string; currentState: undefined } };
+
+/** Attempts at a transaction that lost a race on a fingerprint or a ticket version. */
+const CONFLICT_RETRIES = 3;
+
+/**
+ * The alerting application: log records in, tickets out. Each batch is one
+ * transaction (processed ids, rule state, tickets, timeline, outgoing messages),
+ * so a crash at any point either keeps all of a batch or none of it, and a
+ * redelivered batch is recognised by its event ids.
+ */
+export class AlertingService {
+  /** Ticket and device changes after they committed; the API's live stream listens here. */
+  readonly changes = new EventEmitter<AlertingChanges>();
+  private readonly lastAssignedAt = new Map<string, number>();
+  suppressedBySilence = 0;
+
+  constructor(private readonly o: AlertingServiceOptions) {
+    this.changes.setMaxListeners(0);
+  }
+
+  /** Handles one batch from the log; throws (so the batch is redelivered) only if the store fails. */
+  handleBatch(records: readonly LogRecord[]): void {
+    const observations: Observation[] = [];
+    for (const record of records) {
+      try {
+        observations.push(decodeObservation(record));
+      } catch (err) {
+        // The gateway validated it; a bad record here is a bug upstream, not a reason to stall the desk.
+        this.o.logger.error({ err, topic: record.topic, offset: record.offset }, 'unreadable record skipped');
+      }
+    }
+    if (observations.length > 0) this.run((tx, out) => observations.forEach((obs) => this.observe(tx, obs, out)));
+  }
+
+  /** Time-based work: rules that wait (offline, stale), SLA deadlines, reminders, accept timeouts. */
+  tick(): void {
+    this.run((tx, out) => {
+      const now = this.o.clock.now();
+      for (const signal of this.o.engine.tick(tx.ruleState, now)) this.applySignal(tx, signal, undefined, out);
+      const ctx = this.context(tx);
+      for (const ticket of tx.openTickets()) {
+        const change = evaluateTimers(ticket, now, ctx);
+        if (change) this.save(tx, ticket.version, change, out);
+      }
+      // Resolved tickets wait for staff to close them, but deadlines of resolved ones do not run.
+    });
+  }
+
+  command(ticketId: string, command: Command): CommandResult {
+    return this.run((tx, out) => {
+      const ticket = tx.ticket(ticketId);
+      if (!ticket) return { ok: false, error: { code: 'OC_TICKET_NOT_FOUND', message: `no ticket ${ticketId}`, currentState: undefined } };
+      const decision = applyCommand(ticket, command, this.o.clock.now(), this.context(tx));
+      if (decision.ok) this.save(tx, ticket.version, decision, out);
+      return decision;
+    });
+  }
+
+  private observe(tx: Tx, obs: Observation, out: Outbound): void {
+    if (tx.wasProcessed(obs.eventId)) return;
+    tx.markProcessed(obs.eventId, obs.at);
+    this.trackDevice(tx, obs, out);
+    for (const signal of this.o.engine.observe(tx.ruleState, obs)) this.applySignal(tx, signal, obs, out);
+  }
+
+  private applySignal(tx: Tx, signal: AlertSignal, obs: Observation | undefined, out: Outbound): void {
+    const now = this.o.clock.now();
+    const ctx = this.context(tx);
+    const open = tx.openTicket(signal.fingerprint);
+    let decision: Decision;
+    let before: Ticket | undefined = open;
+    if (open) {
+      decision = applySignal(open, signal, now, ctx);
+    } else if (signal.action === 'clear') {
+      const latest = tx.latestTicket(signal.fingerprint);
+      if (!latest || latest.state !== 'resolved') return;
+      before = latest;
+      decision = applySignal(latest, signal, now, ctx);
+    } else {
+      const latest = tx.latestTicket(signal.fingerprint);
+      if (latest && shouldReopen(latest, signal, now, this.o.policy)) {
+        before = latest;
+        decision = applySignal(latest, signal, now, ctx);
+      } else {
+        const silence = findSilence(signal, tx.activeSilences(now), now);
+        if (silence) {
+          this.suppressedBySilence += 1;
+          this.o.logger.info({ fingerprint: signal.fingerprint, silence: silence.id }, 'alert silenced: no ticket opened');
+          return;
+        }
+        decision = openFromSignal(signal, tx.nextTicketId(now), now, ctx);
+      }
+    }
+    if (!decision.ok) {
+      this.o.logger.warn({ fingerprint: signal.fingerprint, error: decision.error }, 'signal not applied');
+      return;
+    }
+    this.save(tx, before?.version, decision, out);
+    if (obs) {
+      const body = obs.kind === 'envelope' ? obs.envelope : { deviceId: obs.deviceId, state: obs.state, source: obs.source };
+      tx.linkEvent(decision.ticket.id, { eventId: obs.eventId, at: obs.at, body });
+    }
+  }
+
+  /** Inserts or updates, appends the timeline and queues the change and its notifications for `oc.tickets`. */
+  private save(tx: Tx, previousVersion: number | undefined, change: Change, out: Outbound): void {
+    if (change.entries.length === 0 && change.notifications.length === 0 && previousVersion === change.ticket.version) return;
+    if (previousVersion === undefined) tx.insertTicket(change.ticket);
+    else tx.updateTicket(change.ticket, previousVersion);
+    tx.appendTimeline(change.entries);
+    const t = change.ticket;
+    if (t.assignment?.kind === 'staff' && change.entries.some((e) => e.action === 'dispatched' || e.action === 'redispatched')) {
+      this.lastAssignedAt.set(t.assignment.staffId, t.updatedAt);
+    }
+    tx.publish(LOG_TOPICS.tickets, t.id, { kind: 'ticket.change', ticket: t, entries: change.entries });
+    for (const n of change.notifications) tx.publish(LOG_TOPICS.tickets, t.id, { kind: 'notification', notification: n });
+    out.tickets.set(t.id, [t, [...(out.tickets.get(t.id)?.[1] ?? []), ...change.entries]]);
+  }
+
+  private trackDevice(tx: Tx, obs: Observation, out: Outbound): void {
+    const deviceId = obs.kind === 'status' ? obs.deviceId : obs.envelope.deviceId;
+    const previous = tx.deviceStatus(deviceId);
+    const state = obs.kind === 'status' ? obs.state : 'online';
+    // A late record from before the current state must not flip it back.
+    if (previous && obs.at < previous.since && previous.state !== state) return;
+    const changed = previous?.state !== state;
+    const status: DeviceStatus = {
+      deviceId,
+      state,
+      since: changed ? obs.at : previous.since,
+      lastSeen: obs.kind === 'envelope' ? obs.at : previous?.lastSeen,
+      source: obs.kind === 'status' ? obs.source : changed ? 'message' : previous.source,
+    };
+    tx.setDeviceStatus(status);
+    if (changed) out.devices.set(deviceId, status);
+  }
+
+  private context(tx: Tx) {
+    return ticketContext(this.o.planner, this.o.policy, tx.staffLoads(), this.lastAssignedAt);
+  }
+
+  /** Runs work in a transaction, retrying a lost race; publishes what changed after the commit. */
+  private run<R>(work: (tx: Tx, out: Outbound) => R): R {
+    for (let attempt = 1; ; attempt++) {
+      const out: Outbound = { tickets: new Map(), devices: new Map() };
+      try {
+        const result = this.o.store.transaction((tx) => work(tx, out));
+        this.announce(out);
+        return result;
+      } catch (err) {
+        if (isOcError(err, 'OC_TICKET_CONFLICT') && attempt < CONFLICT_RETRIES) {
+          this.o.logger.info({ attempt, detail: err.message }, 'lost a race on a ticket; retrying');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private announce(out: Outbound): void {
+    if (out.tickets.size > 0) this.o.onOutgoing?.();
+    for (const [ticket, entries] of out.tickets.values()) this.changes.emit('ticket', ticket, entries);
+    for (const status of out.devices.values()) this.changes.emit('device', status);
+  }
+}
+
+interface Outbound {
+  tickets: Map<string, [Ticket, TimelineEntry[]]>;
+  devices: Map<string, DeviceStatus>;
+}

@@ -1,0 +1,48 @@
+import type { EventLog } from '../event-log/port.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { PlacedDevice } from '../site/devices.ts';
+import { startAlerting, type AlertingRuntime } from './alerting-runtime.ts';
+import type { TicketStore } from './alerting-service.ts';
+import { toDeviceContext } from './device-context.ts';
+import { DispatchPlanner } from './domain/dispatch/planner.ts';
+import { loadRoster } from './domain/dispatch/roster-loader.ts';
+import type { Roster } from './domain/dispatch/types.ts';
+import { makeTicketPolicy } from './domain/tickets/policy.ts';
+import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
+
+export interface AlertingSetup {
+  log: EventLog;
+  devices: readonly PlacedDevice[];
+  storePath: string;
+  rosterFile?: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  tickIntervalMs?: number;
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export interface Alerting {
+  runtime: AlertingRuntime;
+  store: TicketStore;
+  planner: DispatchPlanner;
+  roster: Roster;
+}
+
+/** Config to adapters for the alerting service; shared by `npm start`, `npm run alerting` and the tests. */
+export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
+  const roster = loadRoster(s.rosterFile);
+  const planner = new DispatchPlanner(roster);
+  const store: TicketStore = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
+  const runtime = await startAlerting({
+    log: s.log,
+    store,
+    devices: s.devices.map(toDeviceContext),
+    planner,
+    policy: makeTicketPolicy(),
+    clock: s.clock,
+    logger: s.logger,
+    tickIntervalMs: s.tickIntervalMs,
+  });
+  return { runtime, store, planner, roster };
+}

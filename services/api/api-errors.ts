@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * The API's catalogue: each error has a stable code and one HTTP status.
+ * Domain code returns decisions; only this layer speaks HTTP.
+ */
+export const API_ERRORS = {
+  OC_API_INVALID_REQUEST: 400,
+  OC_TICKET_INVALID_COMMAND: 400,
+  OC_SILENCE_INVALID: 400,
+  OC_API_UNKNOWN_ACTOR: 401,
+  OC_TICKET_NOT_ALLOWED: 403,
+  OC_TICKET_NOT_FOUND: 404,
+  OC_SILENCE_NOT_FOUND: 404,
+  OC_API_NOT_FOUND: 404,
+  OC_TICKET_ILLEGAL_TRANSITION: 409,
+  OC_TICKET_CONFLICT: 409,
+  OC_API_INTERNAL: 500,
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  /** The request field at fault, e.g. `body.note` or `querystring.limit`. */
+  field?: string;
+  /** For 409s on tickets: the state the ticket is in now. */
+  currentState?: string;
+}
+
+export function sendError(reply: FastifyReply, body: ApiErrorBody): FastifyReply {
+  return reply.status(API_ERRORS[body.code]).send(body);
+}
+
+/** Fastify's validation errors become 400s that name the field; anything unexpected is a 500 with no internals. */
+export function apiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.validation) {
+    const first = error.validation[0];
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(missing ? [missing] : [])].join('.');
+    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${first?.message ?? 'is invalid'}` });
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', message: error.message });
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendError(reply, { code: 'OC_API_INTERNAL', message: 'internal error; see the server log' });
+}
+
+export const errorSchema = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', enum: Object.keys(API_ERRORS) },
+    message: { type: 'string' },
+    field: { type: 'string' },
+    currentState: { type: 'string' },
+  },
+} as const;

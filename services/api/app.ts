@@ -1,0 +1,55 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../shared/logger.ts';
+import type { ApiContext } from './api-context.ts';
+import { apiErrorHandler, sendError } from './api-errors.ts';
+import { LiveStream } from './live-stream.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { rosterRoutes } from './routes/roster.ts';
+import { silenceRoutes } from './routes/silences.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+
+export interface Api {
+  app: FastifyInstance;
+  live: LiveStream;
+}
+
+/** The REST API with its OpenAPI document and the live stream; listening is the caller's business. */
+export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
+  // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generics.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  const live = new LiveStream();
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'OpenCompound API', version: '0.1.0', description: 'Tickets, silences, roster, devices and the live stream of the duty desk.' },
+      tags: [{ name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'live' }],
+    },
+  });
+  app.setErrorHandler(apiErrorHandler);
+  app.setNotFoundHandler((req, reply) => sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
+
+  ticketRoutes(app, ctx);
+  silenceRoutes(app, ctx);
+  rosterRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  streamRoutes(app, live);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  const onTicket = (ticket: unknown, entries: unknown) => live.broadcast('ticket', { ticket, entries });
+  const onDevice = (status: unknown) => live.broadcast('device', status);
+  ctx.service.changes.on('ticket', onTicket);
+  ctx.service.changes.on('device', onDevice);
+  // Streams never end by themselves: end them first, or close() would wait for ever.
+  app.addHook('preClose', async () => {
+    ctx.service.changes.off('ticket', onTicket);
+    ctx.service.changes.off('device', onDevice);
+    live.close();
+  });
+  return { app, live };
+}

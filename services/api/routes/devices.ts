@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../api-context.ts';
+
+const anyObject = Type.Object({}, { additionalProperties: true });
+
+export function deviceRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get(
+    '/api/devices',
+    { schema: { tags: ['devices'], summary: 'Every device of the site with its live status and open tickets', response: { 200: Type.Object({ devices: Type.Array(anyObject) }) } } },
+    async () => {
+      const statuses = new Map(ctx.store.deviceStatuses().map((s) => [s.deviceId, s]));
+      const open = new Map<string, number>();
+      for (const t of ctx.store.listTickets({ states: ['open', 'acknowledged', 'dispatched', 'on_site'], limit: 500 })) {
+        if (t.subject.deviceId) open.set(t.subject.deviceId, (open.get(t.subject.deviceId) ?? 0) + 1);
+      }
+      return {
+        devices: ctx.devices.map((d) => ({
+          ...d,
+          status: statuses.get(d.id) ?? { deviceId: d.id, state: 'unknown', since: null, lastSeen: null, source: 'never heard' },
+          openTickets: open.get(d.id) ?? 0,
+        })),
+      };
+    },
+  );
+
+  app.get('/api/site', { schema: { tags: ['devices'], summary: 'The site config: places and plan', response: { 200: anyObject } } }, async () => ctx.site);
+}

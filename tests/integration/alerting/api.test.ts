@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../services/shared/clock.ts';
+import { AlertingHarness } from '../../support/alerting-harness.ts';
+
+let h: AlertingHarness;
+let clock: ManualClock;
+beforeEach(async () => {
+  clock = new ManualClock(Date.now());
+  h = await AlertingHarness.start(clock);
+});
+afterEach(async () => h.close());
+
+const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, actor = 'sun-li') =>
+  h.api.app.inject({ method, url, ...(body !== undefined ? { payload: body as object } : {}), headers: actor ? { 'x-oc-actor': actor } : {} });
+
+async function forcedDoorTicket() {
+  const opened = h.ticketWhere((t) => t.alertType === 'door.forced-open');
+  await h.event('dl8-b3-u2-door', 'door.forced-open', { reason: 'opened-without-grant' });
+  return opened;
+}
+
+describe('alerting API', () => {
+  it('lists and shows a ticket with its timeline and linked event', async () => {
+    const ticket = await forcedDoorTicket();
+    const list = await inject('GET', '/api/tickets?state=open&category=security');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().tickets.map((t: { id: string }) => t.id)).toEqual([ticket.id]);
+    const one = await inject('GET', `/api/tickets/${ticket.id}`);
+    expect(one.statusCode).toBe(200);
+    const body = one.json();
+    expect(body.ticket).toMatchObject({ id: ticket.id, priority: 'P1', state: 'open', subject: { deviceId: 'dl8-b3-u2-door' } });
+    expect(body.timeline[0]).toMatchObject({ seq: 1, action: 'opened' });
+    expect(body.linkedEvents[0].body).toMatchObject({ type: 'door.forced-open', deviceId: 'dl8-b3-u2-door' });
+  });
+
+  it('acts on a ticket through its life, and refuses an illegal step with 409 and the current state', async () => {
+    const ticket = await forcedDoorTicket();
+    const ack = await inject('POST', `/api/tickets/${ticket.id}/acknowledge`, { note: 'seen on camera 5' });
+    expect(ack.statusCode).toBe(200);
+    expect(ack.json().ticket.state).toBe('acknowledged');
+    const dispatched = await inject('POST', `/api/tickets/${ticket.id}/dispatch`, {});
+    expect(dispatched.statusCode).toBe(200);
+    const assignee = dispatched.json().ticket.assignment;
+    expect(assignee).toMatchObject({ kind: 'staff', teamId: 'security' });
+    const onDutyGuards = h.alerting.planner.onDuty(clock.now(), 'security').map((s) => s.id);
+    expect(onDutyGuards).toContain(assignee.staffId);
+
+    const tooEarly = await inject('POST', `/api/tickets/${ticket.id}/close`, {});
+    expect(tooEarly.statusCode).toBe(409);
+    expect(tooEarly.json()).toMatchObject({ code: 'OC_TICKET_ILLEGAL_TRANSITION', currentState: 'dispatched' });
+
+    expect((await inject('POST', `/api/tickets/${ticket.id}/accept`, {}, assignee.staffId)).statusCode).toBe(200);
+    expect((await inject('POST', `/api/tickets/${ticket.id}/arrive`, {}, assignee.staffId)).json().ticket.state).toBe('on_site');
+    expect((await inject('POST', `/api/tickets/${ticket.id}/resolve`, { note: 'door re-latched, no intruder' }, assignee.staffId)).json().ticket.state).toBe('resolved');
+    expect((await inject('POST', `/api/tickets/${ticket.id}/close`, {})).json().ticket.state).toBe('closed');
+    const timeline = (await inject('GET', `/api/tickets/${ticket.id}`)).json().timeline.map((e: { action: string }) => e.action);
+    expect(timeline).toEqual(expect.arrayContaining(['opened', 'acknowledged', 'dispatched', 'accepted', 'arrived', 'resolved', 'closed']));
+  });
+
+  it('treats a retried command with the same id as one', async () => {
+    const ticket = await forcedDoorTicket();
+    const first = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', commandId: 'phone-7f3a-0001' });
+    const again = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', commandId: 'phone-7f3a-0001' });
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    const comments = (await inject('GET', `/api/tickets/${ticket.id}`)).json().timeline.filter((e: { action: string }) => e.action === 'commented');
+    expect(comments).toHaveLength(1);
+  });
+
+  it('answers bad requests with 400 naming the field, and unknown things with 404/401', async () => {
+    const ticket = await forcedDoorTicket();
+    const badLimit = await inject('GET', '/api/tickets?limit=0');
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'querystring.limit' });
+    const badState = await inject('GET', '/api/tickets?state=sleeping');
+    expect(badState.json().field).toBe('querystring.state');
+    const extra = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'x', colour: 'red' });
+    expect(extra.statusCode).toBe(400);
+    const noNote = await inject('POST', `/api/tickets/${ticket.id}/transfer`, { note: 'not ours' });
+    expect(noNote.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'body.to' });
+    const wrongAction = await inject('POST', `/api/tickets/${ticket.id}/explode`, {});
+    expect(wrongAction.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'params.action' });
+    expect((await inject('GET', '/api/tickets/T20990101-0001')).json()).toMatchObject({ code: 'OC_TICKET_NOT_FOUND' });
+    expect((await inject('POST', `/api/tickets/${ticket.id}/acknowledge`, {}, 'nobody')).statusCode).toBe(401);
+    const noHeader = await h.api.app.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/acknowledge`, payload: {} });
+    expect(noHeader.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'headers.x-oc-actor' });
+  });
+
+  it('transfers to a partner department as a recorded action, and refuses one that does not exist', async () => {
+    const ticket = await forcedDoorTicket();
+    const unknown = await inject('POST', `/api/tickets/${ticket.id}/transfer`, { note: 'break-in suspected', to: { kind: 'department', departmentId: 'fbi' } });
+    expect(unknown.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'body.to.departmentId' });
+    const unknownStaff = await inject('POST', `/api/tickets/${ticket.id}/dispatch`, { staffId: 'ghost' });
+    expect(unknownStaff.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'body.staffId' });
+    const ok = await inject('POST', `/api/tickets/${ticket.id}/transfer`, { note: 'break-in suspected: police', to: { kind: 'department', departmentId: 'public-security' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().ticket.assignment).toMatchObject({ kind: 'department', departmentId: 'public-security' });
+    const timeline = (await inject('GET', `/api/tickets/${ticket.id}`)).json().timeline;
+    expect(timeline.some((e: { action: string; note?: string }) => e.action === 'transferred' && e.note === 'break-in suspected: police')).toBe(true);
+  });
+
+  it('manages silences, and a silenced device opens no ticket', async () => {
+    const endsAt = new Date(clock.now() + 3_600_000).toISOString();
+    const bad = await inject('POST', '/api/silences', { matcher: {}, endsAt, reason: 'x' });
+    expect(bad.json()).toMatchObject({ code: 'OC_SILENCE_INVALID', field: 'body.matcher' });
+    const created = await inject('POST', '/api/silences', { matcher: { deviceId: 'dl8-b3-u2-door' }, endsAt, reason: 'door being replaced' });
+    expect(created.statusCode).toBe(201);
+    expect((await inject('GET', '/api/silences')).json().silences.map((s: { id: string }) => s.id)).toEqual([created.json().id]);
+
+    // A silenced forced door, then an unsilenced one: only the second becomes a ticket.
+    const other = h.ticketWhere((t) => t.subject.deviceId === 'dl8-b1-u1-door');
+    await h.event('dl8-b3-u2-door', 'door.forced-open');
+    await h.event('dl8-b1-u1-door', 'door.forced-open');
+    await other;
+    const tickets = (await inject('GET', '/api/tickets')).json().tickets.map((t: { subject: { deviceId: string } }) => t.subject.deviceId);
+    expect(tickets).toEqual(['dl8-b1-u1-door']);
+    expect(h.alerting.runtime.service.suppressedBySilence).toBe(1);
+
+    expect((await inject('DELETE', `/api/silences/${created.json().id}`)).statusCode).toBe(204);
+    expect((await inject('GET', '/api/silences')).json().silences).toEqual([]);
+    expect((await inject('DELETE', '/api/silences/nope')).statusCode).toBe(404);
+  });
+
+  it('shows the roster and who is on duty now', async () => {
+    const duty = (await inject('GET', '/api/roster/on-duty')).json();
+    expect(duty.supervisor.role).toBe('supervisor');
+    const plumbing = duty.teams.find((t: { teamId: string }) => t.teamId === 'plumbing');
+    expect(plumbing.onDuty.length).toBeGreaterThan(0);
+    expect((await inject('GET', '/api/roster')).json().responsibilities.drainage).toEqual({ team: 'plumbing' });
+  });
+
+  it('lists devices with live status from the log', async () => {
+    const online = h.ticketWhere(() => true);
+    await h.status('dl8-cam-01', 'online', 'connect');
+    await h.event('dl8-b3-u2-door', 'door.forced-open');
+    await online;
+    const devices = (await inject('GET', '/api/devices')).json().devices;
+    expect(devices).toHaveLength(54);
+    expect(devices.find((d: { id: string }) => d.id === 'dl8-cam-01').status.state).toBe('online');
+    expect(devices.find((d: { id: string }) => d.id === 'dl8-b3-u2-door').openTickets).toBe(1);
+    expect(devices.find((d: { id: string }) => d.id === 'dl8-drain-m1').status.state).toBe('unknown');
+  });
+
+  it('serves an OpenAPI document covering the routes', async () => {
+    const doc = (await inject('GET', '/api/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/roster/on-duty', '/api/devices', '/api/stream']));
+  });
+});
