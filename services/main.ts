@@ -15,6 +15,9 @@ import { listDevices, type PlacedDevice } from './site/devices.ts';
 import { loadSite } from './site/load.ts';
 import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
 import { onShutdownSignal } from './shutdown.ts';
+import { createAlerting } from './alerting/compose.ts';
+import { buildApi } from './api/app.ts';
+import { systemClock } from './shared/clock.ts';
 
 /**
  * The composition root of `npm start`: the whole platform in one process on
@@ -49,6 +52,20 @@ async function main(logger: Logger): Promise<void> {
   });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
   const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
+  const alerting = await createAlerting({
+    log,
+    devices,
+    storePath: config.alerting.storePath,
+    rosterFile: config.alerting.rosterFile,
+    clock: systemClock,
+    logger: logger.child({ component: 'alerting' }),
+    tickIntervalMs: config.alerting.tickIntervalMs,
+  });
+  const api = await buildApi(
+    { service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock },
+    logger.child({ component: 'api' }),
+  );
+  await api.app.listen({ host: config.http.host, port: config.http.port });
 
   let simulation: LiveSimulation | undefined;
   if (config.simulator.enabled) {
@@ -69,6 +86,8 @@ async function main(logger: Logger): Promise<void> {
     // Devices first, so their last messages and offline status reach the log; the log last.
     await simulation?.close();
     await gateway.close();
+    await api.app.close();
+    await alerting.runtime.close();
     await monitor.close();
     await log.close();
     logger.info(monitor.snapshot(), 'stopped cleanly');
@@ -84,6 +103,8 @@ function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: 
     `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,
     `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort}${tlsPort ? ` and mqtts://${config.mqtt.host}:${tlsPort}` : ''} (MQTT 3.1.1, per-device login)`,
     `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
+    `  alerting      tickets in ${config.alerting.storePath}; roster ${config.alerting.rosterFile ?? 'Dianliu Block 8 reference'}`,
+    `  API           http://${config.http.host}:${config.http.port}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation
       ? `  simulation    scenario "${simulation.scenarioName}" at ${simulation.speed}x, outboxes in ${config.simulator.outboxFile}`

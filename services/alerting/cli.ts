@@ -1,0 +1,39 @@
+import { buildApi } from '../api/app.ts';
+import { loadServiceConfig } from '../config/service-config.ts';
+import { PLATFORM_TOPICS } from '../event-log/platform-topics.ts';
+import { SqliteEventLog } from '../event-log/sqlite/sqlite-event-log.ts';
+import { systemClock } from '../shared/clock.ts';
+import { isOcError } from '../shared/errors.ts';
+import { createLogger } from '../shared/logger.ts';
+import { onShutdownSignal } from '../shutdown.ts';
+import { listDevices } from '../site/devices.ts';
+import { loadSite } from '../site/load.ts';
+import { createAlerting } from './compose.ts';
+
+/**
+ * The alerting service and its API as their own process (`npm run alerting`),
+ * reading the same log as a separately started gateway.
+ */
+async function main(): Promise<void> {
+  const logger = createLogger('alerting');
+  try {
+    const config = loadServiceConfig();
+    const site = loadSite(config.siteFile);
+    const devices = listDevices(site);
+    const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
+    await log.ensureTopics(PLATFORM_TOPICS);
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs });
+    const api = await buildApi({ service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock }, logger);
+    await api.app.listen({ host: config.http.host, port: config.http.port });
+    onShutdownSignal(logger, async () => {
+      await api.app.close();
+      await alerting.runtime.close();
+      await log.close();
+    });
+  } catch (err) {
+    logger.fatal(isOcError(err) ? { code: err.code } : { err }, (err as Error).message);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,318 @@
+/**
+ * Drain level sensors: level thresholds with hysteresis and a minimum
+ * duration, rapid rise, the dry-weather rise that hints at restaurant grease,
+ * and sensor faults.
+ *
+ * Durations and rates use device time (the envelope `ts`): a sensor's queued
+ * readings flushed after a reconnect keep their real spacing. Staleness uses
+ * service time, because it is about readings that never arrived.
+ */
+import type { AlertSignal, Bilingual } from '../model.ts';
+import { deviceTimeOf, numberField, type EnvelopeObservation } from './observations.ts';
+import type { DeviceRuleContext } from './rule-context.ts';
+import { deviceSignal, fingerprintFor, minutes, pct, placeLabel, tickEventId } from './signals.ts';
+
+/** One reading kept for rates: [device time ms, level mm]. A pair keeps the persisted state small. */
+type Sample = [number, number];
+
+/** A threshold alert: whether it fired, and since when (device time) the level has been up without firing yet. */
+interface LevelAlarm {
+  active: boolean;
+  pendingSince?: number;
+}
+
+export type SensorFaultReason = 'out-of-range' | 'stuck' | 'stale' | 'low-battery';
+
+export interface DrainState {
+  /** Service time of the last drain.level, for staleness. */
+  lastLevelAt?: number;
+  warning: LevelAlarm;
+  critical: LevelAlarm;
+  /** Readings within the rapid-rise window. */
+  recent: Sample[];
+  /** One reading per DRY_SAMPLE_MS reaching back just past the dry-rise window. */
+  history: Sample[];
+  rapidActive: boolean;
+  /** Device time of the last reading that rose at rapid-rise rate: rain, so no dry-weather hint. */
+  lastRapidAt?: number;
+  /** Set while the dry-weather hint is active: the level it rose from. */
+  dryFromMm?: number;
+  outOfRangeRun: number;
+  /** The current run of identical mid-range readings. */
+  stuck?: { distanceMm: number; levelMm: number; count: number };
+  lowBattery: boolean;
+  faults: SensorFaultReason[];
+}
+
+/** Spacing of the dry-rise history: 36 points over 3 h instead of hundreds of fast samples. */
+const DRY_SAMPLE_MS = 5 * 60_000;
+
+const stateKey = (deviceId: string) => `drain/${deviceId}`;
+
+function load(ctx: DeviceRuleContext): DrainState {
+  return (
+    ctx.state.get<DrainState>(stateKey(ctx.device.deviceId)) ?? {
+      warning: { active: false },
+      critical: { active: false },
+      recent: [],
+      history: [],
+      rapidActive: false,
+      outOfRangeRun: 0,
+      lowBattery: false,
+      faults: [],
+    }
+  );
+}
+
+export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): AlertSignal[] {
+  if (o.envelope.type !== 'drain.level') return [];
+  const s = ctx.settings.drain;
+  const st = load(ctx);
+  const data = o.envelope.data;
+  const t = deviceTimeOf(o);
+  const levelMm = numberField(data, 'levelMm');
+  const distanceMm = numberField(data, 'distanceMm');
+  const batteryPct = numberField(data, 'batteryPct');
+  const overflow = data.overflow === true;
+  // The configured depth is the surveyed one; the reading's own is a fallback for unsurveyed manholes.
+  const depthMm = ctx.device.depthMm ?? numberField(data, 'depthMm');
+  st.lastLevelAt = o.at;
+
+  const outOfRange =
+    levelMm === undefined ||
+    levelMm < s.minLevelMm ||
+    (depthMm !== undefined && levelMm > depthMm + s.maxAboveDepthMm) ||
+    // No distance is water at the sensor face: real only when the reading also says full. The sensor
+    // clamps at 0, so a level within jitter of the rim legitimately reads 0 without `overflow`.
+    (distanceMm !== undefined && (distanceMm < 0 || (distanceMm === 0 && !overflow && (depthMm === undefined || levelMm < depthMm))));
+  st.outOfRangeRun = outOfRange ? st.outOfRangeRun + 1 : 0;
+  if (!outOfRange) trackStuck(st, levelMm, distanceMm, depthMm, overflow);
+  if (batteryPct !== undefined) {
+    if (batteryPct < s.lowBatteryPct) st.lowBattery = true;
+    else if (batteryPct >= s.lowBatteryPct + s.batteryHysteresisPct) st.lowBattery = false;
+  }
+
+  const faults: SensorFaultReason[] = [];
+  if (st.outOfRangeRun >= s.outOfRangeReadings) faults.push('out-of-range');
+  if (st.stuck && st.stuck.count >= s.stuckReadings) faults.push('stuck');
+  if (st.lowBattery) faults.push('low-battery');
+  const reading = { levelMm, distanceMm, depthMm, batteryPct, overflow, deviceTime: o.envelope.ts };
+  const out = updateFaults(ctx, st, faults, o.at, o.eventId, reading);
+
+  // An impossible reading says nothing about the water: level rules skip it.
+  if (!outOfRange && levelMm !== undefined && depthMm !== undefined && depthMm > 0) {
+    const sharePct = (levelMm / depthMm) * 100;
+    const fact = { ...reading, levelPct: Math.round(sharePct * 10) / 10 };
+    out.push(...levelThreshold(ctx, st.warning, 'drain.level-warning', s.warningPct, sharePct, t, false, o, fact));
+    out.push(...levelThreshold(ctx, st.critical, 'drain.level-critical', s.criticalPct, sharePct, t, overflow, o, fact));
+    out.push(...rapidRise(ctx, st, levelMm, t, o, fact));
+    out.push(...dryWeatherRise(ctx, st, levelMm, depthMm, t, o, fact));
+  }
+  ctx.state.set(stateKey(ctx.device.deviceId), st);
+  return out;
+}
+
+/** Stale sensor: the device still talks (else device.offline covers it) but sends no level. */
+export function tickDrain(ctx: DeviceRuleContext, now: number, silentSince: number, deviceDown: boolean): AlertSignal[] {
+  const st = load(ctx);
+  const lastLevelAt = st.lastLevelAt ?? silentSince;
+  const stale = !deviceDown && now - lastLevelAt >= ctx.settings.drain.staleMs;
+  if (stale === st.faults.includes('stale')) return [];
+  const faults = stale ? [...st.faults, 'stale' as const] : st.faults.filter((f) => f !== 'stale');
+  const id = tickEventId(fingerprintFor(ctx.device, 'drain.sensor-fault'), now);
+  const out = updateFaults(ctx, st, faults, now, id, { lastLevelAt });
+  ctx.state.set(stateKey(ctx.device.deviceId), st);
+  return out;
+}
+
+/**
+ * Stuck: the same distance and level `stuckReadings` times in a row, away from
+ * the empty and full bounds. Mid-range, ultrasound jitter of a few mm makes
+ * exact repeats of real water unlikely; at the bounds the reading is clamped
+ * and repeats are normal.
+ */
+function trackStuck(st: DrainState, levelMm: number | undefined, distanceMm: number | undefined, depthMm: number | undefined, overflow: boolean): void {
+  const atBound = overflow || levelMm === undefined || levelMm <= 0 || distanceMm === undefined || distanceMm <= 0 || (depthMm !== undefined && distanceMm >= depthMm);
+  if (atBound || levelMm === undefined || distanceMm === undefined) {
+    delete st.stuck;
+  } else if (st.stuck && st.stuck.distanceMm === distanceMm && st.stuck.levelMm === levelMm) {
+    st.stuck.count += 1;
+  } else {
+    st.stuck = { distanceMm, levelMm, count: 1 };
+  }
+}
+
+const FAULT_TEXT: Record<SensorFaultReason, Bilingual> = {
+  'out-of-range': { zh: '读数超出量程', en: 'reading out of range' },
+  stuck: { zh: '读数卡死不变', en: 'reading stuck' },
+  stale: { zh: '长时间无水位数据', en: 'no level readings' },
+  'low-battery': { zh: '电池电量低', en: 'battery low' },
+};
+
+/** One sensor-fault alert per device: fires when a reason appears, clears when none is left. */
+function updateFaults(
+  ctx: DeviceRuleContext,
+  st: DrainState,
+  faults: SensorFaultReason[],
+  at: number,
+  eventId: string,
+  facts: Record<string, unknown>,
+): AlertSignal[] {
+  const added = faults.filter((f) => !st.faults.includes(f));
+  const before = st.faults;
+  st.faults = faults;
+  const name = ctx.device.name;
+  if (added.length > 0) {
+    const zh = faults.map((f) => FAULT_TEXT[f].zh).join('、');
+    const en = faults.map((f) => FAULT_TEXT[f].en).join(', ');
+    return [
+      deviceSignal('fire', 'drain.sensor-fault', ctx.device, at, eventId, { zh: `${name.zh}故障：${zh}`, en: `${name.en} fault: ${en}` }, {
+        ...facts,
+        reasons: faults,
+        newReasons: added,
+      }),
+    ];
+  }
+  if (faults.length === 0 && before.length > 0) {
+    return [
+      deviceSignal('clear', 'drain.sensor-fault', ctx.device, at, eventId, { zh: `${name.zh}恢复正常`, en: `${name.en} working again` }, {
+        ...facts,
+        clearedReasons: before,
+      }),
+    ];
+  }
+  return [];
+}
+
+/**
+ * A level threshold. It fires once the level has been up for `minDurationMs`
+ * (device time) and the current reading is at or above the threshold; it clears
+ * only below threshold minus hysteresis. Dips into the hysteresis band neither
+ * clear a fired alert nor restart the minimum duration of a pending one, so a
+ * level hovering at the threshold with sensor jitter still fires, exactly once.
+ */
+function levelThreshold(
+  ctx: DeviceRuleContext,
+  alarm: LevelAlarm,
+  type: 'drain.level-warning' | 'drain.level-critical',
+  thresholdPct: number,
+  sharePct: number,
+  t: number,
+  immediate: boolean,
+  o: EnvelopeObservation,
+  facts: Record<string, unknown>,
+): AlertSignal[] {
+  const s = ctx.settings.drain;
+  const releasePct = thresholdPct - s.hysteresisPct;
+  const place = placeLabel(ctx.device);
+  const details = { ...facts, thresholdPct, clearBelowPct: releasePct, minDurationMs: s.minDurationMs };
+  if (!alarm.active) {
+    if (sharePct >= thresholdPct || immediate) {
+      alarm.pendingSince ??= t;
+      if (immediate || t - alarm.pendingSince >= s.minDurationMs) {
+        const since = alarm.pendingSince;
+        alarm.active = true;
+        delete alarm.pendingSince;
+        const grade = type === 'drain.level-critical' ? { zh: '危险', en: 'critical' } : { zh: '预警', en: 'warning' };
+        const summary = immediate
+          ? { zh: `${place.zh}满溢（${grade.zh}）`, en: `${place.en} overflowing (${grade.en})` }
+          : { zh: `${place.zh}水位 ${pct(sharePct)}%（${grade.zh}）`, en: `${place.en} level ${pct(sharePct)}% (${grade.en})` };
+        return [deviceSignal('fire', type, ctx.device, o.at, o.eventId, summary, { ...details, upSinceDeviceTime: new Date(since).toISOString(), overflowReading: immediate })];
+      }
+    } else if (sharePct < releasePct) {
+      delete alarm.pendingSince;
+    }
+    return [];
+  }
+  if (sharePct < releasePct && !immediate) {
+    alarm.active = false;
+    const summary = { zh: `${place.zh}水位回落至 ${pct(sharePct)}%`, en: `${place.en} level down to ${pct(sharePct)}%` };
+    return [deviceSignal('clear', type, ctx.device, o.at, o.eventId, summary, details)];
+  }
+  return [];
+}
+
+/** Rise within the window: now against the lowest reading in it. Clears at half the rate, so a wobble does not flap. */
+function rapidRise(ctx: DeviceRuleContext, st: DrainState, levelMm: number, t: number, o: EnvelopeObservation, facts: Record<string, unknown>): AlertSignal[] {
+  const s = ctx.settings.drain;
+  st.recent = st.recent.filter(([at]) => at > t - s.rapidRiseWindowMs && at <= t);
+  st.recent.push([t, levelMm]);
+  const riseMm = levelMm - Math.min(...st.recent.map(([, mm]) => mm));
+  const rapid = riseMm > s.rapidRiseMm;
+  if (rapid) st.lastRapidAt = t;
+  const place = placeLabel(ctx.device);
+  const window = minutes(s.rapidRiseWindowMs);
+  const details = { ...facts, riseMm, windowMs: s.rapidRiseWindowMs, thresholdMm: s.rapidRiseMm };
+  if (!st.rapidActive && rapid) {
+    st.rapidActive = true;
+    const summary = {
+      zh: `${place.zh}水位快速上涨：${window}分钟内上涨 ${Math.round(riseMm)} 毫米`,
+      en: `${place.en} level rising fast: +${Math.round(riseMm)} mm in ${window} min`,
+    };
+    return [deviceSignal('fire', 'drain.rapid-rise', ctx.device, o.at, o.eventId, summary, details)];
+  }
+  if (st.rapidActive && riseMm <= s.rapidRiseMm / 2) {
+    st.rapidActive = false;
+    const summary = { zh: `${place.zh}水位已停止快速上涨`, en: `${place.en} level no longer rising fast` };
+    return [deviceSignal('clear', 'drain.rapid-rise', ctx.device, o.at, o.eventId, summary, details)];
+  }
+  return [];
+}
+
+/**
+ * The grease hint. The sensor cannot know about rain, so "dry weather" means:
+ * the level rose by more than `dryRisePct` of depth over `dryRiseWindowMs`
+ * and never at rapid-rise rate meanwhile (rain fills a manhole fast; grease
+ * narrows the outlet slowly). It clears once the level is back within half
+ * that rise of where it started (the pipe was cleaned, or the kitchens stopped).
+ */
+function dryWeatherRise(
+  ctx: DeviceRuleContext,
+  st: DrainState,
+  levelMm: number,
+  depthMm: number,
+  t: number,
+  o: EnvelopeObservation,
+  facts: Record<string, unknown>,
+): AlertSignal[] {
+  const s = ctx.settings.drain;
+  const last = st.history[st.history.length - 1];
+  if (!last || t - last[0] >= DRY_SAMPLE_MS) st.history.push([t, levelMm]);
+  // Keep the newest point at or before the window start: it is the baseline.
+  while (st.history.length >= 2 && st.history[1]![0] <= t - s.dryRiseWindowMs) st.history.shift();
+  const place = placeLabel(ctx.device);
+  const hours = Math.round((s.dryRiseWindowMs / 3600_000) * 10) / 10;
+  if (st.dryFromMm === undefined) {
+    const [baseAt, baseMm] = st.history[0]!;
+    const covered = t - baseAt >= s.dryRiseWindowMs;
+    const rainFree = st.lastRapidAt === undefined || st.lastRapidAt < baseAt;
+    const riseMm = levelMm - baseMm;
+    if (covered && rainFree && riseMm > (s.dryRisePct / 100) * depthMm) {
+      st.dryFromMm = baseMm;
+      const risePct = pct((riseMm / depthMm) * 100);
+      const summary = {
+        zh: `${place.zh}无雨水位持续上涨：${hours}小时内上涨 ${risePct}%，疑似沿街餐饮油污堵塞`,
+        en: `${place.en} rising in dry weather: +${risePct}% of depth in ${hours} h, possible restaurant grease blockage`,
+      };
+      return [
+        deviceSignal('fire', 'drain.dry-weather-rise', ctx.device, o.at, o.eventId, summary, {
+          ...facts,
+          fromLevelMm: baseMm,
+          fromDeviceTime: new Date(baseAt).toISOString(),
+          riseMm,
+          windowMs: s.dryRiseWindowMs,
+          thresholdPct: s.dryRisePct,
+        }),
+      ];
+    }
+    return [];
+  }
+  if (levelMm <= st.dryFromMm + ((s.dryRisePct / 2) / 100) * depthMm) {
+    const fromLevelMm = st.dryFromMm;
+    delete st.dryFromMm;
+    const summary = { zh: `${place.zh}水位已回落，油污堵塞提示解除`, en: `${place.en} level back down, grease blockage hint cleared` };
+    return [deviceSignal('clear', 'drain.dry-weather-rise', ctx.device, o.at, o.eventId, summary, { ...facts, fromLevelMm })];
+  }
+  return [];
+}
+

@@ -1,0 +1,119 @@
+/**
+ * The rules engine: observations and clock ticks in, alert signals out.
+ *
+ * Pure given the state store: no I/O, no timers, no wall clock. Time comes
+ * from observations (`at`, service time; envelope `ts`, device time) and from
+ * `tick(now)`, which the service calls regularly with its clock.
+ *
+ * Flapping. Each rule emits a transition once: `fire` when its condition starts,
+ * `clear` when it ends, never again while the condition holds, and nothing for
+ * a repeated event id. A condition that really comes and goes (fire, clear,
+ * fire) emits each transition; the ticket side attaches a re-fire to the open
+ * ticket with the same fingerprint. What keeps the number of transitions low is
+ * the rules' own damping: drain hysteresis and minimum durations, the rapid-rise
+ * clear at half rate, the quiet windows for denied cards and night motion, and
+ * the offline grace (a device back within it raises nothing at all).
+ *
+ * One observation may yield several signals; they share its event id, so
+ * consumers de-duplicate on (fingerprint, action, eventId), not on eventId alone.
+ */
+import type { AlertSignal, DeviceContext, Observation } from '../model.ts';
+import { observeCamera, tickCamera } from './camera-rules.ts';
+import { observeDoor, tickDoor } from './door-rules.ts';
+import { observeDrain, tickDrain } from './drain-rules.ts';
+import { LivenessRules, type CompoundGroup } from './liveness-rules.ts';
+import { deviceIdOf, firstSighting } from './observations.ts';
+import type { DeviceRuleContext } from './rule-context.ts';
+import { resolveCompoundSettings, resolveRuleSettings, type RuleSettings, type RuleSettingsOverrides } from './settings.ts';
+import type { RuleStateStore } from './state-store.ts';
+
+/** When the engine first saw time pass: the "last heard" of a device never heard from. */
+const STARTED_AT_KEY = 'engine/startedAt';
+
+export class RuleEngine {
+  private readonly devices = new Map<string, DeviceContext>();
+  private readonly settings = new Map<string, RuleSettings>();
+  private readonly liveness: LivenessRules;
+
+  /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
+  constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
+    const compounds = new Map<string, CompoundGroup>();
+    for (const device of devices) {
+      if (this.devices.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);
+      this.devices.set(device.deviceId, device);
+      this.settings.set(device.deviceId, resolveRuleSettings(overrides, device));
+      const group = compounds.get(device.compoundId) ?? {
+        compoundId: device.compoundId,
+        communityId: device.communityId,
+        devices: [],
+        settings: resolveCompoundSettings(overrides, device.compoundId),
+      };
+      (group.devices as DeviceContext[]).push(device);
+      compounds.set(device.compoundId, group);
+    }
+    this.liveness = new LivenessRules(compounds, (id) => this.settingsOf(id));
+  }
+
+  /** Pure given the store: reads/writes rule state in `state`, returns signals in order. Unknown device -> no signals (and no throw). */
+  observe(state: RuleStateStore, observation: Observation): AlertSignal[] {
+    const device = this.devices.get(deviceIdOf(observation));
+    if (!device) return [];
+    if (!firstSighting(state, device.deviceId, observation.eventId)) return [];
+    startClock(state, observation.at);
+    // Back-online first: a device's first message after an outage should close that before anything new opens.
+    const out = this.liveness.observe(state, device, observation);
+    if (observation.kind !== 'envelope') return out;
+    const ctx = this.context(state, device);
+    switch (device.kind) {
+      case 'drain':
+        out.push(...observeDrain(ctx, observation));
+        break;
+      case 'door':
+        out.push(...observeDoor(ctx, observation));
+        break;
+      case 'camera':
+        out.push(...observeCamera(ctx, observation));
+        break;
+    }
+    return out;
+  }
+
+  /** Time-based rules (missing heartbeat, stale sensor, minimum durations, offline grace, mass-outage windows). */
+  tick(state: RuleStateStore, now: number): AlertSignal[] {
+    const startedAt = startClock(state, now);
+    const out = this.liveness.tick(state, now, startedAt);
+    for (const device of this.devices.values()) {
+      const ctx = this.context(state, device);
+      switch (device.kind) {
+        case 'drain':
+          out.push(...tickDrain(ctx, now, startedAt, this.liveness.isDown(state, device.deviceId)));
+          break;
+        case 'door':
+          out.push(...tickDoor(ctx, now));
+          break;
+        case 'camera':
+          out.push(...tickCamera(ctx, now));
+          break;
+      }
+    }
+    return out;
+  }
+
+  /** The resolved settings of a device (for the service and the duty desk to show). */
+  settingsOf(deviceId: string): RuleSettings {
+    const s = this.settings.get(deviceId);
+    if (!s) throw new RangeError(`unknown device ${deviceId}`);
+    return s;
+  }
+
+  private context(state: RuleStateStore, device: DeviceContext): DeviceRuleContext {
+    return { device, settings: this.settingsOf(device.deviceId), state };
+  }
+}
+
+function startClock(state: RuleStateStore, at: number): number {
+  const startedAt = state.get<number>(STARTED_AT_KEY);
+  if (startedAt !== undefined) return startedAt;
+  state.set(STARTED_AT_KEY, at);
+  return at;
+}
