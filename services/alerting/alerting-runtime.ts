@@ -33,6 +33,8 @@ export interface AlertingRuntime {
   close(): Promise<void>;
 }
 
+const MAX_BATCH = 500;
+
 /** The alerting service as a running thing: reads the device topics of the log, ticks, relays ticket changes. */
 export async function startAlerting(o: AlertingRuntimeOptions): Promise<AlertingRuntime> {
   const relay = new OutgoingRelay(o.store, o.log, o.logger);
@@ -46,13 +48,18 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
     onOutgoing: () => relay.kick(),
   });
   relay.kick(); // whatever a previous run queued and did not publish
+  // A full batch means more is waiting: the service is catching up, not live.
+  let catchingUp = false;
   const consumer: LogConsumer = await o.log.consume(
-    { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: true, maxBatchSize: 500 },
-    async (batch) => service.handleBatch(batch),
+    { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: true, maxBatchSize: MAX_BATCH },
+    async (batch) => {
+      service.handleBatch(batch);
+      catchingUp = batch.length >= MAX_BATCH;
+    },
   );
   const tick = () => {
     try {
-      service.tick();
+      service.tick({ catchingUp });
     } catch (err) {
       o.logger.error({ err }, 'alerting timers failed; will run again');
     }

@@ -68,11 +68,16 @@ export class AlertingService {
     if (observations.length > 0) this.run((tx, out) => observations.forEach((obs) => this.observe(tx, obs, out)));
   }
 
-  /** Time-based work: rules that wait (offline, stale), SLA deadlines, reminders, accept timeouts. */
-  tick(): void {
+  /**
+   * Time-based work: rules that wait (offline, stale), SLA deadlines, reminders,
+   * accept timeouts. While the service is still catching up on a backlog, the
+   * waiting rules sit out: judged by the wall clock, every device not yet read
+   * from would look silent.
+   */
+  tick(options: { catchingUp?: boolean } = {}): void {
     this.run((tx, out) => {
       const now = this.o.clock.now();
-      for (const signal of this.o.engine.tick(tx.ruleState, now)) this.applySignal(tx, signal, undefined, out);
+      if (!options.catchingUp) for (const signal of this.o.engine.tick(tx.ruleState, now)) this.applySignal(tx, signal, undefined, out);
       const ctx = this.context(tx);
       for (const ticket of tx.openTickets()) {
         const change = evaluateTimers(ticket, now, ctx);

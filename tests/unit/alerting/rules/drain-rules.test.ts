@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { brief, device, Harness, HOUR, MIN, SEC, T0, type Step } from './harness.ts';
+
+const M3 = device('dl8-drain-m3');
+const DEPTH = M3.depthMm!;
+
+/** A drain.level reading from M3 at `atS` seconds after T0, with the level as a share of depth. */
+function pct(atS: number, levelPct: number, extra: Record<string, unknown> = {}): Step {
+  return mm(atS, Math.round((levelPct / 100) * DEPTH), extra);
+}
+
+function mm(atS: number, levelMm: number, extra: Record<string, unknown> = {}): Step {
+  return {
+    at: T0 + atS * SEC,
+    device: M3.deviceId,
+    type: 'drain.level',
+    data: { levelMm, distanceMm: DEPTH - levelMm, depthMm: DEPTH, batteryPct: 80, rssiDbm: -95, overflow: false, ...extra },
+  };
+}
+
+/** A real sensor jitters by a few mm; without it a flat series is (rightly) a stuck sensor. */
+const JITTER_MM = [0, 2, -1, 1, -2];
+
+/** Readings every `everyS` seconds from `fromS` to `toS` inclusive, level given by `f(seconds)`, with jitter. */
+function series(fromS: number, toS: number, everyS: number, f: (s: number) => number, unit: 'pct' | 'mm' = 'pct', jitter = true): Step[] {
+  const out: Step[] = [];
+  for (let s = fromS, k = 0; s <= toS; s += everyS, k++) {
+    const levelMm = unit === 'pct' ? (f(s) / 100) * DEPTH : f(s);
+    out.push(mm(s, Math.round(levelMm) + (jitter ? JITTER_MM[k % JITTER_MM.length]! : 0)));
+  }
+  return out;
+}
+
+const m3 = (action: string, type: string, atS: number) => `${action} ${type} ${M3.deviceId} @${atS}s`;
+
+describe('drain level thresholds: minimum duration, hysteresis, flapping', () => {
+  const cases: { name: string; steps: Step[]; expected: string[] }[] = [
+    { name: 'below the warning threshold raises nothing', steps: series(0, 600, 30, () => 58), expected: [] },
+    {
+      name: 'warning fires once the level has been up for 2 min of device time, not before',
+      steps: series(0, 300, 30, () => 62),
+      expected: [m3('fire', 'drain.level-warning', 120)],
+    },
+    { name: 'a spike shorter than the minimum duration raises nothing', steps: [...series(0, 90, 30, () => 70), ...series(120, 600, 30, () => 40)], expected: [] },
+    {
+      name: 'a dip below threshold minus hysteresis restarts the minimum duration',
+      steps: [...series(0, 90, 30, () => 62), pct(100, 54), ...series(110, 400, 30, () => 62)],
+      expected: [m3('fire', 'drain.level-warning', 230)],
+    },
+    {
+      name: 'jitter around the threshold still fires, exactly once (the hysteresis band does not reset the timer)',
+      steps: series(0, 600, 15, (s) => (s / 15) % 2 === 0 ? 60.4 : 59.6),
+      expected: [m3('fire', 'drain.level-warning', 120)],
+    },
+    {
+      name: 'a fired warning holds inside the hysteresis band and clears below threshold minus 5 points',
+      steps: [...series(0, 150, 30, () => 62), ...series(180, 600, 30, () => 56), pct(630, 54.5)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 630)],
+    },
+    {
+      name: 'a real flap emits fire, clear, fire, and nothing more while each state holds',
+      steps: [...series(0, 300, 30, () => 62), ...series(330, 600, 30, () => 54), ...series(630, 1200, 30, () => 62)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 330), m3('fire', 'drain.level-warning', 750)],
+    },
+    {
+      name: 'critical and warning are separate: both fire, critical clears below 80%, the warning stays until below 55%',
+      steps: [...series(0, 300, 30, () => 90), ...series(330, 600, 30, () => 79), ...series(630, 900, 30, () => 54)],
+      expected: [
+        m3('fire', 'drain.level-warning', 120),
+        m3('fire', 'drain.level-critical', 120),
+        m3('clear', 'drain.level-critical', 330),
+        m3('clear', 'drain.level-warning', 630),
+      ],
+    },
+    {
+      name: 'an overflow reading fires critical at once; the warning keeps its own minimum duration',
+      steps: [pct(0, 100, { overflow: true }), pct(15, 100, { overflow: true }), ...series(30, 150, 30, () => 95)],
+      expected: [m3('fire', 'drain.level-critical', 0), m3('fire', 'drain.level-warning', 120)],
+    },
+    {
+      name: 'a full chamber reading 0 mm distance without the overflow flag is water, not a sensor fault',
+      steps: [mm(0, DEPTH, { distanceMm: 0 }), mm(15, DEPTH, { distanceMm: 0 }), mm(30, DEPTH - 2), mm(120, DEPTH, { distanceMm: 0 })],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('fire', 'drain.level-critical', 120)],
+    },
+  ];
+  it.each(cases)('$name', ({ steps, expected }) => {
+    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+  });
+
+  it('says where, how high and how bad, in both languages, with the figures in details', () => {
+    const [warning] = new Harness([M3]).run(series(0, 120, 30, () => 85.2, 'pct', false));
+    expect(warning!.summary).toEqual({ zh: 'M3号检查井水位 85%（预警）', en: 'Manhole M3 level 85% (warning)' });
+    expect(warning!.details).toMatchObject({ levelMm: Math.round(0.852 * DEPTH), depthMm: DEPTH, thresholdPct: 60, clearBelowPct: 55 });
+    const h = new Harness([M3]);
+    const critical = h.run(series(0, 120, 30, () => 85.2, 'pct', false)).find((s) => s.alertType === 'drain.level-critical')!;
+    expect(critical.summary).toEqual({ zh: 'M3号检查井水位 85%（危险）', en: 'Manhole M3 level 85% (critical)' });
+    expect([critical.category, critical.priority, warning!.priority]).toEqual(['drainage', 'P1', 'P2']);
+  });
+});
+
+describe('drain rapid rise', () => {
+  const cases: { name: string; steps: Step[]; expected: string[] }[] = [
+    {
+      name: '+160 mm in 4 min fires; once the level stops rising it clears at half the rate',
+      // 300 mm rising 40 mm/min for 4 min, then flat at 460 mm.
+      steps: series(0, 1200, 60, (s) => 300 + 40 * Math.min(s / 60, 4), 'mm'),
+      expected: [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 720)],
+    },
+    { name: '+140 mm in 10 min is not rapid', steps: series(0, 1200, 60, (s) => 300 + 14 * Math.min(s / 60, 10), 'mm'), expected: [] },
+    {
+      name: 'a rise spread over more than the window is not rapid (rate, not total)',
+      steps: series(0, 1800, 60, (s) => 300 + 8 * (s / 60), 'mm'),
+      expected: [],
+    },
+  ];
+  it.each(cases)('$name', ({ steps, expected }) => {
+    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+  });
+});
+
+describe('drain dry-weather rise (grease hint)', () => {
+  const fiveMin = 300;
+  const cases: { name: string; steps: Step[]; expected: string[] }[] = [
+    {
+      // 2 mm/min: 360 mm (22.5% of 1600) over 3 h, never near 150 mm in 10 min.
+      name: 'a slow sustained rise of more than 20% of depth over 3 h fires, and clears when the level is back down',
+      steps: [...series(0, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm'), ...series(3 * 3600 + fiveMin, 4 * 3600, fiveMin, () => 300, 'mm')],
+      expected: [m3('fire', 'drain.dry-weather-rise', 3 * 3600), m3('clear', 'drain.dry-weather-rise', 3 * 3600 + fiveMin)],
+    },
+    { name: 'a rise of 15% of depth over 3 h is normal kitchen flow', steps: series(0, 4 * 3600, fiveMin, (s) => 200 + (240 * s) / (3 * 3600), 'mm'), expected: [] },
+    {
+      name: 'the same rise with a rainstorm burst inside the window is rain, not grease',
+      steps: [
+        ...series(0, 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm'),
+        ...series(3600 + 60, 3600 + 300, 60, (s) => 320 + ((s - 3600) / 60) * 50, 'mm'),
+        ...series(3600 + 600, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm'),
+      ],
+      expected: [m3('fire', 'drain.rapid-rise', 3600 + 180), m3('clear', 'drain.rapid-rise', 3600 + 600)],
+    },
+  ];
+  it.each(cases)('$name', ({ steps, expected }) => {
+    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+  });
+
+  it('goes to the shops’ regulator (shop-grease, P3) and says it may be restaurant grease', () => {
+    const fire = new Harness([M3]).run(series(0, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm', false)).find((s) => s.alertType === 'drain.dry-weather-rise')!;
+    expect([fire.category, fire.priority, fire.autoResolve]).toEqual(['shop-grease', 'P3', false]);
+    expect(fire.summary.zh).toContain('油污');
+    expect(fire.summary.en).toContain('restaurant grease');
+    expect(fire.details).toMatchObject({ fromLevelMm: 200, riseMm: 360 });
+  });
+});
+
+describe('drain sensor faults', () => {
+  const heartbeat = (atS: number): Step => ({ at: T0 + atS * SEC, device: M3.deviceId, type: 'agent.heartbeat', data: { uptimeS: atS, pending: 0, reconnects: 0 } });
+  const fault = (action: string, atS: number) => m3(action, 'drain.sensor-fault', atS);
+  const cases: { name: string; steps: Step[]; expected: string[]; reasons?: string[] }[] = [
+    { name: 'one impossible reading is skipped, not alarmed', steps: [mm(0, 400), mm(60, -80), mm(120, 400)], expected: [] },
+    {
+      name: 'two impossible readings in a row (below -50 mm) fire; a sane one clears',
+      steps: [mm(0, 400), mm(60, -80), mm(120, -90), mm(180, 400)],
+      expected: [fault('fire', 120), fault('clear', 180)],
+      reasons: ['out-of-range'],
+    },
+    { name: 'above depth + 100 mm is out of range', steps: [mm(0, DEPTH + 150), mm(60, DEPTH + 150)], expected: [fault('fire', 60)], reasons: ['out-of-range'] },
+    { name: 'a negative distance is out of range', steps: [mm(0, 400, { distanceMm: -5 }), mm(60, 400, { distanceMm: -5 })], expected: [fault('fire', 60)], reasons: ['out-of-range'] },
+    { name: 'out-of-range readings do not feed the level rules', steps: series(0, 600, 30, () => DEPTH + 500, 'mm', false), expected: [fault('fire', 30)], reasons: ['out-of-range'] },
+    {
+      name: '10 identical mid-range readings are a stuck sensor; a changed reading clears it',
+      steps: [...series(0, 540, 60, () => 640, 'mm', false), mm(600, 655)],
+      expected: [fault('fire', 540), fault('clear', 600)],
+      reasons: ['stuck'],
+    },
+    { name: '9 identical readings are not stuck yet', steps: [...series(0, 480, 60, () => 640, 'mm', false), mm(540, 641)], expected: [] },
+    { name: 'an empty manhole repeating 0 mm is not stuck (the reading is clamped)', steps: series(0, 1200, 60, () => 0, 'mm', false), expected: [] },
+    {
+      name: 'battery below 15% fires; it clears only at 20% (a new battery), not on a jitter back to 16%',
+      steps: [mm(0, 400, { batteryPct: 15.2 }), mm(60, 400, { batteryPct: 14.8 }), mm(120, 401, { batteryPct: 16 }), mm(180, 402, { batteryPct: 98 })],
+      expected: [fault('fire', 60), fault('clear', 180)],
+      reasons: ['low-battery'],
+    },
+    {
+      name: 'no level reading for 15 min while the agent still heartbeats is a stale sensor; the next reading clears it',
+      steps: [
+        { tick: T0 },
+        mm(0, 400),
+        ...[60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 660, 720, 780, 840, 900, 960].flatMap((s) => [heartbeat(s), { tick: T0 + s * SEC }]),
+        { tick: T0 + 899 * SEC },
+        mm(1000, 401),
+      ],
+      expected: [fault('fire', 900), fault('clear', 1000)],
+      reasons: ['stale'],
+    },
+    {
+      name: 'a second reason while the fault is open is a new fire (a new condition); clear waits for the last one',
+      steps: [mm(0, 400, { batteryPct: 12 }), mm(60, -80, { batteryPct: 12 }), mm(120, -80, { batteryPct: 12 }), mm(180, 400, { batteryPct: 12 }), mm(240, 401, { batteryPct: 30 })],
+      expected: [fault('fire', 0), fault('fire', 120), fault('clear', 240)],
+      reasons: ['low-battery', 'out-of-range'],
+    },
+  ];
+  it.each(cases)('$name', ({ steps, expected, reasons }) => {
+    const signals = new Harness([M3]).run(steps.sort((a, b) => ('tick' in a ? a.tick : a.at) - ('tick' in b ? b.tick : b.at)));
+    expect(signals.map(brief)).toEqual(expected);
+    if (reasons) {
+      const seen = [...new Set(signals.filter((s) => s.action === 'fire').flatMap((s) => s.details.reasons as string[]))];
+      expect(seen.sort()).toEqual([...reasons].sort());
+    }
+    for (const s of signals) expect([s.category, s.priority]).toEqual(['device-fault', 'P3']);
+  });
+
+  it('a stale sensor on a device that is offline altogether is left to device.offline', () => {
+    const h = new Harness([M3]);
+    const signals = h.run([{ tick: T0 }, mm(0, 400), { tick: T0 + 10 * MIN }, { tick: T0 + 16 * MIN }, { tick: T0 + HOUR }]);
+    expect(signals.map((s) => s.alertType)).toEqual(['device.offline']);
+  });
+});
