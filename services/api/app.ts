@@ -17,10 +17,10 @@ export interface Api {
 
 /** The REST API with its OpenAPI document and the live stream; listening is the caller's business. */
 export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
-  // pino's Logger is a FastifyBaseLogger; the cast only drops pino's extra generics.
+  // Per-request lines would drown the desk's logs (the live stream alone reconnects all day);
+  // warnings and errors still show. The cast only drops pino's extra generics.
   const app: FastifyInstance = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    loggerInstance: logger.child({}, { level: logger.isLevelEnabled('warn') ? 'warn' : logger.level }) as FastifyBaseLogger,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   const live = new LiveStream();
