@@ -57,6 +57,7 @@ async function main(logger: Logger): Promise<void> {
     devices,
     storePath: config.alerting.storePath,
     rosterFile: config.alerting.rosterFile,
+    rulesFile: config.alerting.rulesFile,
     clock: systemClock,
     logger: logger.child({ component: 'alerting' }),
     tickIntervalMs: config.alerting.tickIntervalMs,

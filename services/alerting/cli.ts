@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const devices = listDevices(site);
     const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
     await log.ensureTopics(PLATFORM_TOPICS);
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs });
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs });
     const api = await buildApi({ service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock }, logger);
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {

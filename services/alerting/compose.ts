@@ -9,6 +9,7 @@ import { DispatchPlanner } from './domain/dispatch/planner.ts';
 import { loadRoster } from './domain/dispatch/roster-loader.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 import { makeTicketPolicy } from './domain/tickets/policy.ts';
+import { loadRuleOverrides } from './rule-overrides-file.ts';
 import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
 
 export interface AlertingSetup {
@@ -16,6 +17,7 @@ export interface AlertingSetup {
   devices: readonly PlacedDevice[];
   storePath: string;
   rosterFile?: string | undefined;
+  rulesFile?: string | undefined;
   clock: Clock;
   logger: Logger;
   tickIntervalMs?: number;
@@ -40,6 +42,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     devices: s.devices.map(toDeviceContext),
     planner,
     policy: makeTicketPolicy(),
+    ruleOverrides: loadRuleOverrides(s.rulesFile),
     clock: s.clock,
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,

@@ -18,6 +18,7 @@ const envShape = {
   OC_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   OC_HTTP_PORT: port.default(8080),
   OC_ROSTER_FILE: z.string().min(1).optional(),
+  OC_RULES_FILE: z.string().min(1).optional(),
   OC_ALERTING_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   OC_EVENT_LOG: z.enum(['embedded']).default('embedded'),
   OC_LOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -40,7 +41,7 @@ export interface ServiceConfig {
   eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' };
   credentialsFile: string;
   http: { host: string; port: number };
-  alerting: { storePath: string; rosterFile: string | undefined; tickIntervalMs: number };
+  alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; tickIntervalMs: number };
   simulator: { enabled: boolean; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
   gateway: { maxPayloadBytes: number | undefined };
 }
@@ -66,7 +67,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     eventLog: { kind: e.OC_EVENT_LOG, path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
     credentialsFile: resolve(dataDir, 'device-credentials.json'),
     http: { host: e.OC_HTTP_HOST, port: e.OC_HTTP_PORT },
-    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS },
+    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS },
     simulator: {
       enabled: e.OC_SIMULATE,
       scenarioFile: e.OC_SIM_SCENARIO && resolve(e.OC_SIM_SCENARIO),

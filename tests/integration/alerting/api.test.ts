@@ -147,3 +147,29 @@ describe('alerting API', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/roster/on-duty', '/api/devices', '/api/stream']));
   });
 });
+
+describe('alerting API live stream', () => {
+  it('pushes a new ticket to a connected page as a server-sent event', async () => {
+    await h.api.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.api.app.server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/api/stream`);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const ticketEvent = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += decoder.decode(value, { stream: true });
+        const block = text.split('\n\n').find((b) => b.includes('event: ticket'));
+        if (block) return JSON.parse(block.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+      }
+    })();
+    await h.event('dl8-b2-u1-door', 'door.forced-open');
+    const event = await ticketEvent;
+    expect(event.ticket).toMatchObject({ alertType: 'door.forced-open', subject: { deviceId: 'dl8-b2-u1-door' } });
+    expect(event.entries[0].action).toBe('opened');
+    await reader.cancel();
+  });
+});
