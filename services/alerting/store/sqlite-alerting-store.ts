@@ -30,7 +30,6 @@ const LINKED_EVENTS_PER_TICKET = 200;
  */
 export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape, S extends SilenceShape> implements AlertingStore<T, E, S> {
   private readonly db: Db;
-  private readonly ruleCache = new Map<string, unknown>();
   private readonly st: ReturnType<typeof prepare>;
   private inTransaction = false;
 
@@ -41,7 +40,6 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.st = prepare(this.db);
-    for (const row of this.st.allRuleState.all() as Array<{ key: string; body: string }>) this.ruleCache.set(row.key, JSON.parse(row.body));
   }
 
   static open<T extends TicketShape, E extends TimelineShape, S extends SilenceShape>(options: SqliteAlertingStoreOptions): SqliteAlertingStore<T, E, S> {
@@ -50,13 +48,10 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
 
   transaction<R>(work: (tx: AlertingTx<T, E, S>) => R): R {
     if (this.inTransaction) throw new Error('alerting store transactions do not nest');
-    const ruleState = new TxRuleState(this.ruleCache, this.st.upsertRuleState, this.st.deleteRuleState);
-    const tx = this.txView(ruleState);
+    const tx = this.txView(new TxRuleState(this.st.ruleState));
     this.inTransaction = true;
     try {
-      const result = this.db.transaction(() => work(tx)).immediate();
-      ruleState.commit();
-      return result;
+      return this.db.transaction(() => work(tx)).immediate();
     } finally {
       this.inTransaction = false;
     }
@@ -201,9 +196,12 @@ const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
 function prepare(db: Db) {
   const p = (sql: string): Statement => db.prepare(sql);
   return {
-    allRuleState: p('SELECT key, body FROM rule_state'),
-    upsertRuleState: p('INSERT INTO rule_state (key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body'),
-    deleteRuleState: p('DELETE FROM rule_state WHERE key = ?'),
+    ruleState: {
+      get: p('SELECT body FROM rule_state WHERE key = ?'),
+      upsert: p('INSERT INTO rule_state (key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body'),
+      remove: p('DELETE FROM rule_state WHERE key = ?'),
+      keys: p('SELECT key FROM rule_state WHERE key >= ? AND key < ? ORDER BY key'),
+    },
     processed: p('SELECT 1 FROM processed_events WHERE event_id = ?'),
     markProcessed: p('INSERT OR IGNORE INTO processed_events (event_id, at) VALUES (?, ?)'),
     pruneProcessed: p('DELETE FROM processed_events WHERE at < ?'),

@@ -1,52 +1,37 @@
 import type { Statement } from 'better-sqlite3';
 import type { RuleStateStore } from '../domain/rules/state-store.ts';
 
+export interface RuleStateStatements {
+  get: Statement;
+  upsert: Statement;
+  remove: Statement;
+  keys: Statement;
+}
+
 /**
- * Rule state as the engine sees it inside one transaction: reads come from the
- * committed cache unless written in this transaction; writes go to SQLite now
- * and to the cache only on commit, so a rolled-back batch leaves no trace.
- * Values are cloned on the way in and out: the engine may mutate what it got.
+ * Rule state as the engine sees it inside one transaction: read and written
+ * straight through to SQLite, so a rolled-back batch leaves no trace and
+ * several instances on one store never read each other's stale copies. Every
+ * read parses afresh, so the engine may mutate what it gets.
  */
 export class TxRuleState implements RuleStateStore {
-  private readonly writes = new Map<string, unknown>();
-
-  constructor(
-    private readonly committed: Map<string, unknown>,
-    private readonly upsert: Statement,
-    private readonly remove: Statement,
-  ) {}
+  constructor(private readonly st: RuleStateStatements) {}
 
   get<T>(key: string): T | undefined {
-    const value = this.writes.has(key) ? this.writes.get(key) : this.committed.get(key);
-    return value === undefined ? undefined : (structuredClone(value) as T);
+    const row = this.st.get.get(key) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as T) : undefined;
   }
 
   set<T>(key: string, value: T): void {
-    const copy = structuredClone(value);
-    this.writes.set(key, copy);
-    this.upsert.run(key, JSON.stringify(copy));
+    this.st.upsert.run(key, JSON.stringify(value));
   }
 
   delete(key: string): void {
-    this.writes.set(key, undefined);
-    this.remove.run(key);
+    this.st.remove.run(key);
   }
 
   keys(prefix = ''): string[] {
-    const all = new Set<string>();
-    for (const k of this.committed.keys()) if (k.startsWith(prefix)) all.add(k);
-    for (const [k, v] of this.writes) {
-      if (!k.startsWith(prefix)) continue;
-      if (v === undefined) all.delete(k);
-      else all.add(k);
-    }
-    return [...all];
-  }
-
-  commit(): void {
-    for (const [k, v] of this.writes) {
-      if (v === undefined) this.committed.delete(k);
-      else this.committed.set(k, v);
-    }
+    // Range scan instead of LIKE: prefixes may contain % or _.
+    return (this.st.keys.all(prefix, `${prefix}\uffff`) as Array<{ key: string }>).map((r) => r.key);
   }
 }

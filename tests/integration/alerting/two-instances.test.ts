@@ -29,18 +29,20 @@ function instance(path: string): AlertingService {
   return new AlertingService({ store, engine: new RuleEngine(devices), planner: new DispatchPlanner(loadRoster()), policy: makeTicketPolicy(), clock: systemClock, logger: silentLogger() });
 }
 
-const forced = (id: string, offset: number): LogRecord => ({
+const doorEvent = (type: string) => (id: string, offset: number): LogRecord => ({
   topic: 'oc.events',
   partition: 0,
   offset,
   key: 'dl8-b1-u1-door',
   headers: {},
   timestamp: Date.now(),
-  value: Buffer.from(JSON.stringify({ v: 1, id, deviceId: 'dl8-b1-u1-door', kind: 'door', type: 'door.forced-open', ts: new Date().toISOString(), seq: offset, data: {} })),
+  value: Buffer.from(JSON.stringify({ v: 1, id, deviceId: 'dl8-b1-u1-door', kind: 'door', type, ts: new Date().toISOString(), seq: offset, data: {} })),
 });
+const forced = doorEvent('door.forced-open');
+const closed = doorEvent('door.closed');
 
 describe('two alerting instances on one store', () => {
-  it('never open two tickets for one fingerprint, and never act twice on one event id', () => {
+  it('share rule state and tickets: one ticket per fingerprint, no event acted on twice', () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-two-'));
     const path = join(dir, 'alerting.db');
     const a = instance(path);
@@ -49,10 +51,18 @@ describe('two alerting instances on one store', () => {
     a.handleBatch([forced('e1', 0)]);
     b.handleBatch([forced('e2', 1), forced('e1', 0)]);
     a.handleBatch([forced('e2', 1)]);
-    const tickets = stores[0]!.listTickets({});
+    // B knew from the shared rule state that the door was already forced: no second firing.
+    let tickets = stores[0]!.listTickets({});
     expect(tickets).toHaveLength(1);
     expect(tickets[0]!.fingerprint).toBe('dl8/dl8-b1-u1-door/door.forced-open');
+    expect(tickets[0]!.firingCount).toBe(1);
+    // Closed (seen by A), forced again (seen by B): the same open ticket counts a second firing.
+    a.handleBatch([closed('e3', 2)]);
+    b.handleBatch([forced('e4', 3)]);
+    tickets = stores[1]!.listTickets({});
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]!.firingCount).toBe(2);
     const detail = stores[1]!.getTicket(tickets[0]!.id)!;
-    expect(detail.linkedEvents.map((e) => e.eventId).sort()).toEqual(['e1', 'e2']);
+    expect(detail.linkedEvents.map((e) => e.eventId).sort()).toEqual(['e1', 'e3', 'e4']);
   });
 });
