@@ -64,7 +64,6 @@ export class FrameGuardedConnection extends Duplex {
     socket.on('end', () => this.push(null));
     socket.on('error', (err) => this.destroy(err));
     socket.on('close', () => this.destroy());
-    socket.on('drain', () => this.emit('drain'));
   }
 
   get remoteAddress(): string | undefined {
@@ -86,9 +85,23 @@ export class FrameGuardedConnection extends Duplex {
     this.socket.resume();
   }
 
+  // Writes pass straight on and return at once unless the socket pushes back, and a
+  // backlog goes out corked as one writev: waiting for each write's callback would
+  // turn every PUBACK into its own system call.
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     if (this.socket.destroyed) return done();
-    this.socket.write(chunk, (err) => done(err ?? null));
+    if (this.socket.write(chunk)) done();
+    else this.socket.once('drain', () => done());
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, done: (err?: Error | null) => void): void {
+    if (this.socket.destroyed) return done();
+    this.socket.cork();
+    let flowing = true;
+    for (const { chunk } of chunks) flowing = this.socket.write(chunk);
+    this.socket.uncork();
+    if (flowing) done();
+    else this.socket.once('drain', () => done());
   }
 
   override _final(done: (err?: Error | null) => void): void {
