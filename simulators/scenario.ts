@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEVICE_KINDS, type DeviceKind } from '../services/shared/envelope.ts';
 import { OcError } from '../services/shared/errors.ts';
 import type { PlacedDevice } from '../services/site/devices.ts';
+import { readConfigFile } from '../services/shared/config-file.ts';
 import { configError } from '../services/shared/config-error.ts';
 import type { CameraAction } from './models/camera.ts';
 import type { DoorAction } from './models/door.ts';
@@ -98,17 +97,7 @@ export function loadScenarioFile(path: string): Scenario {
 
 /** The raw (unvalidated) content of a scenario file, for merging with command-line flags first. */
 export function readScenarioFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new OcError('OC_CONFIG_INVALID', `cannot read scenario file ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new OcError('OC_CONFIG_INVALID', `scenario file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
-  }
+  return readConfigFile(path, 'scenario file');
 }
 
 /** Minutes east of UTC in the scenario's start time; the site's local zone when it has none. */

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readConfigFile } from '../shared/config-file.ts';
 import { OcError } from '../shared/errors.ts';
 import { DEFAULT_RULE_SETTINGS, type RuleSettingsOverrides } from './domain/rules/settings.ts';
 
@@ -13,13 +12,7 @@ export const REFERENCE_RULES_PATH = fileURLToPath(new URL('./reference/dianliu-b
  * silently ignored.
  */
 export function loadRuleOverrides(path: string = REFERENCE_RULES_PATH): RuleSettingsOverrides {
-  let raw: unknown;
-  try {
-    const text = readFileSync(path, 'utf8');
-    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new OcError('OC_CONFIG_INVALID', `rules file ${path}: ${(err as Error).message}`);
-  }
+  const raw = readConfigFile(path, 'rules file');
   if (raw === null || raw === undefined) return {};
   const problems: string[] = [];
   if (typeof raw !== 'object' || Array.isArray(raw)) problems.push('(root): must be an object with site, compounds and devices');

@@ -30,6 +30,7 @@ export const ERROR_CATALOGUE = {
   OC_TICKET_NOT_ALLOWED: 'actor may not perform this command on the ticket',
   OC_TICKET_INVALID_COMMAND: 'ticket command is invalid',
   OC_SILENCE_INVALID: 'silence is invalid',
+  OC_LOG_CONNECT_FAILED: 'could not connect to the event log',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -3,21 +3,13 @@ import type { AlertSignal, DeviceContext, Observation } from '../../../../servic
 import { RuleEngine } from '../../../../services/alerting/domain/rules/engine.ts';
 import type { RuleSettingsOverrides } from '../../../../services/alerting/domain/rules/settings.ts';
 import { MemoryRuleStateStore, type RuleStateStore } from '../../../../services/alerting/domain/rules/state-store.ts';
+import { toDeviceContext } from '../../../../services/alerting/device-context.ts';
 import { listDevices } from '../../../../services/site/devices.ts';
 import { loadSite } from '../../../../services/site/load.ts';
 
 export const placed = listDevices(loadSite());
 
-export const siteDevices: DeviceContext[] = placed.map((d) => ({
-  deviceId: d.id,
-  kind: d.kind,
-  communityId: d.communityId,
-  compoundId: d.compoundId,
-  buildingId: d.buildingId,
-  placeId: d.placeId,
-  name: d.name,
-  depthMm: d.depthMm,
-}));
+export const siteDevices: DeviceContext[] = placed.map(toDeviceContext);
 
 export function device(id: string): DeviceContext {
   const d = siteDevices.find((x) => x.deviceId === id);
