@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
 import { readGatewayTls } from './config/tls-files.ts';
 import { deviceConfig } from './device-config.ts';
-import { PLATFORM_TOPICS } from './event-log/platform-topics.ts';
-import { SqliteEventLog } from './event-log/sqlite/sqlite-event-log.ts';
+import { openEventLog } from './event-log/open-event-log.ts';
 import { FileCredentialStore } from './gateway/credentials.ts';
 import { DeviceRegistry } from './gateway/device-registry.ts';
 import { startGateway } from './gateway/gateway.ts';
@@ -30,8 +29,7 @@ async function main(logger: Logger): Promise<void> {
   const devices = listDevices(site);
   mkdirSync(config.dataDir, { recursive: true });
 
-  const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger: logger.child({ component: 'event-log' }) });
-  await log.ensureTopics(PLATFORM_TOPICS);
+  const log = await openEventLog(config, 'oc-all-in-one', logger.child({ component: 'event-log' }));
 
   const credentials = FileCredentialStore.open(config.credentialsFile);
   const secrets = readSecretsFile(config.simulator.secretsFile);
@@ -103,7 +101,9 @@ function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: 
     `  site          ${config.siteFile}`,
     `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,
     `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort}${tlsPort ? ` and mqtts://${config.mqtt.host}:${tlsPort}` : ''} (MQTT 3.1.1, per-device login)`,
-    `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
+    config.eventLog.kind === 'kafka'
+      ? `  event log     Kafka at ${config.eventLog.brokers.join(', ')}`
+      : `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
     `  alerting      tickets in ${config.alerting.storePath}; roster ${config.alerting.rosterFile ?? 'Dianliu Block 8 reference'}`,
     `  API           http://${config.http.host}:${config.http.port}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  credentials   ${config.credentialsFile} (hashes only)`,

@@ -1,7 +1,6 @@
 import { buildApi } from '../api/app.ts';
 import { loadServiceConfig } from '../config/service-config.ts';
-import { PLATFORM_TOPICS } from '../event-log/platform-topics.ts';
-import { SqliteEventLog } from '../event-log/sqlite/sqlite-event-log.ts';
+import { openEventLog } from '../event-log/open-event-log.ts';
 import { systemClock } from '../shared/clock.ts';
 import { isOcError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -20,8 +19,7 @@ async function main(): Promise<void> {
     const config = loadServiceConfig();
     const site = loadSite(config.siteFile);
     const devices = listDevices(site);
-    const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
-    await log.ensureTopics(PLATFORM_TOPICS);
+    const log = await openEventLog(config, 'oc-alerting', logger);
     const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs });
     const api = await buildApi({ service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock }, logger);
     await api.app.listen({ host: config.http.host, port: config.http.port });

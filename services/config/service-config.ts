@@ -20,7 +20,11 @@ const envShape = {
   OC_ROSTER_FILE: z.string().min(1).optional(),
   OC_RULES_FILE: z.string().min(1).optional(),
   OC_ALERTING_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  OC_EVENT_LOG: z.enum(['embedded']).default('embedded'),
+  OC_EVENT_LOG: z.enum(['embedded', 'kafka']).default('embedded'),
+  OC_KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s:,]+:\d+(,[^\s:,]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
   OC_LOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
   OC_SIMULATE: bool.default(true),
   OC_SIM_SCENARIO: z.string().min(1).optional(),
@@ -28,6 +32,9 @@ const envShape = {
   OC_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).optional(),
 };
 const envSchema = z.object(envShape).superRefine((e, ctx) => {
+  if (e.OC_EVENT_LOG === 'kafka' && e.OC_KAFKA_BROKERS === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['OC_KAFKA_BROKERS'], message: 'is required when OC_EVENT_LOG=kafka' });
+  }
   if ((e.OC_MQTT_TLS_CERT === undefined) !== (e.OC_MQTT_TLS_KEY === undefined)) {
     const missing = e.OC_MQTT_TLS_CERT === undefined ? 'OC_MQTT_TLS_CERT' : 'OC_MQTT_TLS_KEY';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'TLS needs both a certificate and a key file' });
@@ -38,7 +45,7 @@ export interface ServiceConfig {
   dataDir: string;
   siteFile: string;
   mqtt: { host: string; port: number; tls: { port: number; certFile: string; keyFile: string } | undefined };
-  eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' };
+  eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; brokers: string[] };
   credentialsFile: string;
   http: { host: string; port: number };
   alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; tickIntervalMs: number };
@@ -64,7 +71,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       port: e.OC_MQTT_PORT,
       tls: e.OC_MQTT_TLS_CERT && e.OC_MQTT_TLS_KEY ? { port: e.OC_MQTT_TLS_PORT, certFile: resolve(e.OC_MQTT_TLS_CERT), keyFile: resolve(e.OC_MQTT_TLS_KEY) } : undefined,
     },
-    eventLog: { kind: e.OC_EVENT_LOG, path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
+    eventLog:
+      e.OC_EVENT_LOG === 'kafka'
+        ? { kind: 'kafka', brokers: e.OC_KAFKA_BROKERS!.split(',') }
+        : { kind: 'embedded', path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
     credentialsFile: resolve(dataDir, 'device-credentials.json'),
     http: { host: e.OC_HTTP_HOST, port: e.OC_HTTP_PORT },
     alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS },

@@ -1,7 +1,6 @@
 import { loadServiceConfig } from '../config/service-config.ts';
 import { readGatewayTls } from '../config/tls-files.ts';
-import { PLATFORM_TOPICS } from '../event-log/platform-topics.ts';
-import { SqliteEventLog } from '../event-log/sqlite/sqlite-event-log.ts';
+import { openEventLog } from '../event-log/open-event-log.ts';
 import { isOcError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -23,8 +22,7 @@ async function main(): Promise<void> {
     const credentials = FileCredentialStore.open(config.credentialsFile);
     const unprovisioned = devices.filter((d) => !credentials.has(d.id)).length;
     if (unprovisioned > 0) logger.warn({ unprovisioned }, 'devices without credentials cannot connect; run `npm run provision`');
-    const log = SqliteEventLog.open({ path: config.eventLog.path, synchronous: config.eventLog.synchronous, logger });
-    await log.ensureTopics(PLATFORM_TOPICS);
+    const log = await openEventLog(config, 'oc-gateway', logger);
     const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger, tls: readGatewayTls(config) });
     onShutdownSignal(logger, async () => {
       await gateway.close();

@@ -75,3 +75,14 @@ describe('service config from the environment', () => {
     expect(() => loadServiceConfig({ OC_MQTT_TLS_CERT: 'cert.pem' })).toThrow(/OC_MQTT_TLS_KEY.*both a certificate and a key/);
   });
 });
+
+describe('choosing the event log is configuration only', () => {
+  it('embedded by default, Kafka with its brokers', () => {
+    expect(loadServiceConfig({}).eventLog.kind).toBe('embedded');
+    expect(loadServiceConfig({ OC_EVENT_LOG: 'kafka', OC_KAFKA_BROKERS: '127.0.0.1:19092,10.0.0.2:9092' }).eventLog).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:19092', '10.0.0.2:9092'] });
+  });
+  it('names a missing or malformed broker list', () => {
+    expect(() => loadServiceConfig({ OC_EVENT_LOG: 'kafka' })).toThrow(/OC_KAFKA_BROKERS.*required when OC_EVENT_LOG=kafka/);
+    expect(() => loadServiceConfig({ OC_EVENT_LOG: 'kafka', OC_KAFKA_BROKERS: 'kafka' })).toThrow(/OC_KAFKA_BROKERS="kafka".*host:port/);
+  });
+});
