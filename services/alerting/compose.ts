@@ -22,6 +22,8 @@ export interface AlertingSetup {
   logger: Logger;
   tickIntervalMs?: number;
   synchronous?: 'FULL' | 'NORMAL';
+  /** Consumer group; instances sharing it share the partitions. */
+  groupId?: string;
 }
 
 export interface Alerting {
@@ -46,6 +48,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     clock: s.clock,
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,
+    groupId: s.groupId,
   });
   return { runtime, store, planner, roster };
 }

@@ -21,7 +21,8 @@ const texts = (prefix: string, count: number): ProduceRecord[] =>
 /**
  * What every EventLog adapter must do, whatever it stores records in. Each test makes its
  * own topics and groups, so the suite can run against a shared broker. Topics have one
- * partition, where the port promises one total order.
+ * partition, where the port promises one total order, except where a test says otherwise:
+ * with several partitions (Kafka; the embedded log keeps one) only per-key order holds.
  */
 export function describeEventLogBehaviour(name: string, factory: () => Promise<EventLogFixture>): void {
   describe(`EventLog behaviour: ${name}`, () => {
@@ -114,6 +115,25 @@ export function describeEventLogBehaviour(name: string, factory: () => Promise<E
       const records = await readRecords(log, [topic], offsetsInCallOrder.length);
       const valuesInCallOrder = Array.from({ length: 40 }, (_, caller) => Array.from({ length: (caller % 3) + 1 }, (_, i) => `c${caller}-${i}`)).flat();
       expect(valuesOf(records)).toEqual(valuesInCallOrder);
+    });
+
+    it('keeps per-key order on a topic asked for several partitions, and each position holds its record', async () => {
+      const topic = uniqueName('keyed');
+      await log.ensureTopics([{ name: topic, partitions: 3 }]);
+      const keys = Array.from({ length: 8 }, (_, i) => `dl8-device-${i}`);
+      // One call spans every key (and so, on Kafka, several partitions).
+      const calls = [0, 1, 2, 3].map((seq) => log.append(topic, keys.map((key) => text(`${key}#${seq}`, key))));
+      const positions = (await Promise.all(calls)).flat();
+
+      const records = await readRecords(log, [topic], positions.length);
+      const stored = new Map(records.map((record) => [`${record.partition}/${record.offset}`, record.value.toString('utf8')]));
+      const sentValues = [0, 1, 2, 3].flatMap((seq) => keys.map((key) => `${key}#${seq}`));
+      positions.forEach((position, i) => expect(stored.get(`${position.partition}/${position.offset}`)).toBe(sentValues[i]));
+      for (const key of keys) {
+        const mine = records.filter((record) => record.key === key);
+        expect(new Set(mine.map((record) => record.partition)).size).toBe(1);
+        expect(valuesOf(mine)).toEqual([0, 1, 2, 3].map((seq) => `${key}#${seq}`));
+      }
     });
 
     it('lets two consumer groups read the same records independently', async () => {
