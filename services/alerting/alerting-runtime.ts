@@ -23,6 +23,8 @@ export interface AlertingRuntimeOptions {
   tickIntervalMs?: number;
   /** Consumer group; instances sharing it share the work (with Kafka). */
   groupId?: string;
+  /** Where a new group starts: the whole log (default) or only what arrives from now on. */
+  startAt?: 'beginning' | 'end';
 }
 
 export interface AlertingRuntime {
@@ -51,7 +53,7 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
   // A full batch means more is waiting: the service is catching up, not live.
   let catchingUp = false;
   const consumer: LogConsumer = await o.log.consume(
-    { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: true, maxBatchSize: MAX_BATCH },
+    { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: o.startAt !== 'end', maxBatchSize: MAX_BATCH },
     async (batch) => {
       service.handleBatch(batch);
       catchingUp = batch.length >= MAX_BATCH;

@@ -31,6 +31,8 @@ export interface AlertingServiceOptions {
 export interface AlertingChanges {
   ticket: [ticket: Ticket, entries: TimelineEntry[]];
   device: [status: DeviceStatus];
+  /** A batch of log records was handled and committed; how many. */
+  handled: [count: number];
 }
 
 export type CommandResult = Decision | { ok: false; error: { code: 'OC_TICKET_NOT_FOUND'; message: string; currentState: undefined } };
@@ -66,6 +68,7 @@ export class AlertingService {
       }
     }
     if (observations.length > 0) this.run((tx, out) => observations.forEach((obs) => this.observe(tx, obs, out)));
+    this.changes.emit('handled', records.length);
   }
 
   /**

@@ -24,6 +24,7 @@ export interface AlertingSetup {
   synchronous?: 'FULL' | 'NORMAL';
   /** Consumer group; instances sharing it share the partitions. */
   groupId?: string;
+  startAt?: 'beginning' | 'end';
 }
 
 export interface Alerting {
@@ -49,6 +50,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,
     groupId: s.groupId,
+    startAt: s.startAt,
   });
   return { runtime, store, planner, roster };
 }
