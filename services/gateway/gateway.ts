@@ -46,6 +46,8 @@ export interface Gateway {
 interface DeviceSession {
   deviceId: string;
   kind: DeviceKind;
+  /** An append of this connection failed: nothing after it may enter the log before the resend. */
+  appendFailed?: boolean;
   admission: ClientAdmission;
   keepaliveTimedOut: boolean;
 }
@@ -131,7 +133,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     done(null, true);
   };
 
-  const ingest = (client: Client | null, session: Pick<DeviceSession, 'deviceId' | 'kind'>, packet: PublishPacket, channel: 'event' | 'telemetry' | 'status', source: 'device' | 'will', done: (err?: Error | null) => void) => {
+  const ingest = (client: Client | null, session: Pick<DeviceSession, 'deviceId' | 'kind' | 'appendFailed'>, packet: PublishPacket, channel: 'event' | 'telemetry' | 'status', source: 'device' | 'will', done: (err?: Error | null) => void) => {
+    // Packets already read from a connection whose earlier message the log refused are
+    // refused too: accepting them would put them in the log ahead of that message's resend.
+    if (session.appendFailed) return done(new OcError('OC_LOG_APPEND_FAILED', 'an earlier message of this connection was not accepted'));
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const outcome = classifyPublish({ deviceId: session.deviceId, kind: session.kind, channel, payload, receivedAt: clock.now(), source }, limits);
     // Only a valid status is worth keeping as the retained value of its topic.
@@ -146,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       (err: unknown) => {
         // No PUBACK: the device keeps the message in its outbox and sends it again.
         stats.appendFailures += 1;
+        session.appendFailed = true;
         logger.error({ err, clientId: client?.id, topic: packet.topic }, 'event log did not accept a publish');
         done(err instanceof Error ? err : new OcError('OC_LOG_APPEND_FAILED', String(err)));
       },

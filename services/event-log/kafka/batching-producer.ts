@@ -120,7 +120,17 @@ export class BatchingProducer {
       this.settings.logger.error({ err: cause, topics, appends: sendable.length }, 'produce failed; appends rejected');
       const error = new OcError('OC_LOG_APPEND_FAILED', reason, { topics, appends: sendable.length }, { cause });
       for (const append of sendable) append.reject(error);
+      this.rejectQueued(error);
     }
+  }
+
+  /**
+   * What waits behind a failed request fails with it. Sending it would let a device's
+   * later messages into the log before the earlier ones its resend will bring: the
+   * gateway withholds all their PUBACKs instead, and the device resends in order.
+   */
+  private rejectQueued(error: OcError): void {
+    for (const append of this.queue.splice(0)) append.reject(error);
   }
 
   /** Partition lists of the batch's topics; appends to unknown topics (or unreachable metadata) are rejected here. */
@@ -135,7 +145,10 @@ export class BatchingProducer {
       } catch (cause) {
         error = new OcError('OC_LOG_APPEND_FAILED', `topic metadata for ${topic}: ${(cause as Error).message}`, { topic }, { cause });
       }
-      if (error) for (const append of batch) if (append.topic === topic) append.reject(error);
+      if (error) {
+        for (const append of batch) if (append.topic === topic) append.reject(error);
+        if (error.code === 'OC_LOG_APPEND_FAILED') this.rejectQueued(error);
+      }
     }
     return found;
   }
