@@ -59,6 +59,8 @@ async function main(logger: Logger): Promise<void> {
     clock: systemClock,
     logger: logger.child({ component: 'alerting' }),
     tickIntervalMs: config.alerting.tickIntervalMs,
+    groupId: config.alerting.groupId,
+    startAt: config.alerting.startAt,
   });
   const api = await buildApi(
     { service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock },

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     const site = loadSite(config.siteFile);
     const devices = listDevices(site);
     const log = await openEventLog(config, 'oc-alerting', logger);
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs });
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
     const api = await buildApi({ service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock }, logger);
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {
