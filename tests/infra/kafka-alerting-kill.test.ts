@@ -1,17 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAlerting } from '../../services/alerting/compose.ts';
 import { KafkaEventLog } from '../../services/event-log/kafka/kafka-event-log.ts';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
-import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
-import { systemClock } from '../../services/shared/clock.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { uniqueName } from '../support/event-log-collector.ts';
 import { kafkaSetup } from '../support/kafka-env.ts';
-import { children, devices, exited, running, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../support/kill-restart.ts';
+import { children, exited, referenceTickets, running, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../support/kill-restart.ts';
 import { LogRecorder } from '../support/log-recorder.ts';
 
 const setup = kafkaSetup();
@@ -27,24 +24,8 @@ describe.skipIf(setup.state !== 'ready')('alerting process on Kafka killed mid-s
   it('loses no ticket and duplicates none', { timeout: 180_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-kafka-kill-'));
 
-    // The reference: the same stream on an embedded log, processed once without interruption.
-    const refDir = join(dir, 'reference');
-    mkdirSync(refDir);
-    const refLog = SqliteEventLog.open({ path: join(refDir, 'events.db'), synchronous: 'NORMAL' });
-    await refLog.ensureTopics(PLATFORM_TOPICS);
-    await writeStream(refLog);
-    const reference = await createAlerting({ log: refLog, devices, storePath: join(refDir, 'alerting.db'), clock: systemClock, logger: silentLogger(), tickIntervalMs: 600_000, synchronous: 'NORMAL' });
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        const fingerprints = new Set(reference.store.listTickets({ limit: 500 }).map((t) => t.fingerprint));
-        if (SENTINELS.every((s) => fingerprints.has(s))) resolve();
-      };
-      reference.runtime.service.changes.on('ticket', check);
-      check();
-    });
-    await reference.runtime.close();
-    await refLog.close();
-    const expected = ticketsIn(join(refDir, 'alerting.db'));
+    // The reference: the same stream, processed once without interruption.
+    const expected = await referenceTickets(join(dir, 'reference'));
 
     // The run under test: an alerting process in its own consumer group on Kafka, starting at
     // the end of the topics so that earlier tests' records on this broker are not its business.

@@ -1,8 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { createAlerting } from '../../services/alerting/compose.ts';
+import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import type { EventLog } from '../../services/event-log/port.ts';
+import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
+import { systemClock } from '../../services/shared/clock.ts';
+import { silentLogger } from '../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { listDevices } from '../../services/site/devices.ts';
 import { loadSite } from '../../services/site/load.ts';
@@ -84,3 +90,26 @@ export function ticketsIn(storePath: string): Map<string, number> {
 export const SENTINELS = ['dl8/dl8-gate-n-door/door.forced-open', 'dl8/dl8-drain-m8/drain.level-critical'];
 export type TicketMessage = { kind: string; ticket?: { fingerprint: string } };
 
+
+/**
+ * The expectation: the same stream on a fresh embedded log in `refDir`, processed once
+ * without interruption, in this process. Returns tickets per fingerprint.
+ */
+export async function referenceTickets(refDir: string): Promise<Map<string, number>> {
+  mkdirSync(refDir);
+  const refLog = SqliteEventLog.open({ path: join(refDir, 'events.db'), synchronous: 'NORMAL' });
+  await refLog.ensureTopics(PLATFORM_TOPICS);
+  await writeStream(refLog);
+  const reference = await createAlerting({ log: refLog, devices, storePath: join(refDir, 'alerting.db'), clock: systemClock, logger: silentLogger(), tickIntervalMs: 600_000, synchronous: 'NORMAL' });
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      const fingerprints = new Set(reference.store.listTickets({ limit: 500 }).map((t) => t.fingerprint));
+      if (SENTINELS.every((s) => fingerprints.has(s))) resolve();
+    };
+    reference.runtime.service.changes.on('ticket', check);
+    check();
+  });
+  await reference.runtime.close();
+  await refLog.close();
+  return ticketsIn(join(refDir, 'alerting.db'));
+}

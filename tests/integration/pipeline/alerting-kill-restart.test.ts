@@ -1,14 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAlerting } from '../../../services/alerting/compose.ts';
 import { PLATFORM_TOPICS } from '../../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-log.ts';
-import { systemClock } from '../../../services/shared/clock.ts';
-import { silentLogger } from '../../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../../services/shared/topics.ts';
-import { children, devices, exited, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../../support/kill-restart.ts';
+import { children, exited, referenceTickets, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../../support/kill-restart.ts';
 import { LogRecorder } from '../../support/log-recorder.ts';
 
 let dir: string;
@@ -24,25 +21,8 @@ describe('alerting process killed mid-stream and restarted', () => {
     await log.ensureTopics(PLATFORM_TOPICS);
     await writeStream(log);
 
-    // The reference: the same stream, processed once without interruption, in this process.
-    const refDir = join(dir, 'reference');
-    mkdirSync(refDir);
-    const refLog = SqliteEventLog.open({ path: join(refDir, 'events.db'), synchronous: 'NORMAL' });
-    await refLog.ensureTopics(PLATFORM_TOPICS);
-    await writeStream(refLog);
-    const reference = await createAlerting({ log: refLog, devices, storePath: join(refDir, 'alerting.db'), clock: systemClock, logger: silentLogger(), tickIntervalMs: 600_000, synchronous: 'NORMAL' });
-    const refDone = new Promise<void>((resolve) => {
-      const check = () => {
-        const fingerprints = new Set(reference.store.listTickets({ limit: 500 }).map((t) => t.fingerprint));
-        if (SENTINELS.every((s) => fingerprints.has(s))) resolve();
-      };
-      reference.runtime.service.changes.on('ticket', check);
-      check();
-    });
-    await refDone;
-    await reference.runtime.close();
-    await refLog.close();
-    const expected = ticketsIn(join(refDir, 'alerting.db'));
+    // The reference: the same stream, processed once without interruption.
+    const expected = await referenceTickets(join(dir, 'reference'));
     expect(expected.size).toBeGreaterThan(20);
 
     // The run under test: killed with SIGKILL after its first tickets, then started again.
