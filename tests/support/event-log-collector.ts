@@ -85,3 +85,12 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   });
   return { promise, open };
 }
+
+/**
+ * Waits for a predicate over several collectors. A collector re-checks its waiters only
+ * after its own batches, so a predicate over two members registered with one of them
+ * would miss the moment the other member's batch made it true.
+ */
+export function waitUntilAcross(collectors: readonly Collector[], predicate: () => boolean): Promise<void> {
+  return Promise.race(collectors.map((collector) => collector.waitUntil(predicate)));
+}
