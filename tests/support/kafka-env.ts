@@ -1,3 +1,4 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,4 +73,38 @@ async function script(name: string, brokers: string[]): Promise<void> {
     const e = err as Error & { stderr?: string; stdout?: string };
     throw new Error(`infra/kafka/${name} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
   }
+}
+
+/**
+ * Resolves once `groupId` has committed the end of every partition of `topics`: all it was
+ * given is processed. With several partitions, seeing the last record of one partition
+ * handled says nothing about the others, so tests that compare outcomes wait for this.
+ * Polls the broker (the group is in another process) until `deadlineMs` passes.
+ */
+export async function groupCaughtUp(brokers: string[], groupId: string, topics: readonly string[], deadlineMs = 120_000): Promise<void> {
+  const admin = new Kafka({ clientId: uniqueName('oc-test-lag'), brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const lag = await groupLag(admin, groupId, topics);
+      if (lag === 0) return;
+      if (Date.now() > until) throw new Error(`group ${groupId} still ${lag} records behind after ${deadlineMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function groupLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<number> {
+  let lag = 0;
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [...topics] })) {
+    const committed = new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
+    for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+      const at = committed.get(partition) ?? -1;
+      lag += Number(high) - (at < 0 ? Number(low) : at);
+    }
+  }
+  return lag;
 }
