@@ -15,7 +15,10 @@ import { loadSite } from './site/load.ts';
 import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
 import { onShutdownSignal } from './shutdown.ts';
 import { createAlerting } from './alerting/compose.ts';
-import { buildApi } from './api/app.ts';
+import { createApi } from './api/compose.ts';
+import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
+import { createTelemetry } from './telemetry/compose.ts';
+import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
 
 /**
@@ -25,6 +28,7 @@ import { systemClock } from './shared/clock.ts';
  */
 async function main(logger: Logger): Promise<void> {
   const config = loadServiceConfig();
+  const telemetryConfig = loadTelemetryConfig(config.dataDir);
   const site = loadSite(config.siteFile);
   const devices = listDevices(site);
   mkdirSync(config.dataDir, { recursive: true });
@@ -62,10 +66,25 @@ async function main(logger: Logger): Promise<void> {
     groupId: config.alerting.groupId,
     startAt: config.alerting.startAt,
   });
-  const api = await buildApi(
-    { service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock },
-    logger.child({ component: 'api' }),
-  );
+  const telemetry = await createTelemetry({
+    log,
+    devices,
+    config: telemetryConfig,
+    logger: logger.child({ component: 'telemetry' }),
+    ruleOverrides: loadRuleOverrides(config.alerting.rulesFile),
+  });
+  const api = await createApi({
+    alerting,
+    site,
+    devices,
+    clock: systemClock,
+    logger: logger.child({ component: 'api' }),
+    dataDir: config.dataDir,
+    usersFile: config.api.usersFile,
+    sessionPolicy: config.api.session,
+    secureCookie: config.api.secureCookie,
+    series: telemetry.series,
+  });
   await api.app.listen({ host: config.http.host, port: config.http.port });
 
   let simulation: LiveSimulation | undefined;
@@ -77,11 +96,12 @@ async function main(logger: Logger): Promise<void> {
       outboxPath: config.simulator.outboxFile,
       scenarioFile: config.simulator.scenarioFile,
       speed: config.simulator.speed,
+      mode: config.simulator.mode,
       logger: logger.child({ component: 'simulator' }),
     });
   }
 
-  printSummary(config, devices, gateway.port, gateway.tlsPort, simulation);
+  printSummary(config, telemetryConfig, devices, gateway.port, gateway.tlsPort, simulation);
 
   onShutdownSignal(logger, async () => {
     // Devices first, so their last messages and offline status reach the log; the log last.
@@ -89,13 +109,14 @@ async function main(logger: Logger): Promise<void> {
     await gateway.close();
     await api.app.close();
     await alerting.runtime.close();
+    await telemetry.close();
     await monitor.close();
     await log.close();
     logger.info(monitor.snapshot(), 'stopped cleanly');
   });
 }
 
-function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: number, tlsPort: number | undefined, simulation: LiveSimulation | undefined): void {
+function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], mqttPort: number, tlsPort: number | undefined, simulation: LiveSimulation | undefined): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
   const lines = [
     '',
@@ -107,10 +128,14 @@ function printSummary(config: ServiceConfig, devices: PlacedDevice[], mqttPort: 
       ? `  event log     Kafka at ${config.eventLog.brokers.join(', ')}`
       : `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
     `  alerting      tickets in ${config.alerting.storePath}; roster ${config.alerting.rosterFile ?? 'Dianliu Block 8 reference'}`,
+    telemetryConfig.store.kind === 'influxdb'
+      ? `  time series   InfluxDB at ${telemetryConfig.store.url}, bucket ${telemetryConfig.store.bucket}`
+      : `  time series   ${telemetryConfig.store.path} (SQLite, kept ${Math.round(telemetryConfig.store.retentionMs / 86_400_000)} days)`,
     `  API           http://${config.http.host}:${config.http.port}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
+    `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation
-      ? `  simulation    scenario "${simulation.scenarioName}" at ${simulation.speed}x, outboxes in ${config.simulator.outboxFile}`
+      ? `  simulation    scenario "${simulation.scenarioName}" at ${simulation.speed}x, outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
       : '  simulation    off (OC_SIMULATE=false): waiting for real devices',
     '  Every 10 s a line reports what reached the event log. Ctrl-C stops everything cleanly.',
     '',

@@ -1,12 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../services/shared/clock.ts';
 import type { Logger } from '../services/shared/logger.ts';
+import { listDevices } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { AgentFleet } from './agent-fleet.ts';
+import { ProtocolFleet, protocolCoverage } from './protocol-fleet.ts';
 import { SimulationRunner } from './runner.ts';
-import { loadScenarioFile } from './scenario.ts';
+import { loadScenarioFile, selectDevices } from './scenario.ts';
 
 export const LIVE_DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/live-demo.yaml', import.meta.url));
+
+/**
+ * `agents`: behaviour models hand their outputs straight to the edge agents.
+ * `protocols`: models drive protocol simulators, real drivers read them over sockets.
+ * `auto`: protocols once every simulated kind has a protocol plug-in, agents until then.
+ */
+export type SimulationMode = 'agents' | 'protocols' | 'auto';
 
 export interface LiveSimulationOptions {
   site: SiteConfig;
@@ -15,13 +24,17 @@ export interface LiveSimulationOptions {
   outboxPath: string;
   scenarioFile?: string | undefined;
   speed?: number | undefined;
+  mode?: SimulationMode;
   logger: Logger;
 }
 
 export interface LiveSimulation {
   readonly scenarioName: string;
   readonly speed: number;
-  readonly fleet: AgentFleet;
+  readonly mode: 'agents' | 'protocols';
+  /** For the start-up summary: how the simulated devices reach their agents. */
+  readonly modeDescription: string;
+  readonly fleet: AgentFleet | ProtocolFleet;
   readonly runner: SimulationRunner;
   /** Stops the models, lets agents deliver what they hold (bounded), closes agents and outboxes. */
   close(): Promise<void>;
@@ -35,17 +48,34 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   const clock = new ManualClock(Date.now());
   // Fifty-odd agents saying "connected" drown the start-up summary; their warnings still show.
   const agentLogger = options.logger.child({ component: 'agents' }, { level: 'warn' });
-  const fleet = new AgentFleet({ brokerUrl: options.brokerUrl, secrets: options.secrets, outboxPath: options.outboxPath, clock, logger: agentLogger });
-  const runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, logger: options.logger, progressIntervalMs: 30_000 });
+  const coverage = protocolCoverage(selectDevices(listDevices(options.site), scenario.devices));
+  const requested = options.mode ?? 'auto';
+  const mode = requested === 'auto' ? (coverage.direct.length === 0 ? 'protocols' : 'agents') : requested;
+  const fleetOptions = { brokerUrl: options.brokerUrl, secrets: options.secrets, outboxPath: options.outboxPath, clock, logger: agentLogger };
+  const fleet = mode === 'protocols' ? new ProtocolFleet({ ...fleetOptions, speed: scenario.speed }) : new AgentFleet(fleetOptions);
+  let runner: SimulationRunner;
+  try {
+    runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, logger: options.logger, progressIntervalMs: 30_000 });
+    if (fleet instanceof ProtocolFleet) await fleet.prepare(runner.devices);
+  } catch (err) {
+    await fleet.close();
+    throw err;
+  }
   const finished = runner.run().then(
     (p) => {
       if (p.done) options.logger.info(p, 'scenario finished; agents stay connected');
     },
     (err: unknown) => options.logger.error({ err }, 'simulation failed'),
   );
+  const modeDescription =
+    fleet instanceof ProtocolFleet
+      ? `protocols: model → device simulator → real driver → agent (${fleet.describe()}${coverage.direct.length > 0 ? `; ${coverage.direct.join(', ')} fed to the agent directly, no protocol plug-in yet` : ''})`
+      : `agents: models feed the edge agents directly${requested === 'auto' && coverage.protocol.length > 0 ? ` (OC_SIMULATE=protocols runs ${coverage.protocol.join(', ')} over their own protocol)` : ''}`;
   return {
     scenarioName: scenario.name ?? file,
     speed: scenario.speed,
+    mode,
+    modeDescription,
     fleet,
     runner,
     close: async () => {

@@ -1,4 +1,5 @@
-import { buildApi } from '../api/app.ts';
+import { mkdirSync } from 'node:fs';
+import { createApi } from '../api/compose.ts';
 import { loadServiceConfig } from '../config/service-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
     const devices = listDevices(site);
     const log = await openEventLog(config, 'oc-alerting', logger);
     const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
-    const api = await buildApi({ service: alerting.runtime.service, store: alerting.store, planner: alerting.planner, roster: alerting.roster, site, devices, clock: systemClock }, logger);
+    mkdirSync(config.dataDir, { recursive: true });
+    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie });
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {
       await api.app.close();

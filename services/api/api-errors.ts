@@ -8,7 +8,6 @@ export const API_ERRORS = {
   OC_API_INVALID_REQUEST: 400,
   OC_TICKET_INVALID_COMMAND: 400,
   OC_SILENCE_INVALID: 400,
-  OC_API_UNKNOWN_ACTOR: 401,
   OC_TICKET_NOT_ALLOWED: 403,
   OC_TICKET_NOT_FOUND: 404,
   OC_SILENCE_NOT_FOUND: 404,
@@ -16,6 +15,12 @@ export const API_ERRORS = {
   OC_TICKET_ILLEGAL_TRANSITION: 409,
   OC_TICKET_CONFLICT: 409,
   OC_API_INTERNAL: 500,
+  OC_API_BAD_CREDENTIALS: 401,
+  OC_API_UNAUTHENTICATED: 401,
+  OC_API_SESSION_EXPIRED: 401,
+  OC_API_FORBIDDEN: 403,
+  OC_API_ACTION_ID_REUSED: 409,
+  OC_API_SIGN_IN_THROTTLED: 429,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -27,9 +32,12 @@ export interface ApiErrorBody {
   field?: string;
   /** For 409s on tickets: the state the ticket is in now. */
   currentState?: string;
+  /** For 429s: seconds until another attempt is worth making (also sent as Retry-After). */
+  retryAfterS?: number;
 }
 
 export function sendError(reply: FastifyReply, body: ApiErrorBody): FastifyReply {
+  if (body.retryAfterS !== undefined) reply.header('retry-after', String(body.retryAfterS));
   return reply.status(API_ERRORS[body.code]).send(body);
 }
 
@@ -56,5 +64,6 @@ export const errorSchema = {
     message: { type: 'string' },
     field: { type: 'string' },
     currentState: { type: 'string' },
+    retryAfterS: { type: 'integer' },
   },
 } as const;

@@ -5,6 +5,10 @@ import { REFERENCE_SITE_PATH } from '../site/load.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** OC_SIMULATE: a boolean, or the mode by name; `true` lets the simulation pick (see simulators/live-simulation.ts). */
+const simulate = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'agents', 'protocols'])
+  .transform((v) => ({ enabled: !['false', '0', 'no'].includes(v), mode: v === 'agents' || v === 'protocols' ? v : ('auto' as const) }));
 
 /** Every setting a service reads, by its environment variable; nothing else reads process.env. */
 const envShape = {
@@ -28,10 +32,14 @@ const envShape = {
     .regex(/^[^\s:,]+:\d+(,[^\s:,]+:\d+)*$/, 'must be host:port[,host:port...]')
     .optional(),
   OC_LOG_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  OC_SIMULATE: bool.default(true),
+  OC_SIMULATE: simulate.default({ enabled: true, mode: 'auto' }),
   OC_SIM_SCENARIO: z.string().min(1).optional(),
   OC_SIM_SPEED: z.coerce.number().positive().max(100_000).optional(),
   OC_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).optional(),
+  OC_USERS_FILE: z.string().min(1).optional(),
+  OC_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  OC_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  OC_COOKIE_SECURE: bool.default(false),
 };
 const envSchema = z.object(envShape).superRefine((e, ctx) => {
   if (e.OC_EVENT_LOG === 'kafka' && e.OC_KAFKA_BROKERS === undefined) {
@@ -51,8 +59,9 @@ export interface ServiceConfig {
   credentialsFile: string;
   http: { host: string; port: number };
   alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
-  simulator: { enabled: boolean; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
+  simulator: { enabled: boolean; mode: 'auto' | 'agents' | 'protocols'; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
   gateway: { maxPayloadBytes: number | undefined };
+  api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean };
 }
 
 /** Validates the environment at start; the message names each bad variable. */
@@ -81,12 +90,18 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     http: { host: e.OC_HTTP_HOST, port: e.OC_HTTP_PORT },
     alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS, groupId: e.OC_ALERTING_GROUP, startAt: e.OC_ALERTING_START },
     simulator: {
-      enabled: e.OC_SIMULATE,
+      enabled: e.OC_SIMULATE.enabled,
+      mode: e.OC_SIMULATE.mode,
       scenarioFile: e.OC_SIM_SCENARIO && resolve(e.OC_SIM_SCENARIO),
       speed: e.OC_SIM_SPEED,
       secretsFile: resolve(dataDir, 'simulator', 'device-secrets.json'),
       outboxFile: resolve(dataDir, 'simulator', 'outbox.db'),
     },
     gateway: { maxPayloadBytes: e.OC_MAX_PAYLOAD_BYTES },
+    api: {
+      usersFile: e.OC_USERS_FILE && resolve(e.OC_USERS_FILE),
+      session: { idleMs: e.OC_SESSION_IDLE_HOURS * 3_600_000, maxAgeMs: e.OC_SESSION_MAX_HOURS * 3_600_000 },
+      secureCookie: e.OC_COOKIE_SECURE,
+    },
   };
 }

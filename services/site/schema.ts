@@ -6,8 +6,17 @@ import { DEVICE_ID_PATTERN } from '../shared/topics.ts';
 const name = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 const localId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
 
+/** Plan coordinates: metres in the compound's local frame, x east and y north from its south-west corner. */
+const planPoint = z.object({ x: z.number(), y: z.number() }).strict();
+
 const entrance = z
-  .object({ id: localId, name, households: z.number().int().nonnegative() })
+  .object({
+    id: localId,
+    name,
+    households: z.number().int().nonnegative(),
+    /** The door on the plan; on or beside its building's outline. */
+    plan: planPoint.optional(),
+  })
   .strict();
 
 const building = z
@@ -33,7 +42,7 @@ const publicPoint = z
     depthMm: z.number().int().positive().optional(),
     /** What drains into it, e.g. the restaurant whose grease blocks it. */
     note: name.optional(),
-    plan: z.object({ x: z.number(), y: z.number() }).strict().optional(),
+    plan: planPoint.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -60,6 +69,8 @@ const compound = z
     households: z.number().int().nonnegative(),
     /** Share of households that rent; informs the desk, not the rules. */
     renterShare: z.number().min(0).max(1).optional(),
+    /** Extent of the plan: everything placed on it lies within w × h metres. */
+    plan: z.object({ w: z.number().positive(), h: z.number().positive() }).strict().optional(),
     buildings: z.array(building).min(1),
     publicPoints: z.array(publicPoint).default([]),
     devices: z.array(device).default([]),
@@ -97,12 +108,18 @@ function checkReferences(site: { communities: z.infer<typeof community>[] }, ctx
       compound.buildings.forEach((b, bi) => {
         addPlace(b.id, ['buildings', bi]);
         b.entrances.forEach((e, ei) => addPlace(e.id, ['buildings', bi, 'entrances', ei]));
+        b.entrances.forEach((e, ei) => {
+          if (e.plan && b.plan && !nearRectangle(e.plan, b.plan, ENTRANCE_REACH_M)) {
+            ctx.addIssue({ code: 'custom', path: [...base, 'buildings', bi, 'entrances', ei, 'plan'], message: `is more than ${ENTRANCE_REACH_M} m from building ${b.id}` });
+          }
+        });
         const sum = b.entrances.reduce((n, e) => n + e.households, 0);
         if (sum !== b.households) {
           ctx.addIssue({ code: 'custom', path: [...base, 'buildings', bi, 'households'], message: `is ${b.households} but its entrances add up to ${sum}` });
         }
       });
       compound.publicPoints.forEach((p, i) => addPlace(p.id, ['publicPoints', i]));
+      checkPlanExtent(compound, base, ctx);
       const total = compound.buildings.reduce((n, b) => n + b.households, 0);
       if (total !== compound.households) {
         ctx.addIssue({ code: 'custom', path: [...base, 'households'], message: `is ${compound.households} but its buildings add up to ${total}` });
@@ -118,4 +135,29 @@ function checkReferences(site: { communities: z.infer<typeof community>[] }, ctx
       });
     }),
   );
+}
+
+/** How far from its building's outline an entrance may be drawn (a porch, a stair). */
+const ENTRANCE_REACH_M = 5;
+
+type Rect = { x: number; y: number; w: number; h: number };
+
+const nearRectangle = (p: { x: number; y: number }, r: Rect, reach: number): boolean =>
+  p.x >= r.x - reach && p.x <= r.x + r.w + reach && p.y >= r.y - reach && p.y <= r.y + r.h + reach;
+
+/** With an extent given, every building, entrance and point must fall inside it, or the plan would clip them. */
+function checkPlanExtent(c: z.infer<typeof compound>, base: (string | number)[], ctx: z.RefinementCtx): void {
+  const extent = c.plan;
+  if (!extent) return;
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= extent.w && y <= extent.h;
+  const outside = (path: (string | number)[]) => ctx.addIssue({ code: 'custom', path: [...base, ...path, 'plan'], message: `lies outside the compound plan (${extent.w} × ${extent.h} m)` });
+  c.buildings.forEach((b, bi) => {
+    if (b.plan && !(inside(b.plan.x, b.plan.y) && inside(b.plan.x + b.plan.w, b.plan.y + b.plan.h))) outside(['buildings', bi]);
+    b.entrances.forEach((e, ei) => {
+      if (e.plan && !inside(e.plan.x, e.plan.y)) outside(['buildings', bi, 'entrances', ei]);
+    });
+  });
+  c.publicPoints.forEach((p, i) => {
+    if (p.plan && !inside(p.plan.x, p.plan.y)) outside(['publicPoints', i]);
+  });
 }

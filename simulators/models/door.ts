@@ -1,7 +1,7 @@
 import { EventModel } from './event-model.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
 import type { Rng } from '../prng.ts';
-import { pseudonymiseCard } from './card-hash.ts';
+import { pseudonymiseCard } from '../../edge-agent/card-pseudonym.ts';
 import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel } from './model.ts';
 import { ArrivalProcess, profileIntegral, profilePeak } from './traffic.ts';
 

@@ -54,6 +54,10 @@ export interface DrainReading {
   overflow: boolean;
 }
 
+/** How often the sensor reports while the water is low, and once it is above `fastSampleAbove` (simulated s). */
+export const DRAIN_SAMPLE_INTERVAL_S = 60;
+export const DRAIN_FAST_SAMPLE_INTERVAL_S = 15;
+
 const INTEGRATION_STEP_MS = 1000;
 const MAX_BLOCKAGE = 0.95;
 
@@ -111,8 +115,8 @@ export class DrainModel implements DeviceModel<DrainAction> {
       dryFlowScale: this.rng.uniform(0.8, 1.2),
       ...options.physics,
     };
-    this.sampleMs = (options.sampleIntervalS ?? 60) * 1000;
-    this.fastSampleMs = (options.fastSampleIntervalS ?? 15) * 1000;
+    this.sampleMs = (options.sampleIntervalS ?? DRAIN_SAMPLE_INTERVAL_S) * 1000;
+    this.fastSampleMs = (options.fastSampleIntervalS ?? DRAIN_FAST_SAMPLE_INTERVAL_S) * 1000;
     this.fastAboveMm = (options.fastSampleAbove ?? 0.5) * this.depthMm;
     this.noiseMaxMm = options.noiseMaxMm ?? 10;
     this.batteryDrainPerMs = (options.batteryDrainPctPerHour ?? 0.02) / 3600_000;

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
 import type { Ticket, TimelineEntry } from '../../services/alerting/domain/tickets/types.ts';
-import { buildApi, type Api } from '../../services/api/app.ts';
+import type { Api } from '../../services/api/app.ts';
+import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
+import { createApi } from '../../services/api/compose.ts';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
 import type { Clock } from '../../services/shared/clock.ts';
@@ -26,20 +28,30 @@ export class AlertingHarness {
   api!: Api;
   private seq = new Map<string, number>();
 
-  static async start(clock: Clock, opts: { logPath?: string } = {}): Promise<AlertingHarness> {
+  static async start(clock: Clock, opts: { logPath?: string; sessionPolicy?: SessionPolicy } = {}): Promise<AlertingHarness> {
     const h = new AlertingHarness();
     h.log = SqliteEventLog.open({ path: opts.logPath ?? join(h.dir, 'events.db'), synchronous: 'NORMAL' });
     await h.log.ensureTopics(PLATFORM_TOPICS);
-    await h.startAlerting(clock);
+    await h.startAlerting(clock, opts.sessionPolicy);
     return h;
   }
 
-  async startAlerting(clock: Clock): Promise<void> {
+  /** The service and the API (sign-in with the demo users file; sessions in this harness's dir). */
+  async startAlerting(clock: Clock, sessionPolicy?: SessionPolicy): Promise<void> {
     this.alerting = await createAlerting({ log: this.log, devices: this.devices, storePath: join(this.dir, 'alerting.db'), clock, logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL' });
-    this.api = await buildApi(
-      { service: this.alerting.runtime.service, store: this.alerting.store, planner: this.alerting.planner, roster: this.alerting.roster, site: this.site, devices: this.devices, clock },
-      silentLogger(),
-    );
+    this.api = await createApi({ alerting: this.alerting, site: this.site, devices: this.devices, clock, logger: silentLogger(), dataDir: this.dir, ...(sessionPolicy ? { sessionPolicy } : {}) });
+  }
+
+  /**
+   * Signs in a demo user (password: login + "-demo") and returns the cookie
+   * header to send; throws with the answer when the sign-in fails.
+   */
+  async signIn(login: string, password = `${login}-demo`): Promise<string> {
+    const res = await this.api.app.inject({ method: 'POST', url: '/api/session', payload: { login, password } });
+    if (res.statusCode !== 200) throw new Error(`sign-in of ${login} failed: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'oc_session');
+    if (!cookie) throw new Error(`sign-in of ${login} set no oc_session cookie`);
+    return `oc_session=${cookie.value}`;
   }
 
   async stopAlerting(): Promise<void> {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
 import type { Ticket } from '../../services/alerting/domain/tickets/types.ts';
-import { buildApi, type Api } from '../../services/api/app.ts';
+import type { Api } from '../../services/api/app.ts';
+import { createApi } from '../../services/api/compose.ts';
 import { ManualClock } from '../../services/shared/clock.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { listDevices } from '../../services/site/devices.ts';
@@ -30,7 +32,7 @@ export class PipelineHarness {
     const p = new PipelineHarness();
     p.gw = await GatewayHarness.start({ devices: p.devices.map((d) => ({ id: d.id, kind: d.kind })) });
     p.alerting = await createAlerting({ log: p.gw.rawLog, devices: p.devices, storePath: join(p.gw.dir, 'alerting.db'), clock: p.alertClock, logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL' });
-    p.api = await buildApi({ service: p.alerting.runtime.service, store: p.alerting.store, planner: p.alerting.planner, roster: p.alerting.roster, site: p.site, devices: p.devices, clock: p.alertClock }, silentLogger());
+    p.api = await createApi({ alerting: p.alerting, site: p.site, devices: p.devices, clock: p.alertClock, logger: silentLogger(), dataDir: p.gw.dir });
     p.fleet = new AgentFleet({ brokerUrl: p.gw.url, secrets: p.gw.secrets, outboxPath: join(p.gw.dir, 'outbox.db'), clock: p.simClock, logger: silentLogger(), heartbeatIntervalMs: 0 });
     return p;
   }
@@ -58,12 +60,26 @@ export class PipelineHarness {
     });
   }
 
-  apiGet(url: string) {
-    return this.api.app.inject({ method: 'GET', url }).then((r) => r.json());
+  /** GET as the duty desk (signed in as the demo operator). */
+  async apiGet(url: string) {
+    return this.api.app.inject({ method: 'GET', url, headers: { cookie: await this.cookieOf('desk') } }).then((r) => r.json());
   }
 
-  apiPost(url: string, body: object, actor: string) {
-    return this.api.app.inject({ method: 'POST', url, payload: body, headers: { 'x-oc-actor': actor } });
+  /** POST as a demo user: `login` signs in with login + "-demo"; a fresh action id unless the body has one. */
+  async apiPost(url: string, body: object, login: string) {
+    return this.api.app.inject({ method: 'POST', url, payload: { actionId: randomUUID(), ...body }, headers: { cookie: await this.cookieOf(login) } });
+  }
+
+  private readonly cookies = new Map<string, string>();
+
+  private async cookieOf(login: string): Promise<string> {
+    const known = this.cookies.get(login);
+    if (known) return known;
+    const res = await this.api.app.inject({ method: 'POST', url: '/api/session', payload: { login, password: `${login}-demo` } });
+    const cookie = res.cookies.find((c) => c.name === 'oc_session');
+    if (res.statusCode !== 200 || !cookie) throw new Error(`sign-in of ${login} failed: ${res.statusCode} ${res.body}`);
+    this.cookies.set(login, `oc_session=${cookie.value}`);
+    return `oc_session=${cookie.value}`;
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,7 @@ export function rosterRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Querystring: Static<typeof AtQuery> }>(
     '/api/roster/on-duty',
-    { schema: { tags: ['roster'], summary: 'Who is on duty, per team, with open work', querystring: AtQuery, response: { 200: anyObject } } },
+    { config: { access: 'desk' }, schema: { tags: ['roster'], summary: 'Who is on duty, per team, with open work', querystring: AtQuery, response: { 200: anyObject } } },
     async (req) => {
       const at = req.query.at ? Date.parse(req.query.at) : ctx.clock.now();
       const loads = new Map<string, number>();

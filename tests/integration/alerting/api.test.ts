@@ -1,17 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../services/shared/clock.ts';
 import { AlertingHarness } from '../../support/alerting-harness.ts';
 
 let h: AlertingHarness;
 let clock: ManualClock;
+let cookies: Map<string, Promise<string>>;
 beforeEach(async () => {
   clock = new ManualClock(Date.now());
   h = await AlertingHarness.start(clock);
+  cookies = new Map();
 });
 afterEach(async () => h.close());
 
-const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, actor = 'sun-li') =>
-  h.api.app.inject({ method, url, ...(body !== undefined ? { payload: body as object } : {}), headers: actor ? { 'x-oc-actor': actor } : {} });
+/** Requests as a demo user (desk: the operator Sun Li); actions get a fresh action id unless they bring one. */
+async function inject(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, login = 'desk') {
+  if (!cookies.has(login)) cookies.set(login, h.signIn(login));
+  const cookie = await cookies.get(login)!;
+  const isAction = method === 'POST' && url.startsWith('/api/tickets/');
+  const payload = isAction ? { actionId: randomUUID(), ...(body as object) } : body;
+  return h.api.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}), headers: { cookie } });
+}
 
 async function forcedDoorTicket() {
   const opened = h.ticketWhere((t) => t.alertType === 'door.forced-open');
@@ -57,17 +66,17 @@ describe('alerting API', () => {
     expect(timeline).toEqual(expect.arrayContaining(['opened', 'acknowledged', 'dispatched', 'accepted', 'arrived', 'resolved', 'closed']));
   });
 
-  it('treats a retried command with the same id as one', async () => {
+  it('treats a retried action with the same id as one', async () => {
     const ticket = await forcedDoorTicket();
-    const first = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', commandId: 'phone-7f3a-0001' });
-    const again = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', commandId: 'phone-7f3a-0001' });
+    const first = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', actionId: 'phone-7f3a-0001' });
+    const again = await inject('POST', `/api/tickets/${ticket.id}/comment`, { note: 'calling the resident', actionId: 'phone-7f3a-0001' });
     expect(first.statusCode).toBe(200);
     expect(again.statusCode).toBe(200);
     const comments = (await inject('GET', `/api/tickets/${ticket.id}`)).json().timeline.filter((e: { action: string }) => e.action === 'commented');
     expect(comments).toHaveLength(1);
   });
 
-  it('answers bad requests with 400 naming the field, and unknown things with 404/401', async () => {
+  it('answers bad requests with 400 naming the field, and unknown things with 404', async () => {
     const ticket = await forcedDoorTicket();
     const badLimit = await inject('GET', '/api/tickets?limit=0');
     expect(badLimit.statusCode).toBe(400);
@@ -81,9 +90,10 @@ describe('alerting API', () => {
     const wrongAction = await inject('POST', `/api/tickets/${ticket.id}/explode`, {});
     expect(wrongAction.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'params.action' });
     expect((await inject('GET', '/api/tickets/T20990101-0001')).json()).toMatchObject({ code: 'OC_TICKET_NOT_FOUND' });
-    expect((await inject('POST', `/api/tickets/${ticket.id}/acknowledge`, {}, 'nobody')).statusCode).toBe(401);
-    const noHeader = await h.api.app.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/acknowledge`, payload: {} });
-    expect(noHeader.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'headers.x-oc-actor' });
+    const noActionId = await h.api.app.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/acknowledge`, payload: {}, headers: { cookie: await h.signIn('desk') } });
+    expect(noActionId.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST', field: 'body.actionId' });
+    const notSignedIn = await h.api.app.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/acknowledge`, payload: { actionId: randomUUID() } });
+    expect(notSignedIn.json()).toMatchObject({ code: 'OC_API_UNAUTHENTICATED' });
   });
 
   it('transfers to a partner department as a recorded action, and refuses one that does not exist', async () => {
@@ -144,7 +154,7 @@ describe('alerting API', () => {
   it('serves an OpenAPI document covering the routes', async () => {
     const doc = (await inject('GET', '/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/roster/on-duty', '/api/devices', '/api/stream']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/roster/on-duty', '/api/devices', '/api/stream']));
   });
 });
 
@@ -152,7 +162,7 @@ describe('alerting API live stream', () => {
   it('pushes a new ticket to a connected page as a server-sent event', async () => {
     await h.api.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.api.app.server.address() as { port: number };
-    const res = await fetch(`http://127.0.0.1:${port}/api/stream`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/stream`, { headers: { cookie: await h.signIn('desk') } });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pseudonymiseCard } from '../../../simulators/models/card-hash.ts';
+import { pseudonymiseCard } from '../../../edge-agent/card-pseudonym.ts';
 import { DoorModel, type DoorModelOptions } from '../../../simulators/models/door.ts';
 import type { DeviceOutput } from '../../../simulators/models/model.ts';
 import { createRng } from '../../../simulators/prng.ts';

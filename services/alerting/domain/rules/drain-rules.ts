@@ -10,10 +10,11 @@
 import type { AlertSignal, Bilingual } from '../model.ts';
 import { deviceTimeOf, numberField, type EnvelopeObservation } from './observations.ts';
 import type { DeviceRuleContext } from './rule-context.ts';
+import type { RuleStateStore } from './state-store.ts';
 import { deviceSignal, fingerprintFor, minutes, pct, placeLabel, tickEventId } from './signals.ts';
 
 /** One reading kept for rates: [device time ms, level mm]. A pair keeps the persisted state small. */
-type Sample = [number, number];
+export type Sample = [number, number];
 
 /** A threshold alert: whether it fired, and since when (device time) the level has been up without firing yet. */
 interface LevelAlarm {
@@ -62,6 +63,20 @@ function load(ctx: DeviceRuleContext): DrainState {
       faults: [],
     }
   );
+}
+
+/**
+ * The readings the drain rules remember for a device, oldest first, as
+ * [device time ms, level mm]: one per 5 minutes over the dry-rise window (about
+ * 3 h) and every reading of the rapid-rise window. The API charts and plans
+ * drain levels from this while no time-series store answers for them.
+ */
+export function rememberedLevels(state: Pick<RuleStateStore, 'get'>, deviceId: string): Sample[] {
+  const st = state.get<DrainState>(stateKey(deviceId));
+  if (!st) return [];
+  const byTime = new Map<number, number>();
+  for (const [at, mm] of [...st.history, ...st.recent]) byTime.set(at, mm);
+  return [...byTime].sort(([a], [b]) => a - b);
 }
 
 export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): AlertSignal[] {

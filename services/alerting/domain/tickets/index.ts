@@ -7,4 +7,5 @@ export { DEFAULT_SLA, DEFAULT_TICKET_POLICY, makeTicketPolicy, slaFor, isHigherP
 export type { TicketPolicyOverrides } from './policy.ts';
 export { COMMAND_FROM, COMMAND_TYPES, NOTE_REQUIRED, FINAL_STATES, ACTIVE_STATES, isActive, isFinal } from './states.ts';
 export { NOTE_MAX_LENGTH } from './validate.ts';
+export { mayView, withdrawnFrom } from './permissions.ts';
 export * from './types.ts';

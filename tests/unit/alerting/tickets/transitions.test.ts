@@ -125,7 +125,10 @@ describe('who may act', () => {
     ['resolved', 'close', s1, false],
     ['resolved', 'close', system, true],
     ['resolved', 'reopen', s1, false],
-    ['closed', 'comment', s2, true],
+    ['closed', 'comment', s1, true],
+    ['closed', 'comment', s2, false],
+    ['open', 'comment', s1, false],
+    ['open', 'comment', system, true],
   ])('%s: %s by %o → allowed %s', (state, type, actor, allowed) => {
     const ctx = fakeContext();
     const d = applyCommand(ticketIn(state, ctx), { ...BODIES[type], actor } as Command, T0 + 10 * MIN, ctx);

@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
 
+/**
+ * Card pseudonyms, shared by the door driver (which sees raw card numbers on the
+ * controller's wire) and the door behaviour model (which invents cards). It lives
+ * with the agent, not the simulators, because the agent runs on real controllers
+ * where no simulator code is installed.
+ */
+
 /** Hex characters kept from the HMAC: 64 bits, plenty to tell a compound's cards apart. */
 export const CARD_HASH_LENGTH = 16;
 

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { Alerting } from '../alerting/compose.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { PlacedDevice } from '../site/devices.ts';
+import type { SiteConfig } from '../site/schema.ts';
+import type { SeriesContext } from '../telemetry/series-context.ts';
+import { ActionLog } from './actions/action-log.ts';
+import { buildApi, type Api } from './app.ts';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './auth/session-policy.ts';
+import { SessionStore } from './auth/session-store.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
+import { openApiDb } from './store/api-db.ts';
+
+export interface ApiSetup {
+  alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
+  site: SiteConfig;
+  devices: readonly PlacedDevice[];
+  clock: Clock;
+  logger: Logger;
+  /** Where `api.db` (sessions, action answers) lives. */
+  dataDir: string;
+  /** Default: the demo users of the reference site. */
+  usersFile?: string | undefined;
+  sessionPolicy?: SessionPolicy;
+  secureCookie?: boolean;
+  /** The time-series store for the desk's charts (issue 7); the series routes need it. */
+  series?: SeriesContext;
+}
+
+/**
+ * Config to adapters for the API; shared by `npm start`, `npm run alerting` and
+ * the tests. Closing the app closes what this opened.
+ */
+export async function createApi(s: ApiSetup): Promise<Api> {
+  const usersFile = s.usersFile ?? REFERENCE_USERS_PATH;
+  const users = loadUsers(usersFile, s.alerting.roster);
+  if (usersFile === REFERENCE_USERS_PATH) {
+    s.logger.warn({ usersFile }, 'signing in with the demo users of the reference site, whose passwords are in the README; set OC_USERS_FILE for real use');
+  }
+  const db = openApiDb(join(s.dataDir, 'api.db'));
+  try {
+    const api = await buildApi(
+      {
+        service: s.alerting.runtime.service,
+        store: s.alerting.store,
+        planner: s.alerting.planner,
+        roster: s.alerting.roster,
+        site: s.site,
+        devices: s.devices,
+        clock: s.clock,
+        auth: {
+          users,
+          sessions: new SessionStore(db, s.clock, s.sessionPolicy ?? DEFAULT_SESSION_POLICY),
+          throttle: new SignInThrottle(s.clock),
+          roster: s.alerting.roster,
+          secureCookie: s.secureCookie ?? false,
+        },
+        actions: new ActionLog(db, s.clock),
+        series: s.series,
+      },
+      s.logger,
+    );
+    api.app.addHook('onClose', async () => void db.close());
+    return api;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import type { EventLog, LogConsumer, LogRecord, ProduceRecord } from '../event-log/port.ts';
+import type { Logger } from '../shared/logger.ts';
+import { LOG_TOPICS } from '../shared/topics.ts';
+import type { PlacedDevice } from '../site/devices.ts';
+import type { Point, TimeSeriesWriter } from '../timeseries/port.ts';
+import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff.ts';
+import { deadLetterFor } from './dead-letters.ts';
+import { recordToPoint } from './envelope-to-point.ts';
+import { siteTagIndex } from './site-tags.ts';
+import { writeUntilAccepted } from './write-until-accepted.ts';
+
+export interface TelemetryWriterOptions {
+  log: EventLog;
+  store: TimeSeriesWriter;
+  /** The site's devices: their place in the site becomes the points' tags. */
+  devices: readonly PlacedDevice[];
+  logger: Logger;
+  groupId?: string;
+  /** Where a new group starts: the whole log (default) or only what arrives from now on. */
+  startAt?: 'beginning' | 'end';
+  /** Records per log batch, and so at most points per store write (default 2000). */
+  maxBatchSize?: number;
+  backoff?: BackoffSettings;
+}
+
+export interface TelemetryWriterStats {
+  batches: number;
+  pointsWritten: number;
+  deadLettered: number;
+  /** Store writes that failed and were tried again. */
+  storeRetries: number;
+  /** True while a batch waits for the store to come back. */
+  waitingForStore: boolean;
+}
+
+export interface TelemetryWriterEvents {
+  /** A batch is in the store and its dead letters in the log; its offsets commit next. */
+  handled: [result: { records: number; points: number; deadLetters: number }];
+  storeDown: [err: unknown];
+  storeUp: [failures: number];
+}
+
+export const TELEMETRY_WRITER_GROUP = 'oc.telemetry-writer';
+
+/**
+ * Reads oc.events and oc.telemetry, writes a point per envelope to the time-series store,
+ * and dead-letters what cannot be a point. A batch's offsets are committed only once the
+ * store has accepted its points and the log its dead letters (the consumer commits when
+ * the handler resolves). While the store is down the handler keeps the batch and retries,
+ * so the writer stops reading instead of dropping points.
+ */
+export class TelemetryWriter {
+  readonly events = new EventEmitter<TelemetryWriterEvents>();
+  private readonly counts: Omit<TelemetryWriterStats, 'waitingForStore'> = { batches: 0, pointsWritten: 0, deadLettered: 0, storeRetries: 0 };
+  private waitingForStore = false;
+  private readonly stopping = new AbortController();
+  private consumer: LogConsumer | undefined;
+  private closed: Promise<void> | undefined;
+
+  private constructor(private readonly o: TelemetryWriterOptions) {
+    this.events.setMaxListeners(0);
+  }
+
+  static async start(options: TelemetryWriterOptions): Promise<TelemetryWriter> {
+    const writer = new TelemetryWriter(options);
+    const tags = siteTagIndex(options.devices);
+    writer.consumer = await options.log.consume(
+      {
+        groupId: options.groupId ?? TELEMETRY_WRITER_GROUP,
+        topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry],
+        fromBeginning: options.startAt !== 'end',
+        maxBatchSize: options.maxBatchSize ?? 2_000,
+      },
+      (batch) => writer.handle(batch, tags),
+    );
+    options.logger.info({ devices: options.devices.length }, 'telemetry writer running');
+    return writer;
+  }
+
+  stats(): TelemetryWriterStats {
+    return { ...this.counts, waitingForStore: this.waitingForStore };
+  }
+
+  /** Stops reading: a batch waiting for the store gives up uncommitted (it comes again next start). Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.stopping.abort();
+      await this.consumer?.close();
+      this.o.logger.info(this.stats(), 'telemetry writer stopped');
+    })();
+    return this.closed;
+  }
+
+  private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>): Promise<void> {
+    const points: Point[] = [];
+    const sources: LogRecord[] = [];
+    const deadLetters: ProduceRecord[] = [];
+    for (const record of batch) {
+      const mapped = recordToPoint(record, tags);
+      if (mapped.ok) {
+        points.push(mapped.point);
+        sources.push(record);
+      } else {
+        deadLetters.push(deadLetterFor(record, mapped.refusal));
+      }
+    }
+    const refused = await writeUntilAccepted(points, {
+      store: this.o.store,
+      backoff: this.o.backoff ?? DEFAULT_BACKOFF,
+      signal: this.stopping.signal,
+      onUnavailable: (attempt, err) => this.storeFailed(attempt, err),
+      onRecovered: (failures) => this.storeRecovered(failures),
+    });
+    for (const r of refused) {
+      const record = sources[r.index]!;
+      deadLetters.push(deadLetterFor(record, { code: 'OC_TIMESERIES_REJECTED', reason: r.reason, field: undefined, deviceId: points[r.index]!.tags.device }));
+    }
+    // Before resolving (which commits): a dead letter that fails to append makes the batch come again.
+    if (deadLetters.length > 0) {
+      await this.o.log.append(LOG_TOPICS.deadletter, deadLetters);
+      this.o.logger.warn({ count: deadLetters.length, firstOffset: batch[0]!.offset, topic: batch[0]!.topic }, 'records that cannot be points dead-lettered');
+    }
+    const written = points.length - refused.length;
+    this.counts.batches += 1;
+    this.counts.pointsWritten += written;
+    this.counts.deadLettered += deadLetters.length;
+    this.events.emit('handled', { records: batch.length, points: written, deadLetters: deadLetters.length });
+  }
+
+  private storeFailed(attempt: number, err: unknown): void {
+    this.counts.storeRetries += 1;
+    if (!this.waitingForStore) {
+      this.waitingForStore = true;
+      this.o.logger.error({ err }, 'time-series store unavailable: holding the batch and reading no further until it accepts');
+      this.events.emit('storeDown', err);
+    } else if (attempt % 10 === 0) {
+      this.o.logger.warn({ err, attempt }, 'time-series store still unavailable');
+    }
+  }
+
+  private storeRecovered(failures: number): void {
+    this.waitingForStore = false;
+    this.o.logger.info({ failures }, 'time-series store accepts writes again; reading on');
+    this.events.emit('storeUp', failures);
+  }
+}

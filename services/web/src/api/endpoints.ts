@@ -1,0 +1,60 @@
+/**
+ * The API routes the pages call, one function each, so a change of the contract is a
+ * change here and nowhere else.
+ */
+import { randomId } from '../logic/ids.ts';
+import { apiFetch } from './http.ts';
+import type { ActionResult, CommandType, DeviceInfo, OnDutyInfo, RosterInfo, SessionUser, Ticket, TicketDetail } from './types.ts';
+import type { LevelSeries, ShiftReport, SitePlan, SlaReport } from './views.ts';
+
+export const getSession = () => apiFetch<{ user: SessionUser }>('/api/session').then((r) => r.user);
+export const signIn = (login: string, password: string) => apiFetch<{ user: SessionUser }>('/api/session', { method: 'POST', body: { login, password } }).then((r) => r.user);
+export const signOut = () => apiFetch<void>('/api/session', { method: 'DELETE' });
+
+export interface TicketQuery {
+  state?: string[];
+  community?: string;
+  compound?: string;
+  category?: string;
+  mine?: boolean;
+  limit?: number;
+}
+
+export function listTickets(q: TicketQuery = {}, signal?: AbortSignal): Promise<Ticket[]> {
+  const p = new URLSearchParams();
+  if (q.state?.length) p.set('state', q.state.join(','));
+  if (q.community) p.set('community', q.community);
+  if (q.compound) p.set('compound', q.compound);
+  if (q.category) p.set('category', q.category);
+  if (q.mine) p.set('mine', 'true');
+  p.set('limit', String(q.limit ?? 500));
+  return apiFetch<{ tickets: Ticket[] }>(`/api/tickets?${p}`, { ...(signal ? { signal } : {}) }).then((r) => r.tickets);
+}
+
+export const getTicket = (id: string, signal?: AbortSignal) => apiFetch<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, { ...(signal ? { signal } : {}) });
+
+export interface ActionBody {
+  note?: string;
+  staffId?: string;
+  teamId?: string;
+  to?: { kind: 'team'; teamId: string } | { kind: 'department'; departmentId: string };
+}
+
+/** One action on a ticket. `actionId` is made by the page; a retry with it is applied once by the server. */
+export const actOnTicket = (ticketId: string, action: CommandType, actionId: string, body: ActionBody = {}, timeoutMs?: number) =>
+  apiFetch<ActionResult>(`/api/tickets/${encodeURIComponent(ticketId)}/${action}`, { method: 'POST', body: { ...body, actionId }, ...(timeoutMs ? { timeoutMs } : {}) });
+
+export const listDevices = (signal?: AbortSignal) => apiFetch<{ devices: DeviceInfo[] }>('/api/devices', { ...(signal ? { signal } : {}) }).then((r) => r.devices);
+export const getRoster = () => apiFetch<RosterInfo>('/api/roster');
+export const getOnDuty = () => apiFetch<OnDutyInfo>('/api/roster/on-duty');
+export const getSitePlan = (signal?: AbortSignal) => apiFetch<SitePlan>('/api/site/plan', { ...(signal ? { signal } : {}) });
+export const getShift = (signal?: AbortSignal) => apiFetch<ShiftReport>('/api/shift', { ...(signal ? { signal } : {}) });
+export const getSlaReport = (signal?: AbortSignal) => apiFetch<SlaReport>('/api/reports/sla', { ...(signal ? { signal } : {}) });
+
+export function getLevels(deviceId: string, from: number, to: number, signal?: AbortSignal): Promise<LevelSeries> {
+  const p = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+  return apiFetch<LevelSeries>(`/api/devices/${encodeURIComponent(deviceId)}/level?${p}`, { ...(signal ? { signal } : {}) });
+}
+
+/** An id for one action, made once and kept with it through every retry. */
+export const newActionId = (): string => randomId();

@@ -1,0 +1,85 @@
+import type { Ticket } from '../../api/types.ts';
+import { useI18n } from '../../i18n/context.tsx';
+import { slaClock } from '../../logic/sla.ts';
+import { PriorityBadge, SlaTimer, StateChip } from '../../ui/badges.tsx';
+import { staffName, teamName, useDeskRefs } from '../desk-context.ts';
+import { HIGHLIGHT_MS } from '../use-desk-data.ts';
+
+/** ↑/↓ move between the rows' links, so the board is worked from the keyboard. */
+function onRowKey(e: KeyboardEvent): void {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const links = [...document.querySelectorAll<HTMLAnchorElement>('.board-table a.row-link')];
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  const next = links[at < 0 ? 0 : Math.max(0, Math.min(links.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+  if (next) {
+    e.preventDefault();
+    next.focus();
+  }
+}
+
+export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now: number; arrivals: ReadonlyMap<string, number>; ready: boolean }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { site, roster } = useDeskRefs();
+  return (
+    <div class="table-wrap">
+      <table class="board-table" onKeyDown={onRowKey}>
+        <caption class="sr-only">{t('board.count', { n: rows.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('board.col.priority')}</th>
+            <th scope="col">{t('board.col.sla')}</th>
+            <th scope="col">{t('board.col.ticket')}</th>
+            <th scope="col">{t('board.col.place')}</th>
+            <th scope="col">{t('board.col.state')}</th>
+            <th scope="col">{t('board.col.assignee')}</th>
+            <th scope="col">{t('board.col.age')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((ticket) => {
+            const arrivedAt = arrivals.get(ticket.id);
+            const fresh = arrivedAt !== undefined && now - arrivedAt < HIGHLIGHT_MS;
+            const tone = slaClock(ticket, now)?.tone ?? 'none';
+            const a = ticket.assignment;
+            return (
+              <tr key={ticket.id} class={`row row--${ticket.priority} row--tone-${tone}${fresh ? ' row--fresh' : ''}`} data-ticket={ticket.id} data-state={ticket.state}>
+                <td>
+                  <PriorityBadge priority={ticket.priority} />
+                </td>
+                <td>
+                  <SlaTimer ticket={ticket} now={now} />
+                </td>
+                <td class="row__title">
+                  <a class="row-link" href={`#/ticket/${ticket.id}`}>
+                    {i18n.name(ticket.title)}
+                  </a>
+                  <span class="row__meta">
+                    {ticket.id} · {t(`category.${ticket.category}`)}
+                    {ticket.escalation.level > 0 && <span class="esc"> · ▲{ticket.escalation.level}</span>}
+                  </span>
+                </td>
+                <td>{site ? site.placeLabel(ticket.subject, i18n.lang) : (ticket.subject.placeId ?? '')}</td>
+                <td>
+                  <StateChip state={ticket.state} />
+                </td>
+                <td>
+                  {a?.kind === 'staff'
+                    ? `${staffName(roster, a.staffId, i18n.lang)}${a.acceptedAt ? ' ✓' : ''}`
+                    : a?.kind === 'department'
+                      ? teamName(roster, a.departmentId, i18n.lang)
+                      : <span class="muted">{t('ticket.unassigned')}</span>}
+                </td>
+                <td class="num" title={new Date(ticket.openedAt).toLocaleString()}>
+                  {i18n.time(ticket.openedAt, now)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {ready && rows.length === 0 && <p class="empty">{t('board.empty')}</p>}
+      {!ready && <p class="empty">{t('app.loading')}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * Random v4 UUIDs for action ids. `crypto.randomUUID` exists only in secure contexts
+ * (HTTPS or localhost); a phone on the compound's plain-HTTP LAN still has
+ * `getRandomValues`, so the id is built from that when needed.
+ */
+export function randomId(c: Pick<Crypto, 'getRandomValues'> & { randomUUID?: () => string } = globalThis.crypto): string {
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { CursorDatabase } from '../../../edge-agent/drivers/door/cursor-store.ts';
+import { DoorDriver } from '../../../edge-agent/drivers/door/door-driver.ts';
+import type { PlacedDevice } from '../../../services/site/devices.ts';
+import type { ProtocolDevice, ProtocolKind, ProtocolKindContext } from '../protocol-kind.ts';
+import { DoorControllerSimulator } from './door-controller-simulator.ts';
+
+/**
+ * Door controllers for the protocol fleet: one simulated controller per door on
+ * an ephemeral loopback port, each with its own random password, and the real
+ * DoorDriver reading its event stream. The drivers' cursors share one table in
+ * the agents' outbox file.
+ */
+export function openDoorProtocol(ctx: ProtocolKindContext): ProtocolKind {
+  const cursors = CursorDatabase.open({ path: ctx.stateFile, synchronous: ctx.stateSync });
+  // The runner moves simulated time in steps of (tick × speed); a keepalive read one step late must not look like a wrong clock.
+  const clockToleranceMs = Math.max(5_000, Math.round(ctx.speed * 2_000));
+  return {
+    protocol: 'HTTP/JSON event stream',
+    async startDevice(device: PlacedDevice): Promise<ProtocolDevice> {
+      const password = randomBytes(12).toString('base64url');
+      const sim = new DoorControllerSimulator({ password, clock: ctx.clock, serialNumber: device.id, logger: ctx.logger });
+      await sim.start();
+      let driver: DoorDriver | undefined;
+      return {
+        feed: (output) => sim.feed(output),
+        createDriver: (driverCtx) => {
+          driver = new DoorDriver(
+            { config: { baseUrl: sim.url, username: 'admin', password, siteKey: ctx.siteKey, clockToleranceMs }, cursor: cursors.storeFor(device.id) },
+            driverCtx,
+          );
+          return driver;
+        },
+        whenDelivered: () => driver?.whenDelivered(sim.headSeq()) ?? Promise.resolve(),
+        close: () => sim.close(),
+      };
+    },
+    close: async () => cursors.close(),
+  };
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+
+/** Debian's package (infra/chromium/install.sh); playwright-core downloads no browser of its own. */
+export const CHROMIUM_PATH = process.env.OC_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Quiet and offline: no update checks, no sync, no QUIC, nothing but the page under test. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Whether the suite can run here. In CI a missing Chromium is a failure (the suite
+ * must not pass by skipping); on a developer's machine it is a skip that says why.
+ */
+export function chromiumAvailability(): { run: true } | { run: false; reason: string } {
+  if (existsSync(CHROMIUM_PATH)) return { run: true };
+  const reason = `Chromium not found at ${CHROMIUM_PATH}: run \`bash infra/chromium/install.sh\` (or set OC_CHROMIUM_PATH)`;
+  if (process.env.CI === 'true') throw new Error(`browser tests: ${reason}; CI=true, so this fails instead of skipping`);
+  return { run: false, reason };
+}
+
+/**
+ * One browser for a test file. Playwright starts it with a new empty --user-data-dir of
+ * its own (in the OS temp dir, removed on close; it refuses one passed in `args`), and
+ * each context below is a separate cookie jar: the desk and the phone sign in apart.
+ */
+export class TestBrowser {
+  private constructor(readonly browser: Browser) {}
+
+  static async launch(): Promise<TestBrowser> {
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
+    return new TestBrowser(browser);
+  }
+
+  /** The duty desk's screen: 1920×1080, Chinese, Beijing time. */
+  desk(baseURL: string, over: BrowserContextOptions = {}): Promise<BrowserContext> {
+    return this.browser.newContext({ baseURL, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...over });
+  }
+
+  /** A plumber's phone: 390×844, touch, Chinese, Beijing time. */
+  phone(baseURL: string, over: BrowserContextOptions = {}): Promise<BrowserContext> {
+    return this.browser.newContext({
+      baseURL,
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      ...over,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

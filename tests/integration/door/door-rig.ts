@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { EdgeAgent } from '../../../edge-agent/agent.ts';
+import type { DoorDriverConfigInput } from '../../../edge-agent/drivers/door/config.ts';
+import { CursorDatabase } from '../../../edge-agent/drivers/door/cursor-store.ts';
+import { DoorDriver } from '../../../edge-agent/drivers/door/door-driver.ts';
+import { SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
+import type { Clock } from '../../../services/shared/clock.ts';
+import type { Envelope } from '../../../services/shared/envelope.ts';
+import { silentLogger } from '../../../services/shared/logger.ts';
+import { DoorControllerSimulator, type DoorControllerSimulatorOptions } from '../../../simulators/protocols/door/door-controller-simulator.ts';
+import { GatewayHarness } from '../../support/gateway-harness.ts';
+
+export const DOOR_ID = 'dl8-b1-u1-door';
+export const SITE_KEY = 'rig-site-key-0123456789';
+export const CONTROLLER_PASSWORD = 'controller-pw-7f3a';
+
+export interface DoorRigOptions {
+  driver?: Partial<DoorDriverConfigInput>;
+  sim?: Partial<DoorControllerSimulatorOptions>;
+  /** Device time for the agent, the driver and the controller; default the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * One door controller end to end on loopback: the simulated controller (node:http),
+ * the real DoorDriver and EdgeAgent, the real gateway and SQLite event log. The
+ * agent's outbox and the driver's cursor share one SQLite file, as in the fleet.
+ */
+export class DoorRig {
+  h!: GatewayHarness;
+  sim!: DoorControllerSimulator;
+  agent!: EdgeAgent;
+  driver!: DoorDriver;
+  private outbox: SqliteOutbox | undefined;
+  private cursors: CursorDatabase | undefined;
+
+  private constructor(private readonly options: DoorRigOptions) {}
+
+  static async start(options: DoorRigOptions = {}): Promise<DoorRig> {
+    const rig = new DoorRig(options);
+    rig.h = await GatewayHarness.start({ devices: [{ id: DOOR_ID, kind: 'door' }] });
+    rig.sim = new DoorControllerSimulator({ password: CONTROLLER_PASSWORD, keepaliveMs: 100, clock: options.clock, ...options.sim });
+    await rig.sim.start();
+    rig.startAgent();
+    return rig;
+  }
+
+  get stateFile(): string {
+    return join(this.h.dir, 'agent.db');
+  }
+
+  /** A fresh agent process: outbox and cursor reopened from the state file. */
+  startAgent(): void {
+    this.outbox = SqliteOutbox.open({ path: this.stateFile, deviceId: DOOR_ID, synchronous: 'NORMAL' });
+    this.cursors = CursorDatabase.open({ path: this.stateFile, synchronous: 'NORMAL' });
+    this.agent = new EdgeAgent({
+      deviceId: DOOR_ID,
+      kind: 'door',
+      brokerUrl: this.h.url,
+      password: this.h.secrets.get(DOOR_ID)!,
+      outbox: this.outbox,
+      heartbeatIntervalMs: 0,
+      reconnectPeriodMs: 20,
+      maxReconnectPeriodMs: 200,
+      clock: this.options.clock,
+      logger: silentLogger(),
+    });
+    this.driver = new DoorDriver(
+      {
+        config: {
+          baseUrl: this.sim.url,
+          username: 'admin',
+          password: CONTROLLER_PASSWORD,
+          siteKey: SITE_KEY,
+          idleTimeoutMs: 3_000,
+          reconnectInitialMs: 20,
+          reconnectMaxMs: 300,
+          ...this.options.driver,
+        },
+        cursor: this.cursors.storeFor(DOOR_ID),
+      },
+      { agent: this.agent, logger: silentLogger(), clock: this.options.clock },
+    );
+    this.agent.start();
+    this.driver.start();
+  }
+
+  /** Stops the agent process: driver first (nothing half-read), then agent, then its files. */
+  async stopAgent(): Promise<void> {
+    await this.driver.close();
+    await this.agent.close();
+    this.cursors?.close();
+    this.outbox?.close();
+    this.cursors = undefined;
+    this.outbox = undefined;
+  }
+
+  /** Door envelopes that reached the event log, each id once, in log order. */
+  events(types?: readonly string[]): Envelope[] {
+    const seen = new Set<string>();
+    return this.h.recorder.json<Envelope>('oc.events').filter((e) => {
+      if (e.deviceId !== DOOR_ID || seen.has(e.id)) return false;
+      seen.add(e.id);
+      return types === undefined || types.includes(e.type);
+    });
+  }
+
+  faults(): Array<{ code: string; reason: string }> {
+    return this.events(['device.fault']).map((e) => e.data as { code: string; reason: string });
+  }
+
+  recoveries(): number {
+    return this.events(['device.recovered']).length;
+  }
+
+  /** Resolves once the condition holds for what the log has recorded (the test timeout bounds it). */
+  until(check: () => boolean): Promise<void> {
+    return this.h.recorder.until(check);
+  }
+
+  async close(): Promise<void> {
+    if (this.outbox) await this.stopAgent();
+    await this.sim.close();
+    await this.h.close();
+  }
+}
