@@ -92,6 +92,9 @@ describe.skipIf(!availability.run)(`roles, language and errors in Chromium${avai
     await operator.goto('/#/reports');
     await operator.locator('.forbidden[role=alert]', { hasText: '此页面仅物业经理可查看' }).waitFor({ timeout: UI_DEADLINE_MS });
     expect((await operator.request.get('/api/reports/sla')).status()).toBe(403);
+    // The phone page is the staff's: the operator is told where their work is.
+    await operator.goto('/m');
+    await operator.locator('.forbidden[role=alert]', { hasText: '此页面显示维修人员的派单' }).waitFor({ timeout: UI_DEADLINE_MS });
 
     const manager = await desk();
     await signIn(manager, '/#/reports', 'manager', 'manager-demo', '.reports .sla-table');

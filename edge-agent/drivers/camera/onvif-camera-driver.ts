@@ -1,12 +1,12 @@
 import { systemClock, type Clock } from '../../../services/shared/clock.ts';
 import type { Logger } from '../../../services/shared/logger.ts';
 import type { DeviceAgent } from '../../agent-api.ts';
-import { ReconnectBackoff } from '../../reconnect-backoff.ts';
 import type { DeviceDriver, DriverContext, DriverStatus } from '../driver.ts';
+import { ClockSkew } from '../shared/clock-skew.ts';
+import { DeviceHealth } from '../shared/device-health.ts';
+import { SessionLoop } from '../shared/session-loop.ts';
 import { parseCameraDriverConfig, type CameraDriverConfig } from './camera-driver-config.ts';
 import { CameraEventTracker, type CameraEvent } from './camera-events.ts';
-import { ClockSkewMonitor } from './clock-skew.ts';
-import { FaultEpisodes, type EpisodeEvent } from './fault-episodes.ts';
 import { OnvifConnection, type CameraConnection, type CameraInfo } from './onvif-connection.ts';
 import { classifyOnvifError, isSubscriptionGone } from './onvif-faults.ts';
 
@@ -30,16 +30,14 @@ export class OnvifCameraDriver implements DeviceDriver {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly connect: ConnectionFactory;
-  private readonly backoff: ReconnectBackoff;
-  private readonly episodes = new FaultEpisodes();
-  private readonly skew: ClockSkewMonitor;
+  private readonly sessions: SessionLoop;
+  private readonly health: DeviceHealth;
+  private readonly skew: ClockSkew;
   private readonly tracker: CameraEventTracker;
   private current: CameraConnection | null = null;
   private info: CameraInfo | null = null;
-  private loop: Promise<void> | null = null;
-  private closing = false;
+  private started = false;
   private closePromise: Promise<void> | null = null;
-  private wakeSleep: (() => void) | null = null;
 
   /** `rawConfig` is validated here; a bad key throws OC_CONFIG_INVALID naming it. */
   constructor(rawConfig: unknown, ctx: DriverContext, connect: ConnectionFactory = (config) => new OnvifConnection(config)) {
@@ -49,20 +47,26 @@ export class OnvifCameraDriver implements DeviceDriver {
     this.clock = ctx.clock ?? systemClock;
     this.log = ctx.logger.child({ deviceId: this.deviceId, driver: 'onvif' });
     this.connect = connect;
-    this.backoff = new ReconnectBackoff(this.config.reconnectInitialMs, this.config.reconnectMaxMs);
-    this.skew = new ClockSkewMonitor(this.config.clockToleranceMs);
+    this.sessions = new SessionLoop({
+      backoff: { initialMs: this.config.reconnectInitialMs, maxMs: this.config.reconnectMaxMs },
+      session: () => this.connectAndRun(),
+      onFailure: (err) => this.linkFailed(err),
+      log: this.log,
+    });
+    this.health = new DeviceHealth(this.agent, this.clock, this.log);
+    this.skew = new ClockSkew({ toleranceMs: this.config.clockToleranceMs });
     this.tracker = new CameraEventTracker({ motionZone: this.config.motionZone });
   }
 
   start(): void {
-    if (this.loop || this.closing) return;
+    if (this.started || this.sessions.stopping) return;
+    this.started = true;
     this.log.info({ url: this.config.url }, 'camera driver starting');
-    // run() handles every camera failure itself; this only guards against a bug in the driver.
-    this.loop = this.run().catch((err: unknown) => this.log.error({ err }, 'camera driver loop failed'));
+    this.sessions.start();
   }
 
   status(): DriverStatus {
-    return this.episodes.status();
+    return this.health.status();
   }
 
   /** What the camera said about itself in the current or last session. */
@@ -71,34 +75,26 @@ export class OnvifCameraDriver implements DeviceDriver {
   }
 
   close(): Promise<void> {
-    if (!this.closePromise) {
-      this.closing = true;
-      this.wakeSleep?.();
-      this.closePromise = this.shutdown();
-    }
+    this.closePromise ??= this.shutdown();
     return this.closePromise;
   }
 
   // ---- the session loop ----
 
-  private async run(): Promise<void> {
-    while (!this.closing) {
-      let connection: CameraConnection | null = null;
-      try {
-        connection = this.connect(this.config);
-        this.current = connection;
-        await this.session(connection);
-      } catch (err) {
-        if (!this.closing) this.linkFailed(err);
-      } finally {
-        if (connection) {
-          if (this.current === connection) this.current = null;
-          // Cameras have few subscription slots; an abandoned pull point holds one until it expires.
-          await this.unsubscribeBriefly(connection);
-          connection.destroy();
-        }
-      }
-      if (!this.closing) await this.sleep(this.backoff.nextDelayMs());
+  private get closing(): boolean {
+    return this.sessions.stopping;
+  }
+
+  private async connectAndRun(): Promise<void> {
+    const connection = this.connect(this.config);
+    this.current = connection;
+    try {
+      await this.session(connection);
+    } finally {
+      if (this.current === connection) this.current = null;
+      // Cameras have few subscription slots; an abandoned pull point holds one until it expires.
+      await this.unsubscribeBriefly(connection);
+      connection.destroy();
     }
   }
 
@@ -108,18 +104,18 @@ export class OnvifCameraDriver implements DeviceDriver {
     this.info = info;
     this.observeDeviceTime(info.deviceTimeMs);
     this.observeDeviceTime(await connection.subscribe());
-    this.backoff.reset();
+    this.sessions.backoff.reset();
     this.log.info(
       { manufacturer: info.manufacturer, model: info.model, firmware: info.firmwareVersion, serial: info.serialNumber, profile: info.profileToken },
       'camera connected and subscribed',
     );
-    this.report(this.episodes.clear('link', this.clock.now()));
+    this.health.clear('link');
 
     while (!this.closing) {
       const pulled = await this.orResubscribe(connection, () => connection.pull());
       if (!pulled) continue;
       this.observeDeviceTime(pulled.value.deviceTimeMs);
-      this.report(this.episodes.clear('link', this.clock.now()));
+      this.health.clear('link');
       if (pulled.value.unreadable > 0) this.log.warn({ unreadable: pulled.value.unreadable }, 'skipped notification messages without a readable topic');
       for (const n of pulled.value.notifications) {
         for (const event of this.tracker.observe(n, info.snapshotUri, pulled.value.deviceTimeMs)) this.emitCameraEvent(event);
@@ -150,66 +146,35 @@ export class OnvifCameraDriver implements DeviceDriver {
 
   // ---- what the camera said ----
 
+  /** Every answer carrying device time is a clock reading, compared with the agent clock on receipt. */
   private observeDeviceTime(deviceTimeMs: number): void {
-    const now = this.clock.now();
-    this.skew.observe(deviceTimeMs, now);
-    if (this.skew.skewed) {
-      const offsetS = Math.round(this.skew.offsetMs / 1000);
-      const reason = `device clock is ${Math.abs(offsetS)} s ${offsetS > 0 ? 'ahead of' : 'behind'} the agent (tolerance ${this.config.clockToleranceMs / 1000} s)`;
-      if (!this.episodes.has('clock')) this.log.warn({ offsetMs: this.skew.offsetMs }, reason);
-      this.report(this.episodes.fail('clock', 'OC_DEVICE_CLOCK_SKEW', reason, now));
-    } else if (this.episodes.has('clock')) {
+    this.skew.observe(deviceTimeMs - this.clock.now());
+    if (this.skew.isSkewed) {
+      this.health.fail('clock', 'OC_DEVICE_CLOCK_SKEW', this.skew.describe());
+    } else if (this.health.has('clock')) {
       this.log.info({ offsetMs: this.skew.offsetMs }, 'device clock back within tolerance');
-      this.report(this.episodes.clear('clock', now));
+      this.health.clear('clock');
     }
   }
 
+  /** See README "Device clock": a skewed camera's events get corrected times, and keep its own stamp in `deviceTime`. */
   private emitCameraEvent(event: CameraEvent): void {
-    const time = this.skew.envelopeTime(event.deviceTimeMs);
-    const data = time.corrected ? { ...event.data, deviceTime: new Date(event.deviceTimeMs).toISOString() } : event.data;
-    this.emit('event', event.type, data, new Date(time.timeMs));
+    const data = this.skew.isSkewed ? { ...event.data, deviceTime: new Date(event.deviceTimeMs).toISOString() } : event.data;
+    try {
+      this.agent.emitEvent(event.type, data, new Date(this.skew.correct(event.deviceTimeMs)));
+    } catch (err) {
+      // Only a closed agent or outbox refuses; the event cannot be kept anywhere else.
+      this.log.error({ err, type: event.type }, 'agent refused a camera event');
+    }
   }
 
   private linkFailed(err: unknown): void {
     const fault = classifyOnvifError(err);
     this.info = null;
-    const known = this.episodes.status();
-    if (known.state !== 'fault' || known.faultCode !== fault.code) this.log.warn({ code: fault.code, reason: fault.reason }, 'camera fault');
-    else this.log.debug({ code: fault.code, reason: fault.reason }, 'camera still faulty');
-    this.report(this.episodes.fail('link', fault.code, fault.reason, this.clock.now()));
+    this.health.fail('link', fault.code, fault.reason);
   }
 
-  /** Fault and recovery envelopes carry agent time: they are the agent's own observations. */
-  private report(event: EpisodeEvent | undefined): void {
-    if (!event) return;
-    if (event.type === 'device.recovered') this.log.info({ faultSeconds: event.data.faultSeconds }, 'camera recovered');
-    this.emit('fault', event.type, event.data);
-  }
-
-  private emit(what: 'event' | 'fault', type: string, data: Record<string, unknown>, deviceTime?: Date): void {
-    try {
-      this.agent.emitEvent(type, data, deviceTime);
-    } catch (err) {
-      // Only a closed agent or outbox refuses; the event cannot be kept anywhere else.
-      this.log.error({ err, type, what }, 'agent refused a camera event');
-    }
-  }
-
-  // ---- waiting and closing ----
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleep = () => {
-        this.wakeSleep = null;
-        done();
-      };
-    });
-  }
+  // ---- closing ----
 
   /** Best effort and bounded: the camera may be the reason the session ended. A no-op when not subscribed. */
   private async unsubscribeBriefly(connection: CameraConnection): Promise<void> {
@@ -222,12 +187,13 @@ export class OnvifCameraDriver implements DeviceDriver {
   }
 
   private async shutdown(): Promise<void> {
+    const stopped = this.sessions.stop();
     const connection = this.current;
     if (connection) {
       await this.unsubscribeBriefly(connection);
-      connection.destroy(); // ends the waiting pull, so the loop sees `closing` and stops
+      connection.destroy(); // ends the waiting pull, so the session sees the loop stopping and returns
     }
-    await this.loop;
+    await stopped;
     this.log.info('camera driver closed');
   }
 }

@@ -1,15 +1,15 @@
 import type { DeviceAgent } from '../../agent-api.ts';
-import { ReconnectBackoff } from '../../reconnect-backoff.ts';
 import { systemClock, type Clock } from '../../../services/shared/clock.ts';
 import { isOcError, OcError } from '../../../services/shared/errors.ts';
 import type { Logger } from '../../../services/shared/logger.ts';
 import type { DeviceDriver, DriverContext, DriverStatus } from '../driver.ts';
-import { ClockSkew, roundTripOffset } from './clock-skew.ts';
+import { ClockSkew, roundTripOffset } from '../shared/clock-skew.ts';
+import { DeviceHealth } from '../shared/device-health.ts';
+import { SessionLoop } from '../shared/session-loop.ts';
 import { parseDoorDriverConfig, type DoorDriverConfig, type DoorDriverConfigInput } from './config.ts';
 import { ControllerClient, CursorAheadError } from './controller-client.ts';
 import type { DoorCursor, DoorCursorStore } from './cursor-store.ts';
 import { toPlatformEvent } from './event-mapping.ts';
-import { FaultEpisodes } from './fault-episodes.ts';
 import { parseStreamLine } from './line-parser.ts';
 import { readStream } from './stream-reader.ts';
 import type { ControllerEvent, InfoResponse } from './wire.ts';
@@ -44,9 +44,9 @@ export class DoorDriver implements DeviceDriver {
   private readonly log: Logger;
   private readonly cursorStore: DoorCursorStore;
   private readonly client: ControllerClient;
-  private readonly faults: FaultEpisodes;
+  private readonly health: DeviceHealth;
   private readonly clockSkew: ClockSkew;
-  private readonly backoff: ReconnectBackoff;
+  private readonly sessions: SessionLoop;
   private waiters: Waiter[] = [];
 
   private cursor: DoorCursor | undefined;
@@ -54,9 +54,7 @@ export class DoorDriver implements DeviceDriver {
   /** The seq the next event must carry; undefined until continuity is known (fresh journal). */
   private expectSeq: number | undefined;
   private linkOk = false;
-  private loop: Promise<void> | undefined;
   private closed = false;
-  private wake: (() => void) | undefined;
 
   constructor(options: DoorDriverOptions, ctx: DriverContext) {
     this.deviceId = ctx.agent.deviceId;
@@ -71,18 +69,24 @@ export class DoorDriver implements DeviceDriver {
       password: this.config.password,
       requestTimeoutMs: this.config.requestTimeoutMs,
     });
-    this.faults = new FaultEpisodes(this.agent, this.clock, this.log);
-    this.clockSkew = new ClockSkew(this.config.clockToleranceMs);
-    this.backoff = new ReconnectBackoff(this.config.reconnectInitialMs, this.config.reconnectMaxMs);
+    this.health = new DeviceHealth(this.agent, this.clock, this.log);
+    // Fine again only within half the tolerance, so an offset hovering at the limit does not flap.
+    this.clockSkew = new ClockSkew({ toleranceMs: this.config.clockToleranceMs, recoverWithinMs: this.config.clockToleranceMs / 2, subject: 'controller' });
+    this.sessions = new SessionLoop({
+      backoff: { initialMs: this.config.reconnectInitialMs, maxMs: this.config.reconnectMaxMs },
+      session: () => this.session(),
+      onFailure: (err) => this.onSessionEnded(err),
+      log: this.log,
+    });
   }
 
   start(): void {
     if (this.closed) throw new OcError('OC_AGENT_CLOSED', `door driver ${this.deviceId} is closed`);
-    this.loop ??= this.run();
+    this.sessions.start();
   }
 
   status(): DriverStatus {
-    return this.faults.status();
+    return this.health.status();
   }
 
   /** The last controller seq handed to the agent, and its journal. */
@@ -98,31 +102,18 @@ export class DoorDriver implements DeviceDriver {
   }
 
   async close(): Promise<void> {
+    const stopped = this.sessions.stop();
     if (!this.closed) {
       this.closed = true;
-      this.wake?.();
       this.client.close();
       const waiters = this.waiters;
       this.waiters = [];
       for (const w of waiters) w.reject(new OcError('OC_AGENT_CLOSED', `door driver ${this.deviceId} closed`));
     }
-    await this.loop;
+    await stopped;
   }
 
   // ---- the session loop ----
-
-  private async run(): Promise<void> {
-    while (!this.closed) {
-      try {
-        await this.session();
-      } catch (err) {
-        if (this.closed) break;
-        this.onSessionEnded(err);
-      }
-      if (this.closed) break;
-      await this.pause(this.backoff.nextDelayMs());
-    }
-  }
 
   /** One connection's life: info, clock, stream. Only ever ends by throwing. */
   private async session(): Promise<void> {
@@ -191,7 +182,7 @@ export class DoorDriver implements DeviceDriver {
       case 'invalid-event':
         if (!this.isNew(line.seq)) return;
         // Reconnecting would replay the same stored event, so skip it and say so.
-        this.faults.fault('OC_DEVICE_MALFORMED_RESPONSE', `controller event ${line.seq} (${line.type}) skipped: ${line.problem}`);
+        this.health.fail('link', 'OC_DEVICE_MALFORMED_RESPONSE', `controller event ${line.seq} (${line.type}) skipped: ${line.problem}`);
         this.advance(journalId, line.seq);
         return;
     }
@@ -236,42 +227,29 @@ export class DoorDriver implements DeviceDriver {
     const change = this.clockSkew.observe(offsetMs);
     if (this.clockSkew.isSkewed) {
       // Also when a link fault is already open: the status should name what is wrong now.
-      if (this.faults.status().faultCode !== 'OC_DEVICE_CLOCK_SKEW') this.faults.fault('OC_DEVICE_CLOCK_SKEW', this.clockSkew.describe());
+      if (this.health.status().faultCode !== 'OC_DEVICE_CLOCK_SKEW') this.health.fail('clock', 'OC_DEVICE_CLOCK_SKEW', this.clockSkew.describe());
     } else if (change === 'became-ok') {
       this.log.info({ offsetMs }, 'controller clock back within tolerance');
-      if (this.linkOk) this.faults.ok();
+      if (this.linkOk) this.health.clearAll();
     }
   }
 
   private markLinkOk(): void {
     if (!this.linkOk) {
       this.linkOk = true;
-      this.backoff.reset();
+      this.sessions.backoff.reset();
     }
-    if (!this.clockSkew.isSkewed) this.faults.ok();
+    // A clock that went back within tolerance before the stream answered ends its fault here.
+    if (!this.clockSkew.isSkewed) this.health.clearAll();
   }
 
   private onSessionEnded(err: unknown): void {
     this.linkOk = false;
     if (isOcError(err) && err.code.startsWith('OC_DEVICE_')) {
-      this.faults.fault(err.code, err.message);
+      this.health.fail('link', err.code, err.message);
       return;
     }
     // Not the device's doing (the agent or its outbox closed under us, a bug): retry, but say so loudly.
     this.log.error({ err }, 'door driver session failed');
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
   }
 }

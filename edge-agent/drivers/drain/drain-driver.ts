@@ -1,13 +1,14 @@
 import { systemClock, type Clock } from '../../../services/shared/clock.ts';
-import { isOcError, OcError, type ErrorCode } from '../../../services/shared/errors.ts';
+import { isOcError, OcError } from '../../../services/shared/errors.ts';
 import type { Logger } from '../../../services/shared/logger.ts';
 import type { DeviceAgent } from '../../agent-api.ts';
-import { ReconnectBackoff } from '../../reconnect-backoff.ts';
 import type { DeviceDriver, DriverContext, DriverStatus } from '../driver.ts';
+import { ClockSkew, roundTripOffset } from '../shared/clock-skew.ts';
+import { DeviceHealth } from '../shared/device-health.ts';
+import { SessionLoop } from '../shared/session-loop.ts';
 import type { DrainDriverConfig } from './config.ts';
-import { FaultEpisodes, type EpisodeChange } from './fault-episodes.ts';
 import { openModbusLink, type ModbusLink, type OpenModbusLink } from './modbus-link.ts';
-import { clockSkewMs, decodeInputRegisters, judgeSample, nextPollDelayMs, type DrainLevelData, type SensorRegisters } from './reading.ts';
+import { decodeInputRegisters, judgeSample, nextPollDelayMs, type DrainLevelData, type SensorRegisters } from './reading.ts';
 import { encodeTime, HOLDING, INPUT_COUNT } from './register-map.ts';
 
 /** What one poll of a live link came to; link failures are thrown instead. */
@@ -29,13 +30,11 @@ export class DrainDriver implements DeviceDriver {
   private readonly agent: DeviceAgent;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly episodes = new FaultEpisodes();
-  private readonly backoff: ReconnectBackoff;
+  private readonly health: DeviceHealth;
+  private readonly skew: ClockSkew;
+  private readonly sessions: SessionLoop;
   private readonly abort = new AbortController();
-  private loop: Promise<void> | undefined;
   private link: ModbusLink | undefined;
-  private wake: (() => void) | undefined;
-  private closing = false;
   /** The last measurement published. */
   private lastSent: { counter: number; sampleTimeMs: number } | undefined;
   private lastLevelMm: number | undefined;
@@ -49,39 +48,38 @@ export class DrainDriver implements DeviceDriver {
     this.deviceId = context.agent.deviceId;
     this.clock = context.clock ?? systemClock;
     this.log = context.logger.child({ deviceId: this.deviceId, driver: 'drain', endpoint: `${config.host}:${config.port}` });
-    this.backoff = new ReconnectBackoff(config.retryInitialMs, config.retryMaxMs);
+    this.health = new DeviceHealth(this.agent, this.clock, this.log);
+    this.skew = new ClockSkew({ toleranceMs: config.clockToleranceMs });
+    this.sessions = new SessionLoop({
+      backoff: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+      session: () => this.session(),
+      onFailure: (err) => {
+        const deviceError = asDeviceError(err);
+        this.health.fail('link', deviceError.code, deviceError.message);
+      },
+      afterSession: () => this.dropLink(),
+      log: this.log,
+    });
+  }
+
+  private get closing(): boolean {
+    return this.sessions.stopping;
   }
 
   start(): void {
     if (this.closing) throw new OcError('OC_AGENT_CLOSED', `drain driver ${this.deviceId} is closed`);
-    this.loop ??= this.run();
+    this.sessions.start();
   }
 
   status(): DriverStatus {
-    return this.episodes.status();
+    return this.health.status();
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    const stopped = this.sessions.stop();
     this.abort.abort();
-    this.wake?.();
     await this.link?.close();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.closing) {
-      try {
-        await this.session();
-      } catch (err) {
-        if (this.closing) break;
-        const deviceError = asDeviceError(err);
-        this.fault(deviceError.code, deviceError.message);
-      }
-      await this.dropLink();
-      if (!this.closing) await this.sleep(this.backoff.nextDelayMs());
-    }
-    await this.dropLink();
+    await stopped;
   }
 
   /** One connection: polls until the link fails (throws) or the driver closes. */
@@ -99,10 +97,10 @@ export class DrainDriver implements DeviceDriver {
     this.log.debug('connected');
     while (!this.closing) {
       const outcome = await this.poll(this.link);
-      if (outcome === 'ok') this.backoff.reset();
+      if (outcome === 'ok') this.sessions.backoff.reset();
       // A refusal is the device asking for a pause; a sensor fault is the water, not the link.
-      const delay = outcome === 'refused' ? this.backoff.nextDelayMs() : nextPollDelayMs(this.config, this.lastLevelMm);
-      await this.sleep(delay);
+      const delay = outcome === 'refused' ? this.sessions.backoff.nextDelayMs() : nextPollDelayMs(this.config, this.lastLevelMm);
+      await this.sessions.pause(delay);
     }
   }
 
@@ -114,7 +112,7 @@ export class DrainDriver implements DeviceDriver {
     } catch (err) {
       // The device is there and talking, it just said no: keep the link, retry after a pause.
       if (isOcError(err, 'OC_DEVICE_REFUSED')) {
-        this.fault(err.code, err.message);
+        this.health.fail('link', err.code, err.message);
         return 'refused';
       }
       throw err;
@@ -123,16 +121,17 @@ export class DrainDriver implements DeviceDriver {
     const registers = decodeInputRegisters(words);
     if (!registers) throw new OcError('OC_DEVICE_MALFORMED_RESPONSE', `expected ${INPUT_COUNT} input registers, got ${words.length}`);
 
-    const skewMs = clockSkewMs(registers.deviceClockMs, requestedAt, answeredAt);
-    const clockOk = Math.abs(skewMs) <= this.config.clockToleranceMs;
+    const skewMs = roundTripOffset(registers.deviceClockMs, requestedAt, answeredAt);
+    this.skew.observe(skewMs);
+    const clockOk = !this.skew.isSkewed;
     // Counter 0: no measurement since power-up, nothing to judge or send yet.
     const verdict = registers.sampleCounter === 0 ? undefined : judgeSample(registers, this.config);
     // Status first, then the reading: a consumer learns why a ts is the agent's before it sees it,
     // and that the sensor is back before its first good reading.
-    if (!clockOk) this.fault('OC_DEVICE_CLOCK_SKEW', describeSkew(skewMs, registers.clockNotSet, this.config.clockToleranceMs));
-    if (verdict && !verdict.ok) this.fault(verdict.code, verdict.reason);
-    else if (clockOk) this.report(this.episodes.ok(this.clock.now()));
-    if (verdict?.ok) this.publishIfNew(verdict.data, registers, clockOk ? 0 : skewMs);
+    if (!clockOk) this.health.fail('clock', 'OC_DEVICE_CLOCK_SKEW', this.skew.describe(registers.clockNotSet ? 'not set since power-up' : undefined));
+    if (verdict && !verdict.ok) this.health.fail('link', verdict.code, verdict.reason);
+    else if (clockOk) this.health.clearAll();
+    if (verdict?.ok) this.publishIfNew(verdict.data, registers);
     if (!clockOk && this.config.syncClock) await this.setDeviceClock(link, skewMs);
     return verdict && !verdict.ok ? 'sensor-fault' : 'ok';
   }
@@ -143,12 +142,12 @@ export class DrainDriver implements DeviceDriver {
    * new measurement from the last one. A bad value is judged on every poll
    * instead, so a stuck bad value keeps its fault open.
    */
-  private publishIfNew(data: DrainLevelData, r: SensorRegisters, skewMs: number): void {
+  private publishIfNew(data: DrainLevelData, r: SensorRegisters): void {
     this.lastLevelMm = data.levelMm;
     if (this.lastSent?.counter === r.sampleCounter && this.lastSent.sampleTimeMs === r.sampleTimeMs) return;
     this.lastSent = { counter: r.sampleCounter, sampleTimeMs: r.sampleTimeMs };
     // A sensor with a wrong clock: its sample time moved onto the agent's clock by the measured skew.
-    const ts = new Date(r.sampleTimeMs - skewMs);
+    const ts = new Date(this.skew.correct(r.sampleTimeMs));
     try {
       this.agent.emitTelemetry('drain.level', data, ts);
     } catch (err) {
@@ -167,59 +166,11 @@ export class DrainDriver implements DeviceDriver {
     }
   }
 
-  private fault(code: ErrorCode, reason: string): void {
-    const change = this.episodes.fault(code, reason, this.clock.now());
-    if (change.kind === 'none') this.log.debug({ code, reason }, 'device still faulty');
-    this.report(change);
-  }
-
-  private report(change: EpisodeChange): void {
-    if (change.kind === 'none') return;
-    const now = new Date(this.clock.now());
-    if (change.kind === 'fault') {
-      this.log.warn({ code: change.code, reason: change.reason }, 'device fault');
-      this.emitEvent('device.fault', { code: change.code, reason: change.reason }, now);
-    } else {
-      this.log.info({ faultSeconds: change.faultSeconds, code: change.code }, 'device recovered');
-      this.emitEvent('device.recovered', { faultSeconds: change.faultSeconds }, now);
-    }
-  }
-
-  private emitEvent(type: string, data: Record<string, unknown>, at: Date): void {
-    try {
-      this.agent.emitEvent(type, data, at);
-    } catch (err) {
-      // Only a closed agent lands here, while its owner shuts down; the status still tells.
-      this.log.debug({ err: (err as Error).message, type }, 'could not report to the agent');
-    }
-  }
-
   private async dropLink(): Promise<void> {
     const link = this.link;
     this.link = undefined;
     await link?.close();
   }
-
-  /** Waits `ms`, or less if the driver closes meanwhile. */
-  private sleep(ms: number): Promise<void> {
-    if (this.closing) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => {
-      this.wake = undefined;
-    });
-  }
-}
-
-function describeSkew(skewMs: number, clockNotSet: boolean, toleranceMs: number): string {
-  const seconds = Math.round(Math.abs(skewMs) / 100) / 10;
-  const notSet = clockNotSet ? ' (not set since power-up)' : '';
-  return `device clock is ${seconds} s ${skewMs > 0 ? 'ahead of' : 'behind'} the agent${notSet}; tolerance ${toleranceMs / 1000} s`;
 }
 
 /** Anything unexpected from the link is still the device's doing as far as the status goes. */

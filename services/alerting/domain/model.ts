@@ -30,6 +30,8 @@ export const ALERT_TYPES = [
   'camera.quiet-hours-motion',
   'device.offline',
   'site.mass-outage',
+  'device.fault',
+  'device.events-lost',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 

@@ -69,7 +69,7 @@ export function openDrainProtocol(ctx: ProtocolKindContext): ProtocolKind {
           driver = new DrainDriver(config, { ...driverCtx, agent: watch.observe(driverCtx.agent) });
           return driver;
         },
-        whenDelivered: () => (false ? watch.whenDelivered(() => driver!.status().state === 'fault') : Promise.resolve()),
+        whenDelivered: () => (driver ? watch.whenDelivered(() => driver!.status().state === 'fault') : Promise.resolve()),
         close: async () => {
           watch.close();
           await sim.close();

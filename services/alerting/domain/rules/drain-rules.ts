@@ -1,7 +1,8 @@
 /**
  * Drain level sensors: level thresholds with hysteresis and a minimum
  * duration, rapid rise, the dry-weather rise that hints at restaurant grease,
- * and sensor faults.
+ * and sensor faults (including a fault the sensor's driver reported, once
+ * device-fault-rules.ts has seen it outlast its grace).
  *
  * Durations and rates use device time (the envelope `ts`): a sensor's queued
  * readings flushed after a reconnect keep their real spacing. Staleness uses
@@ -22,7 +23,7 @@ interface LevelAlarm {
   pendingSince?: number;
 }
 
-export type SensorFaultReason = 'out-of-range' | 'stuck' | 'stale' | 'low-battery';
+export type SensorFaultReason = 'out-of-range' | 'stuck' | 'stale' | 'low-battery' | 'device-fault';
 
 export interface DrainState {
   /** Service time of the last drain.level, for staleness. */
@@ -111,6 +112,8 @@ export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): Al
   if (st.outOfRangeRun >= s.outOfRangeReadings) faults.push('out-of-range');
   if (st.stuck && st.stuck.count >= s.stuckReadings) faults.push('stuck');
   if (st.lowBattery) faults.push('low-battery');
+  // The driver's fault ends with its device.recovered, not with a reading (one may flow with a corrected clock).
+  if (st.faults.includes('device-fault')) faults.push('device-fault');
   const reading = { levelMm, distanceMm, depthMm, batteryPct, overflow, deviceTime: o.envelope.ts };
   const out = updateFaults(ctx, st, faults, o.at, o.eventId, reading);
 
@@ -162,7 +165,22 @@ const FAULT_TEXT: Record<SensorFaultReason, Bilingual> = {
   stuck: { zh: '读数卡死不变', en: 'reading stuck' },
   stale: { zh: '长时间无水位数据', en: 'no level readings' },
   'low-battery': { zh: '电池电量低', en: 'battery low' },
+  'device-fault': { zh: '设备报告故障', en: 'device fault reported' },
 };
+
+/**
+ * A fault the sensor's driver reported (device.fault) that outlasted its grace
+ * is one more reason of the sensor-fault alert; device.recovered takes it away.
+ * Called by device-fault-rules.ts, so that one alert speaks for the sensor.
+ */
+export function drainDeviceFault(ctx: DeviceRuleContext, active: boolean, at: number, eventId: string, facts: Record<string, unknown>): AlertSignal[] {
+  const st = load(ctx);
+  if (st.faults.includes('device-fault') === active) return [];
+  const faults = active ? [...st.faults, 'device-fault' as const] : st.faults.filter((f) => f !== 'device-fault');
+  const out = updateFaults(ctx, st, faults, at, eventId, facts);
+  ctx.state.set(stateKey(ctx.device.deviceId), st);
+  return out;
+}
 
 /** One sensor-fault alert per device: fires when a reason appears, clears when none is left. */
 function updateFaults(

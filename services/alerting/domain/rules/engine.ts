@@ -12,13 +12,15 @@
  * ticket with the same fingerprint. What keeps the number of transitions low is
  * the rules' own damping: drain hysteresis and minimum durations, the rapid-rise
  * clear at half rate, the quiet windows for denied cards and night motion, and
- * the offline grace (a device back within it raises nothing at all).
+ * the offline grace (a device back within it raises nothing at all) and the
+ * device-fault grace (a driver's fault that recovers within it neither).
  *
  * One observation may yield several signals; they share its event id, so
  * consumers de-duplicate on (fingerprint, action, eventId), not on eventId alone.
  */
 import type { AlertSignal, DeviceContext, Observation } from '../model.ts';
 import { observeCamera, tickCamera } from './camera-rules.ts';
+import { observeDeviceFault, tickDeviceFault } from './device-fault-rules.ts';
 import { observeDoor, tickDoor } from './door-rules.ts';
 import { observeDrain, tickDrain } from './drain-rules.ts';
 import { LivenessRules, type CompoundGroup } from './liveness-rules.ts';
@@ -64,6 +66,8 @@ export class RuleEngine {
     const out = this.liveness.observe(state, device, observation);
     if (observation.kind !== 'envelope') return out;
     const ctx = this.context(state, device);
+    // What the driver says about the device (faults, lost events), whatever its kind.
+    out.push(...observeDeviceFault(ctx, observation));
     switch (device.kind) {
       case 'drain':
         out.push(...observeDrain(ctx, observation));
@@ -78,12 +82,13 @@ export class RuleEngine {
     return out;
   }
 
-  /** Time-based rules (missing heartbeat, stale sensor, minimum durations, offline grace, mass-outage windows). */
+  /** Time-based rules (missing heartbeat, stale sensor, minimum durations, offline and device-fault grace, mass-outage windows). */
   tick(state: RuleStateStore, now: number): AlertSignal[] {
     const startedAt = startClock(state, now);
     const out = this.liveness.tick(state, now, startedAt);
     for (const device of this.devices.values()) {
       const ctx = this.context(state, device);
+      out.push(...tickDeviceFault(ctx, now, this.liveness.isDown(state, device.deviceId)));
       switch (device.kind) {
         case 'drain':
           out.push(...tickDrain(ctx, now, startedAt, this.liveness.isDown(state, device.deviceId)));

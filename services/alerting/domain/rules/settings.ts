@@ -66,6 +66,13 @@ export interface RuleSettings {
     /** A device must stay offline this long before device.offline fires, so outages can be grouped. */
     graceMs: number;
   };
+  deviceFault: {
+    /**
+     * A fault a driver reports (device.fault) must last this long (service time) before it
+     * raises anything: a device that recovers within it (a restart, a dropped link) pages nobody.
+     */
+    graceMs: number;
+  };
   massOutage: {
     /** A mass outage needs at least max(minDevices, minShare x compound devices) offline... */
     minDevices: number;
@@ -113,6 +120,9 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
   offline: {
     heartbeatTimeoutMs: 3.5 * MINUTE,
     graceMs: MINUTE,
+  },
+  deviceFault: {
+    graceMs: 2 * MINUTE,
   },
   massOutage: {
     minDevices: 3,
@@ -211,6 +221,7 @@ function validate(s: RuleSettings, where: string): void {
   check(positive(c.motionClearMs), 'camera.motionClearMs', 'a positive number');
   check(positive(s.offline.heartbeatTimeoutMs), 'offline.heartbeatTimeoutMs', 'a positive number');
   check(finite(s.offline.graceMs) && s.offline.graceMs >= 0, 'offline.graceMs', '>= 0');
+  check(finite(s.deviceFault.graceMs) && s.deviceFault.graceMs >= 0, 'deviceFault.graceMs', '>= 0');
   check(positive(s.massOutage.minDevices), 'massOutage.minDevices', 'a positive number');
   check(share(s.massOutage.minShare), 'massOutage.minShare', 'within (0, 1]');
   check(positive(s.massOutage.windowMs), 'massOutage.windowMs', 'a positive number');

@@ -33,7 +33,10 @@ function Desk({ session }: { session: SessionApi }) {
   const roster = useLoad(() => getRoster(), []);
   const index = site.data;
   const refs = useMemo(() => ({ user: session.user, site: index, roster: roster.data }), [session.user, index, roster.data]);
-  const describe = useCallback((t: Ticket) => `${i18n.t(t.priority === 'P1' ? 'board.new' : 'board.newPlain', { title: i18n.name(t.title) })}${index ? ` · ${index.placeLabel(t.subject, i18n.lang)}` : ''}`, [i18n, index]);
+  const describe = useCallback(
+    (t: Ticket) => `${i18n.t(t.priority === 'P1' ? 'board.new' : 'board.newPlain', { title: i18n.name(t.title) })}${index ? ` · ${index.placeLabel(t.subject, i18n.lang)}` : ''}`,
+    [i18n, index],
+  );
   const data = useDeskData(describe);
   useDeskKeys();
 
@@ -48,7 +51,9 @@ function Desk({ session }: { session: SessionApi }) {
     };
   }, []);
 
-  const view = useMemo(() => {
+  const alarmOpen = data.alarm !== undefined && data.tickets.find((x) => x.id === data.alarm!.ticket.id)?.state === 'open';
+
+  const view = () => {
     switch (route.view) {
       case 'board':
         return <BoardView data={data} query={route.query} />;
@@ -61,25 +66,26 @@ function Desk({ session }: { session: SessionApi }) {
       case 'reports':
         return session.user.role === 'manager' ? <ReportsView /> : <Forbidden message="forbidden.manager" link={{ href: '#/', label: 'forbidden.toDesk' }} />;
     }
-  }, [route, data, session.user]);
+  };
 
   return (
     <DeskRefsContext.Provider value={refs}>
-    <div class="desk">
-      <DeskHeader route={route} user={session.user} live={data.live} sound={data.sound} setSound={data.setSound} onSignOut={session.signOut} />
-      {data.alarm && data.tickets.find((x) => x.id === data.alarm!.ticket.id)?.state === 'open' && <AlarmBanner alarm={data.alarm} site={index} onDismiss={data.dismissAlarm} />}
-      <div class="desk__errors">
-        <ErrorBanner error={data.loadError} onRetry={data.reload} />
-        <ErrorBanner error={site.error} onRetry={site.reload} />
-        <ErrorBanner error={roster.error} onRetry={roster.reload} />
+      <div class="desk">
+        <DeskHeader route={route} user={session.user} live={data.live} sound={data.sound} setSound={data.setSound} onSignOut={session.signOut} />
+        {/* The flash stays until dismissed or until someone acknowledges the ticket. */}
+        {alarmOpen && <AlarmBanner alarm={data.alarm!} site={index} onDismiss={data.dismissAlarm} />}
+        <div class="desk__errors">
+          <ErrorBanner error={data.loadError} onRetry={data.reload} />
+          <ErrorBanner error={site.error} onRetry={site.reload} />
+          <ErrorBanner error={roster.error} onRetry={roster.reload} />
+        </div>
+        <main class="desk__main" id="main">
+          {view()}
+        </main>
+        <div class="sr-only" aria-live="polite" aria-atomic="true">
+          {data.announcement}
+        </div>
       </div>
-      <main class="desk__main" id="main">
-        {view}
-      </main>
-      <div class="sr-only" aria-live="polite" aria-atomic="true">
-        {data.announcement}
-      </div>
-    </div>
     </DeskRefsContext.Provider>
   );
 }

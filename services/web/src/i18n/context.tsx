@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useCallback, useContext, useMemo, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Bilingual } from '../api/types.ts';
 import { detectLang, formatDuration, formatTime, htmlLang, LANG_STORAGE_KEY, translate, type Lang, type MessageKey } from './messages.ts';
 
@@ -25,7 +25,9 @@ function storedLang(): string | null {
 
 export function I18nProvider({ children }: { children: ComponentChildren }) {
   const [lang, setLangState] = useState<Lang>(() => detectLang(storedLang(), navigator.languages ?? [navigator.language]));
-  document.documentElement.lang = htmlLang(lang);
+  useEffect(() => {
+    document.documentElement.lang = htmlLang(lang);
+  }, [lang]);
   const setLang = useCallback((l: Lang) => {
     try {
       localStorage.setItem(LANG_STORAGE_KEY, l);

@@ -33,6 +33,7 @@ export const en = {
   'forbidden.title': 'Not for your role',
   'forbidden.desk': 'The duty desk is for operators and managers. Your dispatches are on the phone page.',
   'forbidden.manager': 'Only the property manager can open this view.',
+  'forbidden.phone': 'This page shows the dispatches of maintenance staff. Your work is on the duty desk.',
   'forbidden.toPhone': 'Open my dispatches',
   'forbidden.toDesk': 'Open the duty desk',
 

@@ -35,6 +35,7 @@ export const zh: Record<MessageKey, string> = {
   'forbidden.title': '无权查看',
   'forbidden.desk': '值班台仅供值班员和物业经理使用。您的派单在手机页面。',
   'forbidden.manager': '此页面仅物业经理可查看。',
+  'forbidden.phone': '此页面显示维修人员的派单。您的工作在值班台。',
   'forbidden.toPhone': '打开我的派单',
   'forbidden.toDesk': '打开值班台',
 

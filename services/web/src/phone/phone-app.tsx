@@ -18,7 +18,7 @@ const ACTIVE = ['dispatched', 'on_site'] as const;
 
 /** The staff page: my dispatches, big buttons, and nothing lost to a bad signal. */
 export function PhoneApp({ session }: { session: SessionApi }) {
-  if (session.user.role !== 'staff') return <Forbidden message="forbidden.desk" link={{ href: '/', label: 'forbidden.toDesk' }} onSignOut={session.signOut} />;
+  if (session.user.role !== 'staff') return <Forbidden message="forbidden.phone" link={{ href: '/', label: 'forbidden.toDesk' }} onSignOut={session.signOut} />;
   return <Phone session={session} />;
 }
 
