@@ -17,10 +17,10 @@
 # Idempotent: when the binary exists, runs, and was built from the pinned version and tags
 # (stamp file next to it), it does nothing. Caches are the user's usual ones (GOMODCACHE,
 # GOCACHE, CARGO_HOME; set them to move them), so a rebuild on the same machine, even from
-# a fresh clone, reuses the compiled packages and libflux and takes about a minute.
+# a fresh clone, reuses the compiled packages and libflux and takes seconds.
 #
 # Needs Go 1.23+ and Rust 1.72+ (neither is in Debian 12 at those versions, so they are
-# not installed here); installs a C compiler (cgo) and curl (start.sh) with apt-get if
+# not installed here); installs a C compiler (cgo) and curl (smoke.sh) with apt-get if
 # missing.
 #
 # Environment:
@@ -104,9 +104,12 @@ if [ -z "$rust_minor" ] || [ "$rust_minor" -lt 72 ]; then
 fi
 
 # Debian packages: a C compiler for cgo (libflux's bindings, SQLite) and the final link,
-# curl for start.sh.
+# curl for smoke.sh and checks by hand.
 missing=()
-command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+# (cgo calls $CC, default gcc; rustc links build scripts with `cc`.)
+if ! command -v cc >/dev/null 2>&1 || ! command -v "${CC:-gcc}" >/dev/null 2>&1; then
+  missing+=(gcc libc6-dev)
+fi
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -162,7 +165,7 @@ go build -o "$WORK/tools/pkg-config" github.com/influxdata/pkg-config
 export PKG_CONFIG="$WORK/tools/pkg-config" PATH="$WORK/tools:$PATH"
 
 # --- 3. influxd ------------------------------------------------------------------------
-say "go build ./cmd/influxd (tags $BUILD_TAGS): downloads the Go modules, builds libflux with cargo, compiles and links; the first time this takes 5-10 min on 2 cores (about a minute with warm caches) and prints little until done"
+say "go build ./cmd/influxd (tags $BUILD_TAGS): downloads the Go modules, builds libflux with cargo, compiles and links; the first time this takes 5-10 min on 2 cores (seconds with warm caches) and prints little until done"
 go build \
   -trimpath \
   -tags "$BUILD_TAGS" \
