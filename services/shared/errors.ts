@@ -52,6 +52,7 @@ export const ERROR_CATALOGUE = {
   OC_POINT_INVALID: 'point does not fit the time-series schema',
   OC_DEVICE_IMPLAUSIBLE_VALUE: 'device reported a value it cannot have measured',
   OC_DEVICE_SENSOR_ERROR: 'device reported a fault of its own sensor',
+  OC_TICKET_MESSAGE_INVALID: 'oc.tickets record is not a ticket message the reader knows',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -6,8 +6,9 @@ import type { PlacedDevice } from '../site/devices.ts';
 import type { Point, TimeSeriesWriter } from '../timeseries/port.ts';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff.ts';
 import { deadLetterFor } from './dead-letters.ts';
-import { recordToPoint } from './envelope-to-point.ts';
-import { siteTagIndex } from './site-tags.ts';
+import { recordToPoint, type Refusal } from './envelope-to-point.ts';
+import { siteTagIndex, type SiteTags } from './site-tags.ts';
+import { ticketRecordToPoints } from './ticket-to-points.ts';
 import { writeUntilAccepted } from './write-until-accepted.ts';
 
 export interface TelemetryWriterOptions {
@@ -44,8 +45,9 @@ export interface TelemetryWriterEvents {
 export const TELEMETRY_WRITER_GROUP = 'oc.telemetry-writer';
 
 /**
- * Reads oc.events and oc.telemetry, writes a point per envelope to the time-series store,
- * and dead-letters what cannot be a point. A batch's offsets are committed only once the
+ * Reads oc.events and oc.telemetry (a point per envelope) and oc.tickets (a point per
+ * ticket timeline entry), writes the points to the time-series store, and dead-letters
+ * what cannot be a point. A batch's offsets are committed only once the
  * store has accepted its points and the log its dead letters (the consumer commits when
  * the handler resolves). While the store is down the handler keeps the batch and retries,
  * so the writer stops reading instead of dropping points.
@@ -68,7 +70,7 @@ export class TelemetryWriter {
     writer.consumer = await options.log.consume(
       {
         groupId: options.groupId ?? TELEMETRY_WRITER_GROUP,
-        topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry],
+        topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.tickets],
         fromBeginning: options.startAt !== 'end',
         maxBatchSize: options.maxBatchSize ?? 2_000,
       },
@@ -94,13 +96,16 @@ export class TelemetryWriter {
 
   private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>): Promise<void> {
     const points: Point[] = [];
+    /** The record each point came from, by the point's index. */
     const sources: LogRecord[] = [];
     const deadLetters: ProduceRecord[] = [];
     for (const record of batch) {
-      const mapped = recordToPoint(record, tags);
+      const mapped = recordToPoints(record, tags);
       if (mapped.ok) {
-        points.push(mapped.point);
-        sources.push(record);
+        for (const point of mapped.points) {
+          points.push(point);
+          sources.push(record);
+        }
       } else {
         deadLetters.push(deadLetterFor(record, mapped.refusal));
       }
@@ -112,8 +117,12 @@ export class TelemetryWriter {
       onUnavailable: (attempt, err) => this.storeFailed(attempt, err),
       onRecovered: (failures) => this.storeRecovered(failures),
     });
+    // A record is dead-lettered once, even when several of its points were refused.
+    const refusedRecords = new Set<LogRecord>();
     for (const r of refused) {
       const record = sources[r.index]!;
+      if (refusedRecords.has(record)) continue;
+      refusedRecords.add(record);
       deadLetters.push(deadLetterFor(record, { code: 'OC_TIMESERIES_REJECTED', reason: r.reason, field: undefined, deviceId: points[r.index]!.tags.device }));
     }
     // Before resolving (which commits): a dead letter that fails to append makes the batch come again.
@@ -144,4 +153,11 @@ export class TelemetryWriter {
     this.o.logger.info({ failures }, 'time-series store accepts writes again; reading on');
     this.events.emit('storeUp', failures);
   }
+}
+
+/** Envelopes give one point each; a ticket change one per timeline entry, a notification none. */
+function recordToPoints(record: LogRecord, tags: ReadonlyMap<string, SiteTags>): { ok: true; points: Point[] } | { ok: false; refusal: Refusal } {
+  if (record.topic === LOG_TOPICS.tickets) return ticketRecordToPoints(record);
+  const mapped = recordToPoint(record, tags);
+  return mapped.ok ? { ok: true, points: [mapped.point] } : mapped;
 }

@@ -60,6 +60,13 @@ export const MEASUREMENTS = {
     optionalTags: OPTIONAL_SITE_TAGS,
     fields: { ...ORIGIN_FIELDS, data: req('string') },
   },
+  /** One point per timeline entry of a ticket (oc.tickets): what happened to which kind of ticket, where. */
+  ticket_change: {
+    requiredTags: ['community', 'compound', 'category', 'priority', 'state', 'action', 'alert_type'],
+    // A mass outage's ticket is about a compound, not one device or place.
+    optionalTags: ['building', 'place', 'device'],
+    fields: { ticket_id: req('string'), seq: req('int'), version: req('int'), age_s: req('int') },
+  },
 } as const satisfies Record<string, MeasurementSpec>;
 
 export type MeasurementName = keyof typeof MEASUREMENTS;

@@ -49,3 +49,12 @@ export interface ProtocolKind {
 }
 
 export type OpenProtocolKind = (ctx: ProtocolKindContext) => ProtocolKind;
+
+/**
+ * A driver's clock tolerance in a simulation at `speed`: the runner moves simulated
+ * time in steps of (tick × speed), so a device clock read a step before the driver
+ * reads its own must not look wrong. Never below `floorMs`, the driver's usual one.
+ */
+export function simulationClockToleranceMs(speed: number, floorMs: number): number {
+  return Math.max(floorMs, Math.round(speed * 2_000));
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configError } from '../../../services/shared/config-error.ts';
+import { parseDriverConfig } from '../shared/driver-config.ts';
 
 /**
  * Settings of one ONVIF camera driver. Unknown keys are refused, so a typo
@@ -36,11 +36,5 @@ export type CameraDriverConfigInput = z.input<typeof cameraDriverConfigSchema>;
 
 /** Validates raw settings (from a file or the environment); throws OC_CONFIG_INVALID naming each bad key. */
 export function parseCameraDriverConfig(raw: unknown, source = 'camera driver config'): CameraDriverConfig {
-  const result = cameraDriverConfigSchema.safeParse(raw);
-  if (!result.success) throw configError(source, result.error.issues);
-  const config = result.data;
-  if (config.reconnectMaxMs < config.reconnectInitialMs) {
-    throw configError(source, [{ code: 'custom', path: ['reconnectMaxMs'], message: 'must not be below reconnectInitialMs', input: config.reconnectMaxMs }]);
-  }
-  return config;
+  return parseDriverConfig(cameraDriverConfigSchema, raw, source, { initial: 'reconnectInitialMs', max: 'reconnectMaxMs' });
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { configError } from '../../../services/shared/config-error.ts';
-
-const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+import { durationMs as ms, parseDriverConfig } from '../shared/driver-config.ts';
 
 const schema = z
   .object({
@@ -28,11 +26,5 @@ export type DoorDriverConfigInput = z.input<typeof schema>;
 
 /** Validates driver settings; a problem is reported as OC_CONFIG_INVALID naming the key. */
 export function parseDoorDriverConfig(raw: unknown, source = 'door driver'): DoorDriverConfig {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw configError(source, parsed.error.issues);
-  const config = parsed.data;
-  if (config.reconnectMaxMs < config.reconnectInitialMs) {
-    throw configError(source, [{ code: 'custom', path: ['reconnectMaxMs'], message: 'must not be below reconnectInitialMs', input: config.reconnectMaxMs }]);
-  }
-  return config;
+  return parseDriverConfig(schema, raw, source, { initial: 'reconnectInitialMs', max: 'reconnectMaxMs' });
 }

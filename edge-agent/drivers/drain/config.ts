@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { configError } from '../../../services/shared/config-error.ts';
 import type { PlacedDevice } from '../../../services/site/devices.ts';
-
-const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+import { durationMs as ms, parseDriverConfig } from '../shared/driver-config.ts';
 
 const schema = z
   .object({
@@ -38,13 +36,7 @@ export type DrainDriverConfigInput = z.input<typeof schema>;
 
 /** Validates driver settings; a problem is reported as OC_CONFIG_INVALID naming the key. */
 export function parseDrainDriverConfig(raw: unknown, source = 'drain driver'): DrainDriverConfig {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw configError(source, parsed.error.issues);
-  const config = parsed.data;
-  if (config.retryMaxMs < config.retryInitialMs) {
-    throw configError(source, [{ code: 'custom', path: ['retryMaxMs'], message: 'must not be below retryInitialMs', input: config.retryMaxMs }]);
-  }
-  return config;
+  return parseDriverConfig(schema, raw, source, { initial: 'retryInitialMs', max: 'retryMaxMs' });
 }
 
 /** Driver settings for a manhole of the site model: the depth comes from the survey, the rest from `settings`. */

@@ -99,14 +99,6 @@ export function judgeSample(r: SensorRegisters, limits: PlausibilityLimits): Sam
   };
 }
 
-/**
- * How far the device clock is ahead (+) of the agent's, taking the device's
- * clock reading to belong to the middle of the request's round trip.
- */
-export function clockSkewMs(deviceClockMs: number, requestedAtMs: number, answeredAtMs: number): number {
-  return deviceClockMs - (requestedAtMs + answeredAtMs) / 2;
-}
-
 /** The next poll comes sooner once the water is high, as the sensor itself samples faster then. */
 export function nextPollDelayMs(
   config: { pollIntervalMs: number; fastPollIntervalMs: number; fastAboveShare: number; depthMm: number },

@@ -67,7 +67,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       ON CONFLICT (measurement, series, time_ms, nanos) DO UPDATE SET fields = json_patch(points.fields, excluded.fields)`);
     this.writeAll = db.transaction((points: readonly Point[]) => {
       for (const p of points) {
-        this.upsert.run(p.measurement, seriesKey(p), p.tags.device!, p.timeMs, p.nanos, JSON.stringify(p.tags), JSON.stringify(p.fields));
+        // Ticket points need not name a device (a compound's mass outage); '' keeps the column NOT NULL.
+        this.upsert.run(p.measurement, seriesKey(p), p.tags.device ?? '', p.timeMs, p.nanos, JSON.stringify(p.tags), JSON.stringify(p.fields));
       }
     });
     this.retention = retentionMs === undefined ? undefined : new PointRetention(db, retentionMs, clock, logger, sweepIntervalMs);

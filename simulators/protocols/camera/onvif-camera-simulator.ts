@@ -34,6 +34,13 @@ export interface OnvifCameraSimulatorOptions {
   authMaxSkewMs?: number;
   /** Longest PullMessages wait the camera grants, whatever the client asks. Default 60 s (ONVIF's PT1M). */
   maxPullTimeoutMs?: number;
+  /**
+   * Shortest pull-point lifetime (device time) the camera grants on subscribe and
+   * renew, whatever the client asks; a device may choose a later termination. Default
+   * 0: as asked. A camera whose clock runs at simulation speed needs it, or its pull
+   * point expires by the device clock during one long poll of wall time.
+   */
+  minSubscriptionMs?: number;
   logger?: Logger;
 }
 
@@ -72,6 +79,7 @@ export class OnvifCameraSimulator extends EventEmitter {
   private readonly pullPoints: PullPointManager;
   private readonly analytics = new CameraAnalytics();
   private readonly maxPullTimeoutMs: number;
+  private readonly minSubscriptionMs: number;
   private readonly requestCounts: Record<string, number> = {};
   private server: Server | null = null;
   private boundPort = 0;
@@ -81,6 +89,7 @@ export class OnvifCameraSimulator extends EventEmitter {
   private frameNo = 0;
   private lastCoverAt = -Infinity;
   private lastBlurAt = -Infinity;
+  private readonly pulledThroughWaiters: Array<() => void> = [];
 
   constructor(options: OnvifCameraSimulatorOptions) {
     super();
@@ -98,6 +107,7 @@ export class OnvifCameraSimulator extends EventEmitter {
     this.verifier.setUser(options.username, options.password);
     this.pullPoints = new PullPointManager(this.clock);
     this.maxPullTimeoutMs = options.maxPullTimeoutMs ?? 60_000;
+    this.minSubscriptionMs = options.minSubscriptionMs ?? 0;
   }
 
   // ---- lifecycle ----
@@ -136,6 +146,7 @@ export class OnvifCameraSimulator extends EventEmitter {
     // A power cut forgets subscriptions and the nonces seen; analytics state is what the camera sees, and stays.
     this.pullPoints.clear();
     this.verifier.forgetNonces();
+    this.settlePulledThrough();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
@@ -192,6 +203,17 @@ export class OnvifCameraSimulator extends EventEmitter {
   /** Changes the camera's account, e.g. after an installer fixed a password. */
   setCredentials(username: string, password: string): void {
     this.verifier.setUser(username, password);
+  }
+
+  /**
+   * Resolves once every subscriber has pulled all that was raised so far and is
+   * waiting for more: its next PullMessages shows it handled the previous answer.
+   * At once without subscribers (what is raised then is not kept) or once the
+   * camera is closed. For draining a simulation before shutdown.
+   */
+  whenPulledThrough(): Promise<void> {
+    if (this.pulledThrough()) return Promise.resolve();
+    return new Promise((resolve) => this.pulledThroughWaiters.push(resolve));
   }
 
   stats(): SimulatorStats {
@@ -295,8 +317,9 @@ export class OnvifCameraSimulator extends EventEmitter {
       }
       case 'CreatePullPointSubscription': {
         // A Filter, if any, is accepted and not applied: this camera has few topics.
-        const termination = parseTerminationTime(textOf(request.args.InitialTerminationTime), now) ?? now + DEFAULT_TERMINATION_MS;
-        if (termination <= now) return soapFault('invalidArgs', 'InitialTerminationTime is in the past');
+        const asked = parseTerminationTime(textOf(request.args.InitialTerminationTime), now) ?? now + DEFAULT_TERMINATION_MS;
+        if (asked <= now) return soapFault('invalidArgs', 'InitialTerminationTime is in the past');
+        const termination = Math.max(asked, now + this.minSubscriptionMs);
         const point = this.pullPoints.create(termination);
         point.queue.push(...this.analytics.initialState(now));
         return ok(responses.pullPointCreated(this.subscriptionAddress(baseUrl, point), now, termination));
@@ -314,12 +337,14 @@ export class OnvifCameraSimulator extends EventEmitter {
     switch (request.operation) {
       case 'Renew': {
         const now = this.clock.now();
-        const termination = parseTerminationTime(textOf(request.args.TerminationTime), now) ?? now + DEFAULT_TERMINATION_MS;
+        const asked = parseTerminationTime(textOf(request.args.TerminationTime), now) ?? now + DEFAULT_TERMINATION_MS;
+        const termination = Math.max(asked, now + this.minSubscriptionMs);
         point.terminationMs = termination;
         return ok(responses.renewed(now, termination));
       }
       case 'Unsubscribe':
         this.pullPoints.remove(point);
+        this.settlePulledThrough();
         return ok(responses.unsubscribed());
       default:
         return this.pullMessages(res, baseUrl, point, request);
@@ -335,9 +360,11 @@ export class OnvifCameraSimulator extends EventEmitter {
     }
     const gone = new AbortController();
     res.on('close', () => gone.abort());
+    const waited = this.pullPoints.waitForMessages(point, Math.min(timeoutMs, this.maxPullTimeoutMs), gone.signal);
     // Tests wait on this: from here on, a raised incident reaches the subscriber at once.
     this.emit('pulling');
-    await this.pullPoints.waitForMessages(point, Math.min(timeoutMs, this.maxPullTimeoutMs), gone.signal);
+    this.settlePulledThrough();
+    await waited;
     if (gone.signal.aborted || res.writableEnded) return; // the client left: its messages stay queued
     if (this.misbehaviour && this.actOut(res)) return;
     const now = this.clock.now();
@@ -345,6 +372,15 @@ export class OnvifCameraSimulator extends EventEmitter {
     const address = this.subscriptionAddress(baseUrl, point);
     const xml = messages.map((n: CameraNotification) => notificationMessageXml(n, address)).join('');
     this.reply(res, { status: 200, xml: soapEnvelope(responses.pulledMessages(now, point.terminationMs, xml)) });
+  }
+
+  private pulledThrough(): boolean {
+    return !this.server || this.pullPoints.pulledThrough;
+  }
+
+  private settlePulledThrough(): void {
+    if (this.pulledThroughWaiters.length === 0 || !this.pulledThrough()) return;
+    for (const resolve of this.pulledThroughWaiters.splice(0)) resolve();
   }
 
   private subscriptionAddress(baseUrl: string, point: PullPoint): string {

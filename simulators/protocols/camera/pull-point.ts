@@ -50,6 +50,13 @@ export class PullPointManager {
     return n;
   }
 
+  /** Every live pull point has an empty queue and a PullMessages waiting on it (true when there are none). */
+  get pulledThrough(): boolean {
+    this.prune();
+    for (const p of this.points.values()) if (p.queue.length > 0 || !p.wake) return false;
+    return true;
+  }
+
   publish(notification: CameraNotification): void {
     this.prune();
     for (const point of this.points.values()) {

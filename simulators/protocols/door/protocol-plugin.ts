@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CursorDatabase } from '../../../edge-agent/drivers/door/cursor-store.ts';
 import { DoorDriver } from '../../../edge-agent/drivers/door/door-driver.ts';
 import type { PlacedDevice } from '../../../services/site/devices.ts';
-import type { ProtocolDevice, ProtocolKind, ProtocolKindContext } from '../protocol-kind.ts';
+import { simulationClockToleranceMs, type ProtocolDevice, type ProtocolKind, type ProtocolKindContext } from '../protocol-kind.ts';
 import { DoorControllerSimulator } from './door-controller-simulator.ts';
 
 /**
@@ -13,8 +13,7 @@ import { DoorControllerSimulator } from './door-controller-simulator.ts';
  */
 export function openDoorProtocol(ctx: ProtocolKindContext): ProtocolKind {
   const cursors = CursorDatabase.open({ path: ctx.stateFile, synchronous: ctx.stateSync });
-  // The runner moves simulated time in steps of (tick × speed); a keepalive read one step late must not look like a wrong clock.
-  const clockToleranceMs = Math.max(5_000, Math.round(ctx.speed * 2_000));
+  const clockToleranceMs = simulationClockToleranceMs(ctx.speed, 5_000);
   return {
     protocol: 'HTTP/JSON event stream',
     async startDevice(device: PlacedDevice): Promise<ProtocolDevice> {

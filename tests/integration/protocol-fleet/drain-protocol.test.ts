@@ -88,5 +88,6 @@ describe('drain over Modbus TCP in the protocol fleet: model → sensor simulato
     const loggedIds = new Set(logged().map((e) => e.id));
     expect(critical.linkedEventIds.length).toBeGreaterThan(0);
     expect(critical.linkedEventIds.every((id) => loggedIds.has(id))).toBe(true);
-  });
+    // About 55 readings, each waiting for a 50 ms poll: seconds here, more on a loaded machine.
+  }, 120_000);
 });

@@ -23,6 +23,9 @@ function busyNight(): Step[] {
   script.push({ at: night + 3 * MIN, device: 'dl8-cam-05', type: 'motion', data: { zone: 'lane', confidence: 0.93 } });
   script.push({ at: night + 4 * MIN, device: 'dl8-cam-06', type: 'video.loss', data: { reason: 'signal-lost' } });
   script.push({ at: night + 9 * MIN, device: 'dl8-cam-06', type: 'video.restored', data: { downSeconds: 300 } });
+  script.push({ at: night + 5 * MIN, device: 'dl8-cam-08', type: 'device.fault', data: { code: 'OC_DEVICE_TIMEOUT', reason: 'no answer in 3 s' } });
+  script.push({ at: night + 11 * MIN, device: 'dl8-cam-08', type: 'device.recovered', data: { faultSeconds: 360 } });
+  script.push({ at: night + 6 * MIN, device: 'dl8-gate-e-door', type: 'events.lost', data: { fromSeq: 12, toSeq: 19, count: 8 } });
   for (const id of cut) script.push({ at: cutAt + (id.length % 7) * SEC, device: id, status: 'offline', source: 'keepalive-timeout' });
   const silent = (id: string, at: number) => cut.has(id) && at >= cutAt;
   return siteTimeline({ devices: siteDevices, from, until, script, silent, tickMs: 15 * SEC });
@@ -35,7 +38,7 @@ describe('rule engine', () => {
 
   it('the busy night exercises every family (so the comparisons below can fail)', () => {
     const types = new Set(reference.map((s) => s.alertType));
-    for (const t of ['drain.level-warning', 'drain.level-critical', 'drain.rapid-rise', 'door.forced-open', 'camera.quiet-hours-motion', 'camera.video-loss', 'site.mass-outage']) {
+    for (const t of ['drain.level-warning', 'drain.level-critical', 'drain.rapid-rise', 'door.forced-open', 'camera.quiet-hours-motion', 'camera.video-loss', 'site.mass-outage', 'device.fault', 'device.events-lost']) {
       expect(types).toContain(t);
     }
     expect(reference.some((s) => s.action === 'clear')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockSkewMs, decodeInputRegisters, judgeSample, nextPollDelayMs, type SensorRegisters } from '../../../../edge-agent/drivers/drain/reading.ts';
+import { decodeInputRegisters, judgeSample, nextPollDelayMs, type SensorRegisters } from '../../../../edge-agent/drivers/drain/reading.ts';
 import { decodeTime, encodeTime, fromInt16, INPUT, INPUT_COUNT, STATUS_FLAGS, toInt16 } from '../../../../edge-agent/drivers/drain/register-map.ts';
 
 const LIMITS = { depthMm: 1500, distanceToleranceMm: 50, minEchoQualityPct: 10 };
@@ -71,12 +71,6 @@ describe('drain sensor registers → drain.level', () => {
     [{ echoQualityPct: 4 }, 'OC_DEVICE_SENSOR_ERROR', 'echo quality 4 %'],
   ])('refuses %j as %s', (over, code, reason) => {
     expect(judgeSample(decoded(over), LIMITS)).toEqual({ ok: false, code, reason: expect.stringContaining(reason) });
-  });
-
-  it('measures clock skew against the middle of the round trip', () => {
-    expect(clockSkewMs(10_500, 10_000, 11_000)).toBe(0);
-    expect(clockSkewMs(70_500, 10_000, 11_000)).toBe(60_000);
-    expect(clockSkewMs(500, 10_000, 11_000)).toBe(-10_000);
   });
 
   it('polls faster once the water is at the configured share of depth', () => {

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { OnvifCameraDriver } from '../../../edge-agent/drivers/camera/onvif-camera-driver.ts';
+import type { PlacedDevice } from '../../../services/site/devices.ts';
+import { simulationClockToleranceMs, type ProtocolDevice, type ProtocolKind, type ProtocolKindContext } from '../protocol-kind.ts';
+import { OnvifCameraSimulator } from './onvif-camera-simulator.ts';
+
+/** Longest PullMessages wait, wall time: ONVIF's PT1M, which the driver asks for and the camera grants. */
+const PULL_WAIT_MS = 60_000;
+/** Wall time a session may take from reading the camera clock to its last request (a loaded machine, many cameras). */
+const SESSION_WALL_MS = 30_000;
+/** The simulator's defaults at speed 1: a pull point for PT2M, tokens within ±5 min. */
+const SUBSCRIPTION_MS = 2 * 60_000;
+const AUTH_WINDOW_MS = 5 * 60_000;
+const DRIVER_CLOCK_TOLERANCE_MS = 10_000;
+
+/**
+ * ONVIF cameras for the protocol fleet: one simulated camera per device on an
+ * ephemeral loopback port, with its own account and random password, and the
+ * real OnvifCameraDriver subscribed to its pull point.
+ *
+ * The camera clock is the simulation clock, which runs `speed` times faster than
+ * wall time; what the camera judges by its clock is widened to match. A pull
+ * point lasts at least two long polls of simulated time (else it expires during
+ * one, and what the model raised meanwhile is lost); a WS-Security token's
+ * `Created` may be as far off as a slow session of simulated time (the driver's
+ * token clock ticks with wall time between two readings of the camera clock).
+ */
+export function openCameraProtocol(ctx: ProtocolKindContext): ProtocolKind {
+  const clockToleranceMs = simulationClockToleranceMs(ctx.speed, DRIVER_CLOCK_TOLERANCE_MS);
+  const minSubscriptionMs = Math.max(SUBSCRIPTION_MS, Math.round(ctx.speed * 2 * PULL_WAIT_MS));
+  const authMaxSkewMs = Math.max(AUTH_WINDOW_MS, Math.round(ctx.speed * SESSION_WALL_MS));
+  return {
+    protocol: 'ONVIF (SOAP pull-point events)',
+    async startDevice(device: PlacedDevice): Promise<ProtocolDevice> {
+      const username = `oc-${device.id}`;
+      const password = randomBytes(12).toString('base64url');
+      const sim = new OnvifCameraSimulator({
+        username,
+        password,
+        clock: ctx.clock,
+        identity: { serialNumber: device.id },
+        authMaxSkewMs,
+        minSubscriptionMs,
+        logger: ctx.logger,
+      });
+      await sim.listen();
+      let driver: OnvifCameraDriver | undefined;
+      return {
+        feed: (output) => sim.feed(output),
+        createDriver: (driverCtx) => {
+          driver = new OnvifCameraDriver({ url: sim.url, username, password, clockToleranceMs }, driverCtx);
+          return driver;
+        },
+        // A camera in a fault episode pulls nothing; waiting for it would only hold up the shutdown.
+        whenDelivered: () => (driver && driver.status().state !== 'fault' ? sim.whenPulledThrough() : Promise.resolve()),
+        close: () => sim.close(),
+      };
+    },
+    close: async () => {},
+  };
+}
