@@ -4,6 +4,7 @@ import type { Logger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { AgentFleet } from './agent-fleet.ts';
+import { liveStart } from './live-start.ts';
 import { ProtocolFleet, protocolCoverage } from './protocol-fleet.ts';
 import { SimulationRunner } from './runner.ts';
 import { loadScenarioFile, selectDevices } from './scenario.ts';
@@ -31,6 +32,8 @@ export interface LiveSimulationOptions {
 export interface LiveSimulation {
   readonly scenarioName: string;
   readonly speed: number;
+  /** How far before the wall clock the simulated clock started; it then plays up to now and follows it. */
+  readonly historyMs: number;
   readonly mode: 'agents' | 'protocols';
   /** For the start-up summary: how the simulated devices reach their agents. */
   readonly modeDescription: string;
@@ -40,11 +43,17 @@ export interface LiveSimulation {
   close(): Promise<void>;
 }
 
-/** Every device of the site as a real edge agent, driven by a scenario, in the background. */
+/**
+ * Every device of the site as a real edge agent, driven by a scenario, in the background.
+ * Device time is real time: the scenario's own start date is replaced by one in the recent
+ * past, played at the scenario's speed up to now and then in real time (live-start.ts).
+ */
 export async function startLiveSimulation(options: LiveSimulationOptions): Promise<LiveSimulation> {
   const file = options.scenarioFile ?? LIVE_DEMO_SCENARIO;
   const loaded = loadScenarioFile(file);
-  const scenario = options.speed ? { ...loaded, speed: options.speed } : loaded;
+  const paced = options.speed ? { ...loaded, speed: options.speed } : loaded;
+  const start = liveStart(paced, Date.now());
+  const scenario = { ...paced, startAt: start.startAt };
   const clock = new ManualClock(Date.now());
   // Fifty-odd agents saying "connected" drown the start-up summary; their warnings still show.
   const agentLogger = options.logger.child({ component: 'agents' }, { level: 'warn' });
@@ -55,7 +64,7 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   const fleet = mode === 'protocols' ? new ProtocolFleet({ ...fleetOptions, speed: scenario.speed }) : new AgentFleet(fleetOptions);
   let runner: SimulationRunner;
   try {
-    runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, logger: options.logger, progressIntervalMs: 30_000 });
+    runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, logger: options.logger, progressIntervalMs: 30_000, capAtWallClock: true });
     if (fleet instanceof ProtocolFleet) await fleet.prepare(runner.devices);
   } catch (err) {
     await fleet.close();
@@ -74,6 +83,7 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   return {
     scenarioName: scenario.name ?? file,
     speed: scenario.speed,
+    historyMs: start.historyMs,
     mode,
     modeDescription,
     fleet,

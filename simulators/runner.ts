@@ -37,6 +37,12 @@ export interface SimulationRunnerOptions {
   onProgress?: (progress: SimulationProgress) => void;
   /** Wall ms between ticks of `run()`. Default 100. */
   tickIntervalMs?: number;
+  /**
+   * `run()` never moves simulated time past the wall clock: a run that starts in the past
+   * plays at its speed until it reaches now, then in real time, so device times stay real
+   * times (what the live demo needs for charts of "the last hours"). Default false.
+   */
+  capAtWallClock?: boolean;
 }
 
 export interface SimulationProgress {
@@ -75,6 +81,7 @@ export class SimulationRunner {
   private readonly progressIntervalMs: number;
   private readonly onProgress: ((p: SimulationProgress) => void) | undefined;
   private readonly tickIntervalMs: number;
+  private readonly capAtWallClock: boolean;
   private readonly models = new Map<string, DeviceModel>();
   private readonly agents = new Map<string, SimulatedAgent>();
   private readonly failingDevices = new Set<string>();
@@ -96,6 +103,7 @@ export class SimulationRunner {
     this.progressIntervalMs = options.progressIntervalMs ?? 5000;
     this.onProgress = options.onProgress;
     this.tickIntervalMs = options.tickIntervalMs ?? 100;
+    this.capAtWallClock = options.capAtWallClock ?? false;
 
     // Scripts are checked against the whole site, so a filter never turns a typo into silence.
     const all = listDevices(options.site);
@@ -162,7 +170,8 @@ export class SimulationRunner {
 
   /**
    * Plays the scenario at `scenario.speed` simulated seconds per wall second
-   * until the end or `stop()`. Resolves with the final progress.
+   * (not past the wall clock with `capAtWallClock`) until the end or `stop()`.
+   * Resolves with the final progress.
    */
   async run(): Promise<SimulationProgress> {
     this.start();
@@ -171,7 +180,8 @@ export class SimulationRunner {
     while (!this.stopped && !this.done) {
       await this.sleep(this.tickIntervalMs);
       const wall = this.wallClock.now();
-      this.step((wall - lastWall) * this.scenario.speed);
+      const ms = (wall - lastWall) * this.scenario.speed;
+      this.step(this.capAtWallClock ? Math.min(ms, wall - this.clock.now()) : ms);
       lastWall = wall;
       if (this.progressIntervalMs > 0 && wall - lastProgress >= this.progressIntervalMs) {
         lastProgress = wall;

@@ -8,26 +8,33 @@ import { createLogger } from '../shared/logger.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import { listDevices } from '../site/devices.ts';
 import { loadSite } from '../site/load.ts';
+import { openSeriesReader } from '../telemetry/compose.ts';
+import { loadTelemetryConfig } from '../telemetry/config.ts';
 import { createAlerting } from './compose.ts';
+import { loadRuleOverrides } from './rule-overrides-file.ts';
 
 /**
  * The alerting service and its API as their own process (`npm run alerting`),
- * reading the same log as a separately started gateway.
+ * reading the same log as a separately started gateway. The API's charts read the
+ * time-series store that `npm run telemetry` writes (same OC_TIMESERIES settings).
  */
 async function main(): Promise<void> {
   const logger = createLogger('alerting');
   try {
     const config = loadServiceConfig();
+    const telemetryConfig = loadTelemetryConfig(config.dataDir);
     const site = loadSite(config.siteFile);
     const devices = listDevices(site);
     const log = await openEventLog(config, 'oc-alerting', logger);
     const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
     mkdirSync(config.dataDir, { recursive: true });
-    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie });
+    const charts = openSeriesReader(telemetryConfig.store, devices, logger.child({ component: 'timeseries' }), loadRuleOverrides(config.alerting.rulesFile));
+    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series });
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {
       await api.app.close();
       await alerting.runtime.close();
+      await charts.close();
       await log.close();
     });
   } catch (err) {

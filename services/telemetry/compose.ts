@@ -10,11 +10,29 @@ import type { TelemetryConfig, TimeSeriesConfig } from './config.ts';
 import { createSeriesContext, type SeriesContext } from './series-context.ts';
 import { TelemetryWriter } from './telemetry-writer.ts';
 
-/** The store the config asks for: choosing InfluxDB is configuration only. */
-export function openTimeSeries(config: TimeSeriesConfig, logger: Logger): TimeSeriesStore {
+/**
+ * The store the config asks for: choosing InfluxDB is configuration only. `readOnly` is
+ * for a process that only answers queries next to the writer's: it leaves the embedded
+ * file's retention sweeps to the writer.
+ */
+export function openTimeSeries(config: TimeSeriesConfig, logger: Logger, options: { readOnly?: boolean } = {}): TimeSeriesStore {
   return config.kind === 'influxdb'
     ? new InfluxTimeSeries({ url: config.url, token: config.token, org: config.org, bucket: config.bucket, logger })
-    : SqliteTimeSeries.open({ path: config.path, retentionMs: config.retentionMs, logger });
+    : SqliteTimeSeries.open({ path: config.path, ...(options.readOnly ? {} : { retentionMs: config.retentionMs }), logger });
+}
+
+export interface SeriesReader {
+  series: SeriesContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The API's charts for a process that does not run the writer (`npm run alerting` next to
+ * `npm run telemetry`): the same store, asked only.
+ */
+export function openSeriesReader(config: TimeSeriesConfig, devices: readonly PlacedDevice[], logger: Logger, ruleOverrides?: RuleSettingsOverrides): SeriesReader {
+  const store = openTimeSeries(config, logger, { readOnly: true });
+  return { series: createSeriesContext(store, devices, ruleOverrides), close: () => store.close() };
 }
 
 export interface TelemetrySetup {

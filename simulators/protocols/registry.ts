@@ -1,4 +1,5 @@
 import type { DeviceKind } from '../../services/shared/envelope.ts';
+import { openCameraProtocol } from './camera/protocol-plugin.ts';
 import { openDoorProtocol } from './door/protocol-plugin.ts';
 import { openDrainProtocol } from './drain/protocol-plugin.ts';
 import type { OpenProtocolKind } from './protocol-kind.ts';
@@ -10,6 +11,7 @@ import type { OpenProtocolKind } from './protocol-kind.ts';
  * here, `npm start` (OC_SIMULATE=true) runs in protocols mode by itself.
  */
 export const PROTOCOL_KINDS: Partial<Record<DeviceKind, OpenProtocolKind>> = {
+  camera: openCameraProtocol,
   door: openDoorProtocol,
   drain: openDrainProtocol,
 };

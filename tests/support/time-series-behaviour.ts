@@ -97,6 +97,25 @@ export function describeTimeSeriesBehaviour(name: string, factory: () => Promise
       expect(await everything('device_event')).toEqual([points[2]]);
     });
 
+    it('stores ticket_change points, with or without a device, and tells apart entries of one millisecond by their nanoseconds', async () => {
+      const compound = uniqueName('dl8');
+      const ticket = (seq: number, action: string, state: string, extraTags: Record<string, string> = {}): Point => ({
+        measurement: 'ticket_change',
+        tags: { community: 'dianliu-8', compound, category: 'drainage', priority: 'P2', state, action, alert_type: 'drain.level-warning', ...extraTags },
+        fields: { ticket_id: 'T20260601-0042', seq, version: 3, age_s: 60 },
+        timeMs: BASE + MINUTE,
+        nanos: 42_000 + seq,
+      });
+      // A compound-wide ticket names no place and no device.
+      const points = [ticket(1, 'opened', 'open'), ticket(2, 'commented', 'open'), ticket(3, 'acknowledged', 'acknowledged', { place: 'm3', device })];
+      await store.write(points);
+      await store.write([points[0]!]);
+
+      const stored = await store.readPoints({ measurement: 'ticket_change', range: { start: BASE, stop: BASE + HOUR }, tags: { compound } });
+      expect(stored).toEqual(points);
+      expect(await store.readPoints({ measurement: 'ticket_change', range: { start: BASE, stop: BASE + HOUR }, tags: { compound, action: 'opened' } })).toEqual([points[0]]);
+    });
+
     it('keeps two readings of one millisecond apart by their nanoseconds, and returns points in time order', async () => {
       const late = levelPoint(device, BASE + 2 * MINUTE, 300, 3);
       const first = levelPoint(device, BASE, 100, 1);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { OnvifCameraDriver } from '../../../edge-agent/drivers/camera/onvif-camera-driver.ts';
 import type { PlacedDevice } from '../../../services/site/devices.ts';
+import type { DeviceOutput } from '../../models/model.ts';
 import { simulationClockToleranceMs, type ProtocolDevice, type ProtocolKind, type ProtocolKindContext } from '../protocol-kind.ts';
 import { OnvifCameraSimulator } from './onvif-camera-simulator.ts';
 
@@ -24,6 +26,13 @@ const DRIVER_CLOCK_TOLERANCE_MS = 10_000;
  * one, and what the model raised meanwhile is lost); a WS-Security token's
  * `Created` may be as far off as a slow session of simulated time (the driver's
  * token clock ticks with wall time between two readings of the camera clock).
+ *
+ * A camera keeps no events for a subscriber that is not there yet. The fleet
+ * starts camera, driver and models together, and a session takes a few requests:
+ * outputs fed before the driver's first PullMessages are held and raised then, at
+ * their own device times, as if the driver had been subscribed all along. After
+ * that the camera behaves as a real one: what it raises while the driver is away
+ * (a fault, a restart) is gone, and only states come back as `Initialized`.
  */
 export function openCameraProtocol(ctx: ProtocolKindContext): ProtocolKind {
   const clockToleranceMs = simulationClockToleranceMs(ctx.speed, DRIVER_CLOCK_TOLERANCE_MS);
@@ -44,15 +53,28 @@ export function openCameraProtocol(ctx: ProtocolKindContext): ProtocolKind {
         logger: ctx.logger,
       });
       await sim.listen();
+      let held: DeviceOutput[] | undefined = [];
+      const firstPull = once(sim, 'pulling').then(() => {
+        for (const output of held ?? []) sim.feed(output);
+        held = undefined;
+      });
       let driver: OnvifCameraDriver | undefined;
       return {
-        feed: (output) => sim.feed(output),
+        feed: (output) => {
+          if (!held) return sim.feed(output);
+          held.push(output);
+          return true;
+        },
         createDriver: (driverCtx) => {
           driver = new OnvifCameraDriver({ url: sim.url, username, password, clockToleranceMs }, driverCtx);
           return driver;
         },
-        // A camera in a fault episode pulls nothing; waiting for it would only hold up the shutdown.
-        whenDelivered: () => (driver && driver.status().state !== 'fault' ? sim.whenPulledThrough() : Promise.resolve()),
+        whenDelivered: async () => {
+          // A camera in a fault episode pulls nothing; waiting for it would only hold up the shutdown.
+          if (!driver || driver.status().state === 'fault') return;
+          if (held) await firstPull;
+          await sim.whenPulledThrough();
+        },
         close: () => sim.close(),
       };
     },

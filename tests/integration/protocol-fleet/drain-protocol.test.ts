@@ -4,9 +4,10 @@ import type { Envelope } from '../../../services/shared/envelope.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import type { DeviceOutput } from '../../../simulators/models/model.ts';
 import { ProtocolFleet } from '../../../simulators/protocol-fleet.ts';
-import { SimulationRunner, type AgentFactory, type SimulatedAgent } from '../../../simulators/runner.ts';
+import { SimulationRunner, type SimulatedAgent } from '../../../simulators/runner.ts';
 import { parseScenario } from '../../../simulators/scenario.ts';
 import { PipelineHarness } from '../../support/pipeline-harness.ts';
+import { recordingFactory } from '../../support/recording-factory.ts';
 
 const M3 = 'dl8-drain-m3';
 let p: PipelineHarness | undefined;
@@ -17,33 +18,6 @@ afterEach(async () => {
   await p?.close();
   fleet = p = undefined;
 });
-
-/** The runner's agents by device, and what the runner handed each (the model's outputs), recorded at the runner → fleet boundary. */
-function recording(factory: AgentFactory, agents: Map<string, SimulatedAgent>, fed: Map<string, DeviceOutput[]>): AgentFactory {
-  return (device) => {
-    const agent = factory(device);
-    const outputs: DeviceOutput[] = [];
-    agents.set(device.id, agent);
-    fed.set(device.id, outputs);
-    return {
-      deviceId: agent.deviceId,
-      kind: agent.kind,
-      emitEvent: (type, data, at) => {
-        outputs.push({ channel: 'event', type, data, at: at!.getTime() });
-        return agent.emitEvent(type, data, at);
-      },
-      emitTelemetry: (type, data, at) => {
-        outputs.push({ channel: 'telemetry', type, data, at: at!.getTime() });
-        return agent.emitTelemetry(type, data, at);
-      },
-      onConfig: (listener) => agent.onConfig(listener),
-      stats: () => agent.stats(),
-      start: () => agent.start?.(),
-      whenDrained: () => agent.whenDrained?.() ?? Promise.resolve(),
-      close: () => agent.close?.() ?? Promise.resolve(),
-    };
-  };
-}
 
 describe('drain over Modbus TCP in the protocol fleet: model → sensor simulator → driver → agent → gateway → alerting', () => {
   it('a rainstorm at a half-blocked manhole: every level the model read arrives as the driver read it, and a critical drainage ticket opens', async () => {
@@ -62,7 +36,7 @@ describe('drain over Modbus TCP in the protocol fleet: model → sensor simulato
     });
     const agents = new Map<string, SimulatedAgent>();
     const fed = new Map<string, DeviceOutput[]>();
-    const runner = new SimulationRunner({ site: p.site, scenario, agentFactory: recording(fleet.factory, agents, fed), clock: p.simClock, progressIntervalMs: 0 });
+    const runner = new SimulationRunner({ site: p.site, scenario, agentFactory: recordingFactory(fleet.factory, fed, agents), clock: p.simClock, progressIntervalMs: 0 });
     await fleet.prepare(runner.devices);
     expect(fleet.describe()).toBe('drain over Modbus TCP');
     runner.start();

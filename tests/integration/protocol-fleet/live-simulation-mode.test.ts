@@ -38,12 +38,19 @@ describe('OC_SIMULATE picks how simulated devices reach their agents', () => {
     await h.recorder.until(() => h!.recorder.json<Envelope>('oc.events').some((e) => e.deviceId === 'dl8-b2-u3-door' && e.type === 'door.forced-open'));
   });
 
-  it('stays in agents mode by default while some simulated kind has no protocol plug-in', async () => {
+  it('runs every kind over its protocol by default now that each has a plug-in; OC_SIMULATE=agents still feeds the agents', async () => {
     const devices = listDevices(site);
     h = await GatewayHarness.start({ devices: devices.map((d) => ({ id: d.id, kind: d.kind })) });
     const scenarioFile = join(h.dir, 'mixed.yaml');
-    writeFileSync(scenarioFile, ['name: mixed', 'seed: 3', 'durationS: 60', 'speed: 60', 'devices: [dl8-b1-u1-door, dl8-cam-01]', ''].join('\n'));
-    sim = await startLiveSimulation({ site, brokerUrl: h.url, secrets: h.secrets, outboxPath: join(h.dir, 'outbox.db'), scenarioFile, logger: silentLogger() });
+    writeFileSync(scenarioFile, ['name: mixed', 'seed: 3', 'durationS: 60', 'speed: 60', 'devices: [dl8-b1-u1-door, dl8-cam-01, m3]', ''].join('\n'));
+    const options = { site, brokerUrl: h.url, secrets: h.secrets, scenarioFile, logger: silentLogger() };
+    sim = await startLiveSimulation({ ...options, outboxPath: join(h.dir, 'protocols-outbox.db') });
+    expect(sim.mode).toBe('protocols');
+    expect(sim.modeDescription).toBe(
+      'protocols: model → device simulator → real driver → agent (door over HTTP/JSON event stream, camera over ONVIF (SOAP pull-point events), drain over Modbus TCP)',
+    );
+    await sim.close();
+    sim = await startLiveSimulation({ ...options, outboxPath: join(h.dir, 'agents-outbox.db'), mode: 'agents' });
     expect(sim.mode).toBe('agents');
     expect(sim.modeDescription).toMatch(/^agents: /);
   });

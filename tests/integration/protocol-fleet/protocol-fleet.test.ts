@@ -12,9 +12,10 @@ import type { DeviceOutput } from '../../../simulators/models/model.ts';
 import { ProtocolFleet, protocolCoverage } from '../../../simulators/protocol-fleet.ts';
 import { rawCardForHash } from '../../../simulators/protocols/door/model-feed.ts';
 import { openDoorProtocol } from '../../../simulators/protocols/door/protocol-plugin.ts';
-import { DEFAULT_SIM_SITE_KEY, SimulationRunner, type AgentFactory } from '../../../simulators/runner.ts';
+import { DEFAULT_SIM_SITE_KEY, SimulationRunner } from '../../../simulators/runner.ts';
 import { parseScenario } from '../../../simulators/scenario.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
+import { recordingFactory } from '../../support/recording-factory.ts';
 
 const site = loadSite();
 const devices = listDevices(site);
@@ -28,32 +29,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   fleet = h = dir = undefined;
 });
-
-/** What the runner handed each device, recorded at the runner → fleet boundary. */
-function recording(factory: AgentFactory, fed: Map<string, DeviceOutput[]>): AgentFactory {
-  return (device) => {
-    const agent = factory(device);
-    const outputs: DeviceOutput[] = [];
-    fed.set(device.id, outputs);
-    return {
-      deviceId: agent.deviceId,
-      kind: agent.kind,
-      emitEvent: (type: string, data: Record<string, unknown>, at?: Date) => {
-        outputs.push({ channel: 'event', type, data, at: at!.getTime() });
-        return agent.emitEvent(type, data, at);
-      },
-      emitTelemetry: (type: string, data: Record<string, unknown>, at?: Date) => {
-        outputs.push({ channel: 'telemetry', type, data, at: at!.getTime() });
-        return agent.emitTelemetry(type, data, at);
-      },
-      onConfig: (listener) => agent.onConfig(listener),
-      stats: () => agent.stats(),
-      start: () => agent.start?.(),
-      whenDrained: () => agent.whenDrained?.() ?? Promise.resolve(),
-      close: () => agent.close?.() ?? Promise.resolve(),
-    };
-  };
-}
 
 /** What the door driver should make of a model output that went through the controller's vocabulary. */
 function expectedFromDoor(o: DeviceOutput): { type: string; ts: string; data: Record<string, unknown> } {
@@ -81,7 +56,7 @@ describe('protocol fleet: behaviour model → protocol simulator → socket → 
       ],
     });
     const fed = new Map<string, DeviceOutput[]>();
-    const runner = new SimulationRunner({ site, scenario, agentFactory: recording(fleet.factory, fed), clock, progressIntervalMs: 0 });
+    const runner = new SimulationRunner({ site, scenario, agentFactory: recordingFactory(fleet.factory, fed), clock, progressIntervalMs: 0 });
     await fleet.prepare(runner.devices);
     expect(fleet.describe()).toBe('door over HTTP/JSON event stream');
     runner.start();
@@ -118,7 +93,7 @@ describe('protocol fleet: behaviour model → protocol simulator → socket → 
   });
 
   it('reports which kinds have a protocol plug-in', () => {
-    expect(protocolCoverage(devices)).toEqual({ protocol: ['door', 'drain'], direct: ['camera'] });
+    expect(protocolCoverage(devices)).toEqual({ protocol: ['camera', 'door', 'drain'], direct: [] });
     expect(protocolCoverage(devices, { door: openDoorProtocol })).toEqual({ protocol: ['door'], direct: ['camera', 'drain'] });
     expect(protocolCoverage(devices, {})).toEqual({ protocol: [], direct: ['camera', 'door', 'drain'] });
   });

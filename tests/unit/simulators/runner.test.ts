@@ -136,6 +136,44 @@ describe('simulation runner', () => {
     expect(final.telemetry).toBeGreaterThanOrEqual(8 * 59);
   });
 
+  it('run() with capAtWallClock plays a past start at its speed up to the wall clock, then in real time, never ahead of it', async () => {
+    const sim = new ManualClock(0);
+    const wallStart = Date.parse('2026-11-26T02:00:00Z');
+    let wall = wallStart;
+    let maxLeadMs = -Infinity;
+    // Each tick reads the wall clock once: it moves 10 s per read, and checks where simulated time stands.
+    const wallClock = {
+      now: () => {
+        maxLeadMs = Math.max(maxLeadMs, sim.now() - wall);
+        return (wall += 10_000);
+      },
+    };
+    const agents: FakeAgent[] = [];
+    const runner = new SimulationRunner({
+      site,
+      scenario: parseScenario({ startAt: new Date(wallStart - 3_600_000).toISOString(), durationS: 2 * 3600, speed: 600, devices: ['drain'] }),
+      clock: sim,
+      wallClock,
+      tickIntervalMs: 1,
+      progressIntervalMs: 0,
+      capAtWallClock: true,
+      agentFactory: (d) => {
+        const a = new FakeAgent(d.id, d.kind, sim);
+        agents.push(a);
+        return a;
+      },
+    });
+    const final = await runner.run();
+
+    expect(final.done).toBe(true);
+    expect(maxLeadMs).toBeLessThanOrEqual(0);
+    // At 600x alone the two hours would take 12 wall seconds; the second hour waited for the wall clock.
+    expect(wall - wallStart).toBeGreaterThanOrEqual(3_600_000);
+    const stamps = agents.flatMap((a) => a.calls.map((c) => c.ts));
+    expect(stamps.length).toBeGreaterThan(0);
+    expect(Math.max(...stamps)).toBeLessThanOrEqual(wall);
+  });
+
   it('stop() ends run() early; close() waits for drains then closes every agent', async () => {
     let release!: () => void;
     const drained = new Promise<void>((resolve) => (release = resolve));

@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAlerting } from '../../../services/alerting/compose.ts';
+import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
 import { PLATFORM_TOPICS } from '../../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-log.ts';
 import type { DeadLetter } from '../../../services/gateway/dead-letter.ts';
+import { ManualClock } from '../../../services/shared/clock.ts';
 import { OcError } from '../../../services/shared/errors.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../../services/shared/topics.ts';
@@ -85,6 +88,49 @@ describe('TelemetryWriter (embedded log and store)', () => {
     await log.append(LOG_TOPICS.telemetry, [source.level(drains[0]!, 440, 120_000)]);
     await eventually(() => second.stats().pointsWritten === 1, 'the new point is written');
     expect(counting.accepted.map((p) => p.fields.level_mm)).toEqual([440]);
+  });
+
+  it('writes a ticket_change point per timeline entry the alerting service publishes on oc.tickets, skips notifications, dead-letters what it cannot read', async () => {
+    const clock = new ManualClock(T0 + 30_000);
+    const alerting = await createAlerting({ log, devices, storePath: join(dir, 'alerting.db'), clock, logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL' });
+    try {
+      const letters = await deadLetters();
+      const door = doors.find((d) => d.placeType === 'entrance')!;
+      const opened = new Promise<Ticket>((resolve) => alerting.runtime.service.changes.once('ticket', (t) => resolve(t)));
+      await log.append(LOG_TOPICS.events, [source.record(door, 'door.forced-open', { reason: 'opened-without-grant' })]);
+      const ticket = await opened;
+      clock.advance(90_000);
+      expect(alerting.runtime.service.command(ticket.id, { type: 'acknowledge', actor: { kind: 'person', id: 'op-test', role: 'operator' } }).ok).toBe(true);
+      await log.append(LOG_TOPICS.tickets, [{ key: 'T20260601-9999', value: JSON.stringify({ kind: 'ticket.renamed', ticket: { id: 'T20260601-9999' } }) }]);
+
+      const writer = await start(store);
+      const tickets = () => store.readPoints({ measurement: 'ticket_change', range: ALL });
+      await eventually(async () => (await tickets()).length === 2, 'both timeline entries are points');
+      await letters.until(() => letters.of(LOG_TOPICS.deadletter).length === 1);
+
+      const points = await tickets();
+      const where = { community: door.communityId, compound: door.compoundId, building: door.buildingId!, place: door.placeId, device: door.id };
+      expect(points.map((p) => [p.tags, p.fields, p.timeMs])).toEqual([
+        [{ ...where, category: ticket.category, priority: ticket.priority, state: 'open', action: 'opened', alert_type: 'door.forced-open' }, { ticket_id: ticket.id, seq: 1, version: 1, age_s: 0 }, T0 + 30_000],
+        [{ ...where, category: ticket.category, priority: ticket.priority, state: 'acknowledged', action: 'acknowledged', alert_type: 'door.forced-open' }, { ticket_id: ticket.id, seq: 2, version: 2, age_s: 90 }, T0 + 120_000],
+      ]);
+      // The door event itself is a point as before.
+      expect((await stored('device_event')).map((p) => p.tags.type)).toEqual(['door.forced-open']);
+      const [dead] = letters.json<DeadLetter>(LOG_TOPICS.deadletter);
+      expect(dead).toMatchObject({ code: 'OC_TICKET_MESSAGE_INVALID', field: 'kind', reason: 'unknown message kind "ticket.renamed"' });
+      expect(letters.of(LOG_TOPICS.deadletter)[0]!.headers.position).toMatch(/^oc\.tickets\/\d+\/\d+$/);
+
+      // Committed past: after a restart only the next change comes, and nothing is dead-lettered again.
+      await writer.close();
+      const again = await start(store);
+      clock.advance(60_000);
+      expect(alerting.runtime.service.command(ticket.id, { type: 'comment', note: 'camera 5 shows nobody', actor: { kind: 'person', id: 'op-test', role: 'operator' } }).ok).toBe(true);
+      await eventually(async () => (await tickets()).length === 3, 'the comment is a point');
+      expect((await tickets())[2]!.tags).toMatchObject({ action: 'commented', state: 'acknowledged' });
+      expect(again.stats().deadLettered).toBe(0);
+    } finally {
+      await alerting.runtime.close();
+    }
   });
 
   it('dead-letters records that cannot be points, with the reason and where they were, and commits past them', async () => {

@@ -4,37 +4,35 @@ import 'uplot/dist/uPlot.min.css';
 import { getLevels } from '../../api/endpoints.ts';
 import { useI18n } from '../../i18n/context.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { chartWindow } from '../../logic/chart-window.ts';
 import { useLoad } from '../../ui/hooks.ts';
 import { DRAIN_CRITICAL_PCT, DRAIN_WARNING_PCT } from '../drain-levels.tsx';
-
-const HOUR = 3_600_000;
 
 /** 24-hour clock for the time axis, as the desk reads times everywhere else. */
 const clockText = (ms: number) => new Date(ms).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false });
 
-/** The window around an alert: two hours before it, and up to four after (or until now). */
-export function chartWindow(openedAt: number, now: number): { from: number; to: number } {
-  return { from: openedAt - 2 * HOUR, to: Math.min(now, openedAt + 4 * HOUR) };
-}
-
-/** The drain's level before and after the alert, with the alert moment and the thresholds drawn in. */
-export function LevelChart({ deviceId, openedAt, now, depthMm }: { deviceId: string; openedAt: number; now: number; depthMm: number | undefined }) {
+/**
+ * The drain's level before and after the alert, with the alert moment and the thresholds
+ * drawn in. `alertAt` is the device time of the reading that opened the ticket
+ * (logic/chart-window.ts), the time the level points are stored at.
+ */
+export function LevelChart({ deviceId, alertAt, now, depthMm }: { deviceId: string; alertAt: number; now: number; depthMm: number | undefined }) {
   const i18n = useI18n();
   const { t } = i18n;
   const box = useRef<HTMLDivElement>(null);
   // Refetch once a minute, not on every second's re-render.
   const minute = Math.floor(now / 60_000);
   const series = useLoad((signal) => {
-    const w = chartWindow(openedAt, Date.now());
+    const w = chartWindow(alertAt, Date.now());
     return getLevels(deviceId, w.from, w.to, signal);
-  }, [deviceId, openedAt, minute]);
+  }, [deviceId, alertAt, minute]);
   const points = series.data?.points ?? [];
   const depth = series.data?.depthMm ?? depthMm;
 
   useEffect(() => {
     const el = box.current;
     if (!el || points.length === 0) return;
-    const w = chartWindow(openedAt, Date.now());
+    const w = chartWindow(alertAt, Date.now());
     const xs = points.map((p) => p.at / 1000);
     const ys = points.map((p) => p.levelMm);
     const data: uPlot.AlignedData = [xs, ys];
@@ -46,7 +44,7 @@ export function LevelChart({ deviceId, openedAt, now, depthMm }: { deviceId: str
         legend: { show: false },
         cursor: { y: false },
         // The whole window, so the alert moment is on the chart even after the last reading.
-        scales: { x: { time: true, range: () => [w.from / 1000, Math.max(w.to, openedAt + 60_000) / 1000] }, y: { range: (_u, min, max) => [0, Math.max(max, depth ?? 0) * 1.05 || min + 1] } },
+        scales: { x: { time: true, range: () => [w.from / 1000, w.to / 1000] }, y: { range: (_u, min, max) => [0, Math.max(max, depth ?? 0) * 1.05 || min + 1] } },
         axes: [
           { stroke: '#9aa7b4', grid: { stroke: 'rgba(255,255,255,0.06)' }, ticks: { stroke: 'rgba(255,255,255,0.1)' }, values: (_u, splits) => splits.map((s) => clockText(s * 1000)) },
           { stroke: '#9aa7b4', grid: { stroke: 'rgba(255,255,255,0.06)' }, ticks: { stroke: 'rgba(255,255,255,0.1)' }, size: 56 },
@@ -59,7 +57,7 @@ export function LevelChart({ deviceId, openedAt, now, depthMm }: { deviceId: str
               const { left, top, width, height } = u.bbox;
               c.save();
               // The alert moment.
-              const x = u.valToPos(openedAt / 1000, 'x', true);
+              const x = u.valToPos(alertAt / 1000, 'x', true);
               if (x >= left && x <= left + width) {
                 c.strokeStyle = '#ff5d5d';
                 c.setLineDash([6, 4]);
@@ -99,7 +97,7 @@ export function LevelChart({ deviceId, openedAt, now, depthMm }: { deviceId: str
       resize.disconnect();
       plot.destroy();
     };
-  }, [points, depth, openedAt, t]);
+  }, [points, depth, alertAt, t]);
 
   return (
     <section class="panel" aria-labelledby="chart-title">

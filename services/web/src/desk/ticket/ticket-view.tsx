@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { getTicket } from '../../api/endpoints.ts';
 import { useI18n } from '../../i18n/context.tsx';
+import { alertMoment } from '../../logic/chart-window.ts';
 import { PriorityBadge, SlaTimer, StateChip } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { useLoad, useNow } from '../../ui/hooks.ts';
@@ -55,7 +56,7 @@ export function TicketView({ id, data }: { id: string; data: DeskData }) {
               <TicketFacts ticket={ticket} now={now} device={device} />
             </div>
             <div class="ticket__col">
-              {device?.kind === 'drain' && <LevelChart deviceId={device.id} openedAt={ticket.openedAt} now={now} depthMm={device.drain?.depthMm ?? undefined} />}
+              {device?.kind === 'drain' && <LevelChart deviceId={device.id} alertAt={alertMoment(ticket, d.timeline, d.linkedEvents)} now={now} depthMm={device.drain?.depthMm ?? undefined} />}
               <Timeline entries={d.timeline} now={now} />
               <LinkedEvents events={d.linkedEvents} total={ticket.linkedEventCount} now={now} />
             </div>

@@ -15,8 +15,8 @@ afterEach(async () => {
   await sim?.close();
 });
 
-async function start(clock = new ManualClock(T0)): Promise<{ sim: OnvifCameraSimulator; clock: ManualClock }> {
-  sim = new OnvifCameraSimulator({ username: 'admin', password: 'right', clock });
+async function start(clock = new ManualClock(T0), options: { minSubscriptionMs?: number } = {}): Promise<{ sim: OnvifCameraSimulator; clock: ManualClock }> {
+  sim = new OnvifCameraSimulator({ username: 'admin', password: 'right', clock, ...options });
   await sim.listen(0);
   return { sim, clock };
 }
@@ -162,6 +162,33 @@ describe('ONVIF camera simulator over HTTP', () => {
     expect((renewed.body.RenewResponse as { TerminationTime: string }).TerminationTime).toBe(new Date(T0 + 5 * 60_000).toISOString());
     expect((await call('<Unsubscribe xmlns="http://docs.oasis-open.org/wsn/b-2"/>', path)).status).toBe(200);
     expect(faultOf(await pull('PT1S')).subcode).toBe('ter:ResourceUnknown');
+  });
+
+  it('grants at least minSubscriptionMs of device time, and tells when the subscriber has pulled everything raised', async () => {
+    const { clock } = await start(new ManualClock(T0), { minSubscriptionMs: 3_600_000 });
+    const created = await call('<CreatePullPointSubscription xmlns="http://www.onvif.org/ver10/events/wsdl"><InitialTerminationTime>PT2M</InitialTerminationTime></CreatePullPointSubscription>', '/onvif/event_service');
+    const response = created.body.CreatePullPointSubscriptionResponse as { SubscriptionReference: { Address: string }; TerminationTime: string };
+    expect(response.TerminationTime).toBe(new Date(T0 + 3_600_000).toISOString());
+    const path = new URL(response.SubscriptionReference.Address).pathname;
+    const pull = () => call('<PullMessages xmlns="http://www.onvif.org/ver10/events/wsdl"><Timeout>PT1M</Timeout><MessageLimit>10</MessageLimit></PullMessages>', path, clock.now());
+
+    // Subscribed, the Initialized state not pulled yet: not through.
+    let through = false;
+    const first = sim.whenPulledThrough().then(() => (through = true));
+    await pull();
+    expect(through).toBe(false);
+    // An hour of device time later (a long poll at simulation speed) the pull point is still there.
+    clock.advance(3_000_000);
+    const waiting = pull();
+    await first; // the subscriber came back for more: it has what was raised so far
+    sim.raise({ type: 'video.loss' });
+    const second = sim.whenPulledThrough();
+    expect((await waiting).text).toContain('Name="State" Value="true"');
+    const next = pull();
+    await second;
+    await sim.close(); // ends the waiting pull; a closed camera counts as pulled through
+    await expect(next).rejects.toThrow();
+    await sim.whenPulledThrough();
   });
 
   it('misbehaves on request: garbage, cut-off XML, dropped connections; a restart forgets subscriptions', async () => {

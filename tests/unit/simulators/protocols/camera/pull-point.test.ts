@@ -46,6 +46,23 @@ describe('pull points', () => {
     expect(m.take(p, 10)).toEqual([]);
   });
 
+  it('is pulled through once every live pull point is empty and has a pull waiting', async () => {
+    const m = new PullPointManager(new ManualClock(0));
+    expect(m.pulledThrough).toBe(true); // nobody subscribed: nothing can be pulled
+    const p = m.create(LONG);
+    expect(m.pulledThrough).toBe(false); // subscribed, not pulling yet
+    const gone = new AbortController();
+    const waited = m.waitForMessages(p, LONG, gone.signal);
+    expect(m.pulledThrough).toBe(true);
+    m.publish(note(1));
+    await waited;
+    expect(m.pulledThrough).toBe(false); // answered, but the queue is not taken yet
+    m.take(p, 10);
+    void m.waitForMessages(p, LONG, gone.signal);
+    expect(m.pulledThrough).toBe(true);
+    gone.abort();
+  });
+
   it('expires by the device clock, bounds the queue, and forgets everything on clear', async () => {
     const clock = new ManualClock(0);
     const m = new PullPointManager(clock, 3);

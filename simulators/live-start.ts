@@ -1,0 +1,49 @@
+import { scenarioUtcOffsetMin, type Scenario } from './scenario.ts';
+
+const HOUR_MS = 3_600_000;
+/** History a live run starts with at least, so the desk's charts of the last hours show something at once. */
+export const MIN_LIVE_HISTORY_MS = HOUR_MS;
+/** However long the scripted part, no more than a day is played into the past. */
+export const MAX_LIVE_HISTORY_MS = 24 * HOUR_MS;
+
+export interface LiveStart {
+  /** The scenario's new start, in its own zone (the zone sets the local hours the traffic models follow). */
+  startAt: string;
+  /** How far before now the run starts. */
+  historyMs: number;
+}
+
+/**
+ * Where `npm start`'s simulation starts so that device time is real time. Devices stamp
+ * what they send with their clock, and charts, Grafana and retention go by those times,
+ * so a simulation on a date of its own (or running ahead of now at 10×) leaves "the last
+ * hours" empty. The run starts in the past instead and the runner stops it at the wall
+ * clock (`capAtWallClock`): it plays at the scenario's speed until it reaches now, then in
+ * real time. Far enough back that every scripted incident plays at speed before that; at
+ * a speed of 1 or less it could never catch up, so it starts now.
+ */
+export function liveStart(scenario: Pick<Scenario, 'events' | 'speed' | 'startAt'>, nowMs: number): LiveStart {
+  const now = Math.floor(nowMs / 1000) * 1000;
+  const offsetMin = scenarioUtcOffsetMin(scenario);
+  if (scenario.speed <= 1) return { startAt: isoAtOffset(now, offsetMin), historyMs: 0 };
+  // Simulated time reaches now after S·H/(S−1) of it has played, S the speed, H the history.
+  const scriptedMs = scriptedEndMs(scenario);
+  const needed = Math.ceil((scriptedMs * (scenario.speed - 1)) / scenario.speed / 1000) * 1000;
+  const historyMs = Math.min(MAX_LIVE_HISTORY_MS, Math.max(MIN_LIVE_HISTORY_MS, needed));
+  return { startAt: isoAtOffset(now - historyMs, offsetMin), historyMs };
+}
+
+/** Simulated ms after the start when the last scripted incident is over. */
+export function scriptedEndMs(scenario: Pick<Scenario, 'events'>): number {
+  let end = 0;
+  for (const e of scenario.events) end = Math.max(end, (e.at + ('durationS' in e ? (e.durationS ?? 0) : 0)) * 1000);
+  return end;
+}
+
+/** `2026-11-26T09:52:03+08:00`: the instant `ms` written in the zone `offsetMin` east of UTC. */
+export function isoAtOffset(ms: number, offsetMin: number): string {
+  const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(offsetMin);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${local}${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
