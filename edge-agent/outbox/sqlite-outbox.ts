@@ -1,17 +1,9 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { OcError } from '../../services/shared/errors.ts';
+import { openAgentDatabase, type AgentDatabaseOptions } from './agent-database.ts';
 import type { Outbox, OutboxEntry, OutboxMessage } from './outbox.ts';
 
-export interface OutboxDatabaseOptions {
-  /** The SQLite file; created if missing. `:memory:` works for throwaway use. */
-  path: string;
-  /**
-   * FULL (default) syncs every enqueue to disk, so a power cut loses nothing the
-   * driver was told is stored. NORMAL is faster in WAL mode but may lose the last
-   * few enqueues on power loss (never corrupts); fine for simulators.
-   */
-  synchronous?: 'FULL' | 'NORMAL';
-}
+export type OutboxDatabaseOptions = AgentDatabaseOptions;
 
 interface EntryRow {
   id: number;
@@ -50,11 +42,7 @@ export class OutboxDatabase {
   private readonly enqueueTx;
 
   private constructor(options: OutboxDatabaseOptions) {
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-    // Several processes may share one file; wait for the writer instead of failing at once.
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openAgentDatabase(options);
     this.db.exec(SCHEMA);
     this.statements = {
       ensureCounter: this.db.prepare('INSERT OR IGNORE INTO outbox_seq (device_id, next_seq) VALUES (?, 0)'),

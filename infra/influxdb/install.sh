@@ -29,7 +29,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 BIN_DIR="${OC_INFLUX_BIN_DIR:-$REPO/infra/.cache/influxdb/bin}"
 BIN="$BIN_DIR/influxd"
 STAMP="$BIN_DIR/.installed-from"
@@ -62,66 +63,45 @@ fi
 
 # --- tools ---------------------------------------------------------------------------
 # Non-login shells (CI) may not have the usual install places of Go and rustup on PATH.
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+if ! have_cmd go && [ -x /usr/local/go/bin/go ]; then
   PATH="/usr/local/go/bin:$PATH"
 fi
-if ! command -v cargo >/dev/null 2>&1 && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+if ! have_cmd cargo && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
   PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 fi
 export PATH
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "install.sh: go not found; InfluxDB $INFLUX_VERSION needs Go 1.23 or newer (Debian's golang is older)" >&2
-  exit 1
-fi
+require_cmd go "InfluxDB $INFLUX_VERSION needs Go 1.23 or newer (Debian's golang is older)"
 go_minor="$(go env GOVERSION | sed -nE 's/^go1\.([0-9]+).*/\1/p')"
-if [ -z "$go_minor" ] || [ "$go_minor" -lt 23 ]; then
-  echo "install.sh: Go 1.23 or newer needed, found $(go env GOVERSION)" >&2
-  exit 1
-fi
-if ! command -v cargo >/dev/null 2>&1; then
-  echo "install.sh: cargo not found; Flux's libflux needs Rust 1.72 or newer (install with rustup)" >&2
-  exit 1
-fi
+require_at_least "$go_minor" 23 "Go 1.23 or newer needed, found $(go env GOVERSION)"
+require_cmd cargo "Flux's libflux needs Rust 1.72 or newer (install with rustup)"
 
 # The Flux module pins Rust 1.72 in a rust-toolchain file, which rustup would honour and
 # try to download. Naming the toolchain overrides that file: use the one this machine has.
 if [ -n "${OC_INFLUX_RUST_TOOLCHAIN:-}" ]; then
   export RUSTUP_TOOLCHAIN="$OC_INFLUX_RUST_TOOLCHAIN"
-elif [ -z "${RUSTUP_TOOLCHAIN:-}" ] && command -v rustup >/dev/null 2>&1; then
+elif [ -z "${RUSTUP_TOOLCHAIN:-}" ] && have_cmd rustup; then
   # From / so that no directory override applies; prints "<name> (default)".
   default_toolchain="$(cd / && rustup default 2>/dev/null | awk 'NR == 1 { print $1 }')"
   if [ -n "$default_toolchain" ]; then export RUSTUP_TOOLCHAIN="$default_toolchain"; fi
 fi
 if ! rustc_version="$(rustc --version 2>&1)"; then
-  echo "install.sh: rustc does not run (toolchain '${RUSTUP_TOOLCHAIN:-}'): $rustc_version" >&2
-  exit 1
+  die "rustc does not run (toolchain '${RUSTUP_TOOLCHAIN:-}'): $rustc_version"
 fi
 rust_minor="$(sed -nE 's/^rustc 1\.([0-9]+).*/\1/p' <<<"$rustc_version")"
-if [ -z "$rust_minor" ] || [ "$rust_minor" -lt 72 ]; then
-  echo "install.sh: Rust 1.72 or newer needed, found: $rustc_version" >&2
-  exit 1
-fi
+require_at_least "$rust_minor" 72 "Rust 1.72 or newer needed, found: $rustc_version"
 
 # Debian packages: a C compiler for cgo (libflux's bindings, SQLite) and the final link,
 # curl for smoke.sh and checks by hand.
 missing=()
 # (cgo calls $CC, default gcc; rustc links build scripts with `cc`.)
-if ! command -v cc >/dev/null 2>&1 || ! command -v "${CC:-gcc}" >/dev/null 2>&1; then
+if ! have_cmd cc || ! have_cmd "${CC:-gcc}"; then
   missing+=(gcc libc6-dev)
 fi
-command -v curl >/dev/null 2>&1 || missing+=(curl)
+have_cmd curl || missing+=(curl)
 if [ "${#missing[@]}" -gt 0 ]; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: apt-get not found; install ${missing[*]} with your package manager" >&2
-    exit 1
-  fi
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
   say "apt-get install ${missing[*]}"
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+  apt_install "${missing[*]}" "${missing[@]}"
 fi
 
 # --- build environment ---------------------------------------------------------------
@@ -148,9 +128,7 @@ say "downloading $INFLUX_MODULE@$INFLUX_VERSION"
 mod_json="$(cd "$WORK" && go mod download -json "$INFLUX_MODULE@$INFLUX_VERSION")"
 mod_dir="$(sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p' <<<"$mod_json")"
 if [ -z "$mod_dir" ] || [ ! -f "$mod_dir/go.mod" ]; then
-  echo "install.sh: go mod download gave no module directory:" >&2
-  echo "$mod_json" >&2
-  exit 1
+  die "go mod download gave no module directory:"$'\n'"$mod_json"
 fi
 cp -R "$mod_dir" "$WORK/src"
 chmod -R u+w "$WORK/src"

@@ -14,7 +14,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 URL="http://127.0.0.1:${OC_INFLUX_PORT:-18086}"
 ORG="${OC_INFLUX_ORG:-opencompound}"
 BUCKET="${OC_INFLUX_BUCKET:-telemetry}"

@@ -24,7 +24,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 PORT="${OC_INFLUX_PORT:-18086}"
 STATE_DIR="${OC_INFLUX_STATE_DIR:-$REPO/infra/.cache/influxdb}"
 BIN="${OC_INFLUX_BIN_DIR:-$REPO/infra/.cache/influxdb/bin}/influxd"
@@ -40,26 +41,12 @@ PIDFILE="$STATE_DIR/influxd.pid"
 LOGFILE="$STATE_DIR/influxd.log"
 URL="http://127.0.0.1:$PORT"
 
-if [ ! -x "$BIN" ]; then
-  echo "start.sh: $BIN not found; run infra/influxdb/install.sh first" >&2
-  exit 1
-fi
-if ! command -v node >/dev/null 2>&1; then
-  echo "start.sh: node not found; it runs the readiness check and onboarding (setup.mjs)" >&2
-  exit 1
-fi
-if ! [[ "$PORT" =~ ^[0-9]+$ ]] || [ "$PORT" -lt 1 ] || [ "$PORT" -gt 65535 ]; then
-  echo "start.sh: invalid port '$PORT'" >&2
-  exit 1
-fi
-if [ "${#OC_INFLUX_PASSWORD}" -lt 8 ]; then
-  echo "start.sh: OC_INFLUX_PASSWORD must have at least 8 characters (InfluxDB refuses shorter ones)" >&2
-  exit 1
-fi
+[ -x "$BIN" ] || die "$BIN not found; run infra/influxdb/install.sh first"
+require_cmd node "it runs the readiness check and onboarding (setup.mjs)"
+require_valid_port "$PORT"
+require_at_least "${#OC_INFLUX_PASSWORD}" 8 "OC_INFLUX_PASSWORD must have at least 8 characters (InfluxDB refuses shorter ones)"
 
 mkdir -p "$STATE_DIR"
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 print_settings() {
   echo "  export OC_INFLUX_URL=$URL"
@@ -70,21 +57,10 @@ print_settings() {
   echo "  log:  $LOGFILE"
 }
 
-# Only a live process that is our server counts: after a reboot or a SIGKILL the pid in
-# the file may belong to something else by now.
-running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'influxd' || return 1
-  echo "$pid"
-}
-
-if pid="$(running_pid)"; then
+# Only a live process that is our server counts.
+if pid="$(pidfile_pid "$PIDFILE" 'influxd')"; then
   if [ "${OC_INFLUX_FRESH:-0}" = "1" ]; then
-    echo "start.sh: influxd is running (pid $pid); OC_INFLUX_FRESH=1 needs it stopped first (infra/influxdb/stop.sh)" >&2
-    exit 1
+    die "influxd is running (pid $pid); OC_INFLUX_FRESH=1 needs it stopped first (infra/influxdb/stop.sh)"
   fi
   # Still check it answers and knows our token (cheap), so "running" means usable.
   node "$HERE/setup.mjs" "$URL" "$TIMEOUT_S" "$pid"
@@ -94,16 +70,8 @@ if pid="$(running_pid)"; then
 fi
 rm -f "$PIDFILE"
 
-# A server killed a moment ago may still be releasing its port: give it a few seconds
-# before calling it taken.
-port_wait_end=$((SECONDS + 10))
-while port_open "$PORT"; do
-  if [ "$SECONDS" -ge "$port_wait_end" ]; then
-    echo "start.sh: port 127.0.0.1:$PORT is already in use by another process; set OC_INFLUX_PORT" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+# A server killed a moment ago may still be releasing its port.
+require_free_ports 10 "set OC_INFLUX_PORT" "$PORT"
 
 if [ "${OC_INFLUX_FRESH:-0}" = "1" ]; then
   rm -rf "$DATA_DIR"
@@ -111,9 +79,7 @@ fi
 mkdir -p "$DATA_DIR"
 
 # --- start ---------------------------------------------------------------------------
-touch "$LOGFILE"
-log_offset="$(($(stat -c %s "$LOGFILE") + 1))"
-echo "--- $(date -Is) start (port $PORT)" >>"$LOGFILE"
+log_offset="$(log_start "$LOGFILE" "start (port $PORT)")"
 
 # Every path is given, so nothing goes to ~/.influxdbv2 (influxd's default). The working
 # directory is the state directory: influxd also reads a config.{toml,yaml,json} from
@@ -138,23 +104,9 @@ echo "--- $(date -Is) start (port $PORT)" >>"$LOGFILE"
 pid=$!
 echo "$pid" >"$PIDFILE"
 
-fail() {
-  echo "start.sh: $1; last log lines ($LOGFILE):" >&2
-  tail -c "+$log_offset" "$LOGFILE" | tail -n 30 >&2 || true
-  if kill -0 "$pid" 2>/dev/null; then
-    # Do not leave a half-started server holding the port and the data directory.
-    kill -TERM "$pid" 2>/dev/null || true
-    stop_deadline=$((SECONDS + 10))
-    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$stop_deadline" ]; do sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PIDFILE"
-  exit 1
-}
-
 # --- wait until ready, onboard -------------------------------------------------------
 if ! node "$HERE/setup.mjs" "$URL" "$TIMEOUT_S" "$pid"; then
-  fail "influxd did not become ready"
+  abort_start "$pid" "$PIDFILE" "$LOGFILE" "$log_offset" "influxd did not become ready"
 fi
 
 echo "influxd $("$BIN" version | awk '{ print $2 }') listening on $URL (pid $pid)"

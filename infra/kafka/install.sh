@@ -12,30 +12,20 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 LIBS="${OC_KAFKA_LIBS_DIR:-$REPO/infra/.cache/kafka/libs}"
 POM="$HERE/pom.xml"
 STAMP="$LIBS/.installed-from"
 
 # --- Java 17+ and Maven -----------------------------------------------------------
-if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: java and mvn are needed and apt-get is not here; install a JDK 17+ and Maven 3.6+" >&2
-    exit 1
-  fi
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends openjdk-17-jre-headless maven
+if ! have_cmd java || ! have_cmd mvn; then
+  apt_install "a JDK 17+ and Maven 3.6+" openjdk-17-jre-headless maven
 fi
 # Kafka 3.9 runs on Java 11+, our settings assume 17 (the Java CI has); refuse older ones
 # here rather than with a class-version error in the broker log.
 java_major="$(java -version 2>&1 | sed -nE '1s/.*version "([0-9]+)(\.[0-9.]+)?.*/\1/p')"
-if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
-  echo "install.sh: Java 17 or newer needed, found: $(java -version 2>&1 | head -n 1)" >&2
-  exit 1
-fi
+require_at_least "$java_major" 17 "Java 17 or newer needed, found: $(java -version 2>&1 | head -n 1)"
 
 # --- already installed? -------------------------------------------------------------
 # The stamp holds the pom's checksum: editing the Kafka version re-fetches.
@@ -77,9 +67,8 @@ echo "fetching Kafka jars with Maven (pom: $POM) ..."
 # compile+runtime dependencies (scala-library, jackson, netty, ...), not test or provided.
 if ! mvn -B -q -f "$POM" dependency:copy-dependencies \
   -Dstyle.color=never -DincludeScope=runtime -DoutputDirectory="$TMP"; then
-  echo "install.sh: Maven could not fetch the Kafka jars (see above)" >&2
   rm -rf "$TMP"
-  exit 1
+  die "Maven could not fetch the Kafka jars (see above)"
 fi
 check_classes "$TMP"
 echo "$pom_sum" >"$TMP/.installed-from"

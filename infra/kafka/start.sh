@@ -22,7 +22,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 PORT="${OC_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${OC_KAFKA_CONTROLLER_PORT:-19093}"
 STATE_DIR="${OC_KAFKA_STATE_DIR:-$REPO/infra/.cache/kafka}"
@@ -36,58 +37,29 @@ PIDFILE="$STATE_DIR/kafka.pid"
 LOGFILE="$STATE_DIR/kafka.log"
 CLUSTER_ID_FILE="$STATE_DIR/cluster-id"
 
-if ! command -v java >/dev/null 2>&1 || [ -z "$(find "$LIBS" -maxdepth 1 -name 'kafka_2.13-*.jar' 2>/dev/null)" ]; then
-  echo "start.sh: java or the Kafka jars in $LIBS not found; run infra/kafka/install.sh first" >&2
-  exit 1
+if ! have_cmd java || [ -z "$(find "$LIBS" -maxdepth 1 -name 'kafka_2.13-*.jar' 2>/dev/null)" ]; then
+  die "java or the Kafka jars in $LIBS not found; run infra/kafka/install.sh first"
 fi
-for p in "$PORT" "$CONTROLLER_PORT"; do
-  if ! [[ "$p" =~ ^[0-9]+$ ]] || [ "$p" -lt 1 ] || [ "$p" -gt 65535 ]; then
-    echo "start.sh: invalid port '$p'" >&2
-    exit 1
-  fi
-done
+require_valid_port "$PORT"
+require_valid_port "$CONTROLLER_PORT"
 if [ "$PORT" = "$CONTROLLER_PORT" ]; then
-  echo "start.sh: OC_KAFKA_PORT and OC_KAFKA_CONTROLLER_PORT must differ" >&2
-  exit 1
+  die "OC_KAFKA_PORT and OC_KAFKA_CONTROLLER_PORT must differ"
 fi
 
 mkdir -p "$STATE_DIR"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# Only a live process that is our broker counts: after a reboot or a SIGKILL the pid in
-# the file may belong to something else by now.
-running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
-  echo "$pid"
-}
-
-if pid="$(running_pid)"; then
+# Only a live process that is our broker counts.
+if pid="$(pidfile_pid "$PIDFILE" 'kafka\.Kafka')"; then
   if [ "${OC_KAFKA_FRESH:-0}" = "1" ]; then
-    echo "start.sh: kafka is running (pid $pid); OC_KAFKA_FRESH=1 needs it stopped first (infra/kafka/stop.sh)" >&2
-    exit 1
+    die "kafka is running (pid $pid); OC_KAFKA_FRESH=1 needs it stopped first (infra/kafka/stop.sh)"
   fi
   echo "kafka already running on 127.0.0.1:$PORT (pid $pid)"
   exit 0
 fi
 rm -f "$PIDFILE"
 
-# A broker killed a moment ago (a fault test's SIGKILL) may still be releasing its ports:
-# give it a few seconds before calling them taken.
-port_wait_end=$((SECONDS + 10))
-for p in "$PORT" "$CONTROLLER_PORT"; do
-  while port_open "$p"; do
-    if [ "$SECONDS" -ge "$port_wait_end" ]; then
-      echo "start.sh: port 127.0.0.1:$p is already in use by another process; set OC_KAFKA_PORT / OC_KAFKA_CONTROLLER_PORT" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-done
+# A broker killed a moment ago (a fault test's SIGKILL) may still be releasing its ports.
+require_free_ports 10 "set OC_KAFKA_PORT / OC_KAFKA_CONTROLLER_PORT" "$PORT" "$CONTROLLER_PORT"
 
 if [ "${OC_KAFKA_FRESH:-0}" = "1" ]; then
   rm -rf "$DATA_DIR"
@@ -149,18 +121,14 @@ if [ ! -f "$DATA_DIR/meta.properties" ]; then
   # --ignore-formatted: harmless belt and braces if meta.properties appeared meanwhile.
   if ! format_out="$(java -cp "$LIBS/*" -Dlog4j.configuration="file:$HERE/log4j.properties" \
     kafka.tools.StorageTool format -t "$cluster_id" -c "$CONF" --ignore-formatted 2>&1)"; then
-    echo "start.sh: formatting $DATA_DIR failed:" >&2
-    echo "$format_out" >&2
-    exit 1
+    die "formatting $DATA_DIR failed:"$'\n'"$format_out"
   fi
   echo "formatted $DATA_DIR (cluster id $cluster_id)"
 fi
 
 # --- start ---------------------------------------------------------------------------
 # Where this start's lines begin, so the readiness check cannot match a previous run's.
-touch "$LOGFILE"
-log_offset="$(($(stat -c %s "$LOGFILE") + 1))"
-echo "--- $(date -Is) start (port $PORT, controller $CONTROLLER_PORT)" >>"$LOGFILE"
+log_offset="$(log_start "$LOGFILE" "start (port $PORT, controller $CONTROLLER_PORT)")"
 
 # setsid: the broker gets its own session, so it outlives this script and the terminal
 # or CI step that ran it, like a daemon; stop.sh ends it by pid. GC options are those of
@@ -175,18 +143,7 @@ setsid java $HEAP_OPTS \
 pid=$!
 echo "$pid" >"$PIDFILE"
 
-fail() {
-  echo "start.sh: $1; last log lines ($LOGFILE):" >&2
-  tail -c "+$log_offset" "$LOGFILE" | tail -n 30 >&2 || true
-  if kill -0 "$pid" 2>/dev/null; then
-    # Do not leave a half-started broker holding the ports and the data directory.
-    kill -TERM "$pid" 2>/dev/null || true
-    sleep 5
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PIDFILE"
-  exit 1
-}
+fail() { abort_start "$pid" "$PIDFILE" "$LOGFILE" "$log_offset" "$1"; }
 
 # --- wait until ready ----------------------------------------------------------------
 # The broker logs "Kafka Server started" only after it has replayed the metadata log,
@@ -199,15 +156,14 @@ until grep -q 'Kafka Server started' < <(tail -c "+$log_offset" "$LOGFILE"); do
   [ "$SECONDS" -lt "$deadline" ] || fail "the broker did not start within ${TIMEOUT_S}s"
   sleep 0.2
 done
-until port_open "$PORT"; do
-  kill -0 "$pid" 2>/dev/null || fail "the broker exited during start-up"
-  [ "$SECONDS" -lt "$deadline" ] || fail "the broker did not accept connections on 127.0.0.1:$PORT within ${TIMEOUT_S}s"
-  sleep 0.1
-done
+wait_for_port "$PORT" "$deadline" "$pid" || case $? in
+  2) fail "the broker exited during start-up" ;;
+  *) fail "the broker did not accept connections on 127.0.0.1:$PORT within ${TIMEOUT_S}s" ;;
+esac
 
 # Then a real client round trip (metadata request) with the project's client library,
 # when it is installed (npm ci); the log line above already means ready.
-if command -v node >/dev/null 2>&1 && [ -d "$REPO/node_modules/kafkajs" ]; then
+if have_cmd node && [ -d "$REPO/node_modules/kafkajs" ]; then
   remaining=$((deadline - SECONDS))
   [ "$remaining" -ge 5 ] || remaining=5
   if ! ready_out="$(node "$HERE/wait-ready.mjs" "127.0.0.1:$PORT" "$remaining" 2>&1)"; then

@@ -4,29 +4,21 @@
 # /usr/sbin, where Debian puts it and where a non-login PATH may not look).
 set -euo pipefail
 
-if command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; then
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
+
+if have_cmd mosquitto || [ -x /usr/sbin/mosquitto ]; then
   echo "mosquitto already installed: $( (command -v mosquitto || echo /usr/sbin/mosquitto) )"
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install.sh: apt-get not found; install mosquitto and mosquitto-clients with your package manager" >&2
-  exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends mosquitto mosquitto-clients
+apt_install "mosquitto and mosquitto-clients" mosquitto mosquitto-clients
 
 # Debian's package enables and starts a system-wide broker on port 1883 where systemd
 # runs; our scripts start their own instance, so stop that one if it came up.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
-  $SUDO systemctl stop mosquitto || true
+if have_cmd systemctl && systemctl is-active --quiet mosquitto 2>/dev/null; then
+  as_root systemctl stop mosquitto || true
 fi
 
 echo "installed: $(/usr/sbin/mosquitto -h 2>/dev/null | head -n 1 || true)"

@@ -20,7 +20,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$HERE/../lib/common.sh"
 PORT="${OC_MOSQUITTO_PORT:-18830}"
 STATE_DIR="${OC_MOSQUITTO_STATE_DIR:-$REPO/infra/.cache/mosquitto}"
 DEVICES_FILE="${OC_MOSQUITTO_DEVICES_FILE:-$HERE/test-devices.txt}"
@@ -37,9 +38,8 @@ DATA_DIR="$STATE_DIR/data"
 
 MOSQUITTO="$(command -v mosquitto || true)"
 [ -z "$MOSQUITTO" ] && [ -x /usr/sbin/mosquitto ] && MOSQUITTO=/usr/sbin/mosquitto
-if [ -z "$MOSQUITTO" ] || ! command -v mosquitto_passwd >/dev/null 2>&1; then
-  echo "start.sh: mosquitto or mosquitto_passwd not found; run infra/mosquitto/install.sh first" >&2
-  exit 1
+if [ -z "$MOSQUITTO" ] || ! have_cmd mosquitto_passwd; then
+  die "mosquitto or mosquitto_passwd not found; run infra/mosquitto/install.sh first"
 fi
 
 mkdir -p "$STATE_DIR" "$DATA_DIR"
@@ -59,8 +59,7 @@ fi
 for id in "${DEVICES[@]}"; do
   # Same rule as DEVICE_ID_PATTERN in services/shared/topics.ts; also keeps ids safe in the files below.
   if ! [[ "$id" =~ ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$ ]]; then
-    echo "start.sh: invalid device id '$id'" >&2
-    exit 1
+    die "invalid device id '$id'"
   fi
 done
 
@@ -75,8 +74,7 @@ new_secret() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
 if [ -n "${OC_MOSQUITTO_PLATFORM_PASSWORD:-}" ]; then
   # credentials.txt is space-separated and mosquitto_passwd -U splits at ':'.
   if [[ "$OC_MOSQUITTO_PLATFORM_PASSWORD" =~ [[:space:]:] ]]; then
-    echo "start.sh: OC_MOSQUITTO_PLATFORM_PASSWORD must not contain spaces or ':'" >&2
-    exit 1
+    die "OC_MOSQUITTO_PLATFORM_PASSWORD must not contain spaces or ':'"
   fi
   PASSWORDS["$PLATFORM_USER"]="$OC_MOSQUITTO_PLATFORM_PASSWORD"
 fi
@@ -138,16 +136,7 @@ CONF_EOF
 mv "$CONF.tmp" "$CONF"
 
 # --- start or reload ----------------------------------------------------------------
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
-running_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-if pid="$(running_pid)"; then
+if pid="$(pidfile_pid "$PIDFILE")"; then
   kill -HUP "$pid"
   echo "mosquitto already running (pid $pid); reloaded passwords and ACL"
   exit 0
@@ -157,29 +146,19 @@ rm -f "$PIDFILE"
 if [ "${OC_MOSQUITTO_KEEP_STATE:-0}" != "1" ]; then
   rm -f "$DATA_DIR"/mosquitto.db
 fi
-if port_open; then
-  echo "start.sh: port 127.0.0.1:$PORT is already in use by another process; set OC_MOSQUITTO_PORT" >&2
-  exit 1
-fi
+require_free_ports 0 "set OC_MOSQUITTO_PORT" "$PORT"
 
-echo "--- $(date -Is) start" >>"$LOGFILE"
+log_offset="$(log_start "$LOGFILE" start)"
 # What Mosquitto prints before it daemonises (config errors, the running-as-root
 # warning) goes to the log with everything else.
 if ! "$MOSQUITTO" -c "$CONF" -d 2>>"$LOGFILE"; then
-  echo "start.sh: mosquitto refused to start; last log lines:" >&2
-  tail -n 20 "$LOGFILE" >&2 || true
+  show_log_since "$LOGFILE" "$log_offset" "mosquitto refused to start"
   exit 1
 fi
-
-deadline=$((SECONDS + TIMEOUT_S))
-until port_open; do
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "start.sh: mosquitto did not accept connections on 127.0.0.1:$PORT within ${TIMEOUT_S}s; last log lines:" >&2
-    tail -n 20 "$LOGFILE" >&2 || true
-    exit 1
-  fi
-  sleep 0.1
-done
+if ! wait_for_port "$PORT" $((SECONDS + TIMEOUT_S)); then
+  show_log_since "$LOGFILE" "$log_offset" "mosquitto did not accept connections on 127.0.0.1:$PORT within ${TIMEOUT_S}s"
+  exit 1
+fi
 
 echo "mosquitto $("$MOSQUITTO" -h 2>/dev/null | head -n 1 | awk '{print $3}') listening on 127.0.0.1:$PORT (pid $(cat "$PIDFILE" 2>/dev/null || echo '?'))"
 echo "  credentials: $CREDS"

@@ -1,3 +1,4 @@
+import type { DrainLevelData } from '../../services/shared/drain-level.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
 import type { Rng } from '../prng.ts';
 import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel, type DeviceOutput } from './model.ts';
@@ -43,15 +44,6 @@ export interface DrainModelOptions {
   /** Largest sensor error either way, mm (ultrasonic, after clamping outliers). */
   noiseMaxMm?: number;
   batteryDrainPctPerHour?: number;
-}
-
-export interface DrainReading {
-  levelMm: number;
-  distanceMm: number;
-  depthMm: number;
-  batteryPct: number;
-  rssiDbm: number;
-  overflow: boolean;
 }
 
 /** How often the sensor reports while the water is low, and once it is above `fastSampleAbove` (simulated s). */
@@ -204,7 +196,7 @@ export class DrainModel implements DeviceModel<DrainAction> {
   }
 
   /** What the ultrasonic sensor reports: distance to the water with bounded noise, and the level from it. */
-  private read(): DrainReading {
+  private read(): DrainLevelData {
     const noise = clamp(this.rng.normal(0, this.noiseMaxMm / 3), -this.noiseMaxMm, this.noiseMaxMm);
     const distanceMm = Math.round(clamp(this.depthMm - this.level + noise, 0, this.depthMm));
     // The radio link drifts with weather and parked cars, pulled back towards its usual strength.

@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
+import type { Alerting } from '../../services/alerting/compose.ts';
 import type { Ticket, TimelineEntry } from '../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../services/api/app.ts';
 import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
-import { createApi } from '../../services/api/compose.ts';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
 import type { Clock } from '../../services/shared/clock.ts';
-import { silentLogger } from '../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { listDevices } from '../../services/site/devices.ts';
 import { loadSite } from '../../services/site/load.ts';
+import { nextTicketChange, startAlertingStack } from './alerting-stack.ts';
 
 /**
  * The alerting service and its API over a real SQLite log and a real store in a
@@ -38,8 +37,7 @@ export class AlertingHarness {
 
   /** The service and the API (sign-in with the demo users file; sessions in this harness's dir). */
   async startAlerting(clock: Clock, sessionPolicy?: SessionPolicy): Promise<void> {
-    this.alerting = await createAlerting({ log: this.log, devices: this.devices, storePath: join(this.dir, 'alerting.db'), clock, logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL' });
-    this.api = await createApi({ alerting: this.alerting, site: this.site, devices: this.devices, clock, logger: silentLogger(), dataDir: this.dir, ...(sessionPolicy ? { sessionPolicy } : {}) });
+    ({ alerting: this.alerting, api: this.api } = await startAlertingStack({ log: this.log, site: this.site, devices: this.devices, clock, dir: this.dir, tickIntervalMs: 3_600_000, ...(sessionPolicy ? { sessionPolicy } : {}) }));
   }
 
   /**
@@ -76,14 +74,7 @@ export class AlertingHarness {
 
   /** Resolves with the first committed ticket change that satisfies `check`. */
   ticketWhere(check: (t: Ticket, entries: TimelineEntry[]) => boolean): Promise<Ticket> {
-    return new Promise((resolve) => {
-      const listener = (t: Ticket, entries: TimelineEntry[]) => {
-        if (!check(t, entries)) return;
-        this.alerting.runtime.service.changes.off('ticket', listener);
-        resolve(t);
-      };
-      this.alerting.runtime.service.changes.on('ticket', listener);
-    });
+    return nextTicketChange(this.alerting, check);
   }
 
   async close(): Promise<void> {

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
+import type { Alerting } from '../../services/alerting/compose.ts';
 import type { Ticket } from '../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../services/api/app.ts';
-import { createApi } from '../../services/api/compose.ts';
 import { ManualClock } from '../../services/shared/clock.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { listDevices } from '../../services/site/devices.ts';
 import { loadSite } from '../../services/site/load.ts';
 import { AgentFleet } from '../../simulators/agent-fleet.ts';
-import { SimulationRunner } from '../../simulators/runner.ts';
+import type { SimulationRunner } from '../../simulators/runner.ts';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario.ts';
+import { committedTicket, startAlertingStack } from './alerting-stack.ts';
 import { GatewayHarness } from './gateway-harness.ts';
+import { playToEnd } from './play-scenario.ts';
 
 /**
  * The whole pipeline of the reference site on loopback: simulated devices as real
@@ -31,33 +32,19 @@ export class PipelineHarness {
   static async start(): Promise<PipelineHarness> {
     const p = new PipelineHarness();
     p.gw = await GatewayHarness.start({ devices: p.devices.map((d) => ({ id: d.id, kind: d.kind })) });
-    p.alerting = await createAlerting({ log: p.gw.rawLog, devices: p.devices, storePath: join(p.gw.dir, 'alerting.db'), clock: p.alertClock, logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL' });
-    p.api = await createApi({ alerting: p.alerting, site: p.site, devices: p.devices, clock: p.alertClock, logger: silentLogger(), dataDir: p.gw.dir });
+    ({ alerting: p.alerting, api: p.api } = await startAlertingStack({ log: p.gw.rawLog, site: p.site, devices: p.devices, clock: p.alertClock, dir: p.gw.dir, tickIntervalMs: 3_600_000 }));
     p.fleet = new AgentFleet({ brokerUrl: p.gw.url, secrets: p.gw.secrets, outboxPath: join(p.gw.dir, 'outbox.db'), clock: p.simClock, logger: silentLogger(), heartbeatIntervalMs: 0 });
     return p;
   }
 
   /** Plays a scenario to its end in simulated time and waits until every envelope is in the log. */
-  async play(input: ScenarioInput, stepMs = 10_000): Promise<SimulationRunner> {
-    const runner = new SimulationRunner({ site: this.site, scenario: parseScenario(input), agentFactory: this.fleet.factory, clock: this.simClock, progressIntervalMs: 0 });
-    runner.start();
-    while (!runner.done) runner.step(stepMs);
-    await Promise.all([...this.fleet.agents.values()].map((a) => a.whenDrained()));
-    return runner;
+  play(input: ScenarioInput, stepMs = 10_000): Promise<SimulationRunner> {
+    return playToEnd({ site: this.site, scenario: parseScenario(input), fleet: this.fleet, clock: this.simClock, stepMs });
   }
 
   /** Resolves once a committed ticket satisfies `check` (already there, or when it comes). */
   ticket(check: (t: Ticket) => boolean): Promise<Ticket> {
-    const now = this.alerting.store.listTickets({ limit: 500 }).find(check);
-    if (now) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const listener = (t: Ticket) => {
-        if (!check(t)) return;
-        this.alerting.runtime.service.changes.off('ticket', listener);
-        resolve(t);
-      };
-      this.alerting.runtime.service.changes.on('ticket', listener);
-    });
+    return committedTicket(this.alerting, check);
   }
 
   /** GET as the duty desk (signed in as the demo operator). */

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { OcError } from '../../../services/shared/errors.ts';
+import { openAgentDatabase, type AgentDatabaseOptions } from '../../outbox/agent-database.ts';
 
 /**
  * How far the agent has read a controller's journal: the last controller seq
@@ -28,11 +29,8 @@ export class MemoryCursorStore implements DoorCursorStore {
   }
 }
 
-export interface CursorDatabaseOptions {
-  /** Usually the agent's outbox file: the cursor then lives and dies with the outbox it describes. */
-  path: string;
-  synchronous?: 'FULL' | 'NORMAL';
-}
+/** `path` is usually the agent's outbox file: the cursor then lives and dies with the outbox it describes. */
+export type CursorDatabaseOptions = AgentDatabaseOptions;
 
 /**
  * Cursors of many controllers in one SQLite file (an edge box runs several
@@ -45,10 +43,7 @@ export class CursorDatabase {
   private readonly writeStmt;
 
   private constructor(options: CursorDatabaseOptions) {
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openAgentDatabase(options);
     this.db.exec(`CREATE TABLE IF NOT EXISTS door_cursor (
       device_id  TEXT PRIMARY KEY,
       journal_id TEXT NOT NULL,

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../../services/shared/clock.ts';
+import type { DrainLevelData } from '../../../services/shared/drain-level.ts';
 import { isOcError, OcError } from '../../../services/shared/errors.ts';
 import type { Logger } from '../../../services/shared/logger.ts';
 import type { DeviceAgent } from '../../agent-api.ts';
@@ -8,7 +9,7 @@ import { DeviceHealth } from '../shared/device-health.ts';
 import { SessionLoop } from '../shared/session-loop.ts';
 import type { DrainDriverConfig } from './config.ts';
 import { openModbusLink, type ModbusLink, type OpenModbusLink } from './modbus-link.ts';
-import { decodeInputRegisters, judgeSample, nextPollDelayMs, type DrainLevelData, type SensorRegisters } from './reading.ts';
+import { decodeInputRegisters, judgeSample, nextPollDelayMs, type SensorRegisters } from './reading.ts';
 import { encodeTime, HOLDING, INPUT_COUNT } from './register-map.ts';
 
 /** What one poll of a live link came to; link failures are thrown instead. */

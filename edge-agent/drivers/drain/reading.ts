@@ -1,3 +1,4 @@
+import type { DrainLevelData } from '../../../services/shared/drain-level.ts';
 import type { ErrorCode } from '../../../services/shared/errors.ts';
 import { decodeTime, DISTANCE_NO_ECHO, INPUT, INPUT_COUNT, SENSOR_ERRORS, STATUS_FLAGS, toInt16 } from './register-map.ts';
 
@@ -17,17 +18,6 @@ export interface SensorRegisters {
   clockNotSet: boolean;
   /** The device clock when it answered, epoch ms. */
   deviceClockMs: number;
-}
-
-/** `drain.level` telemetry, the same fields the behaviour model reports (simulators/models/drain.ts). */
-export interface DrainLevelData {
-  levelMm: number;
-  distanceMm: number;
-  depthMm: number;
-  batteryPct: number;
-  rssiDbm: number;
-  overflow: boolean;
-  [key: string]: unknown;
 }
 
 export type SampleVerdict = { ok: true; data: DrainLevelData } | { ok: false; code: ErrorCode; reason: string };

@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import { EdgeAgent } from '../../../edge-agent/agent.ts';
 import { MemoryOutbox } from '../../../edge-agent/outbox/memory-outbox.ts';
-import { createAlerting, type Alerting } from '../../../services/alerting/compose.ts';
+import type { Alerting } from '../../../services/alerting/compose.ts';
 import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../../services/api/app.ts';
-import { createApi } from '../../../services/api/compose.ts';
 import { ManualClock, systemClock } from '../../../services/shared/clock.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { listDevices } from '../../../services/site/devices.ts';
 import { loadSite } from '../../../services/site/load.ts';
 import { AgentFleet } from '../../../simulators/agent-fleet.ts';
-import { SimulationRunner } from '../../../simulators/runner.ts';
 import { parseScenario, type ScenarioInput } from '../../../simulators/scenario.ts';
+import { committedTicket, startAlertingStack } from '../../support/alerting-stack.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
+import { playToEnd } from '../../support/play-scenario.ts';
 
 /**
  * The platform as `npm start` wires it, in this process on loopback ports: the real
@@ -34,8 +34,7 @@ export class DeskStack {
   static async start(): Promise<DeskStack> {
     const s = new DeskStack();
     s.gw = await GatewayHarness.start({ devices: s.devices.map((d) => ({ id: d.id, kind: d.kind })), logger: silentLogger() });
-    s.alerting = await createAlerting({ log: s.gw.rawLog, devices: s.devices, storePath: join(s.gw.dir, 'alerting.db'), clock: systemClock, logger: silentLogger(), tickIntervalMs: 1_000, synchronous: 'NORMAL' });
-    s.api = await createApi({ alerting: s.alerting, site: s.site, devices: s.devices, clock: systemClock, logger: silentLogger(), dataDir: s.gw.dir });
+    ({ alerting: s.alerting, api: s.api } = await startAlertingStack({ log: s.gw.rawLog, site: s.site, devices: s.devices, clock: systemClock, dir: s.gw.dir, tickIntervalMs: 1_000 }));
     await s.api.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = s.api.app.server.address() as { port: number };
     s.baseUrl = `http://127.0.0.1:${port}`;
@@ -52,10 +51,7 @@ export class DeskStack {
     const simClock = new ManualClock(Date.now() - durationMs);
     this.fleet = new AgentFleet({ brokerUrl: this.gw.url, secrets: this.gw.secrets, outboxPath: join(this.gw.dir, 'fleet-outbox.db'), clock: simClock, logger: silentLogger(), heartbeatIntervalMs: 0 });
     const devices = this.devices.filter((d) => !spare.includes(d.id)).map((d) => d.id);
-    const runner = new SimulationRunner({ site: this.site, scenario: parseScenario({ ...input, devices }), agentFactory: this.fleet.factory, clock: simClock, progressIntervalMs: 0 });
-    runner.start();
-    while (!runner.done) runner.step(30_000);
-    await Promise.all([...this.fleet.agents.values()].map((a) => a.whenDrained()));
+    await playToEnd({ site: this.site, scenario: parseScenario({ ...input, devices }), fleet: this.fleet, clock: simClock, stepMs: 30_000 });
   }
 
   /** A real edge agent for one door, connected to the gateway; the test makes it report. */
@@ -68,16 +64,7 @@ export class DeskStack {
 
   /** Resolves once a committed ticket satisfies `check` (already there, or when it comes). */
   ticket(check: (t: Ticket) => boolean): Promise<Ticket> {
-    const now = this.alerting.store.listTickets({ limit: 500 }).find(check);
-    if (now) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const listener = (t: Ticket) => {
-        if (!check(t)) return;
-        this.alerting.runtime.service.changes.off('ticket', listener);
-        resolve(t);
-      };
-      this.alerting.runtime.service.changes.on('ticket', listener);
-    });
+    return committedTicket(this.alerting, check);
   }
 
   timeline(ticketId: string) {

@@ -1,14 +1,11 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../services/shared/envelope.ts';
-import { silentLogger } from '../../../services/shared/logger.ts';
 import type { DeviceOutput } from '../../../simulators/models/model.ts';
-import { ProtocolFleet } from '../../../simulators/protocol-fleet.ts';
+import type { ProtocolFleet } from '../../../simulators/protocol-fleet.ts';
 import { openCameraProtocol } from '../../../simulators/protocols/camera/protocol-plugin.ts';
-import { SimulationRunner, type SimulatedAgent } from '../../../simulators/runner.ts';
-import { parseScenario, type ScenarioInput } from '../../../simulators/scenario.ts';
+import type { ScenarioInput } from '../../../simulators/scenario.ts';
 import { PipelineHarness } from '../../support/pipeline-harness.ts';
-import { recordingFactory } from '../../support/recording-factory.ts';
+import { playStepByStep, protocolFleetFor } from '../../support/protocol-fleet-play.ts';
 
 const CAM07 = 'dl8-cam-07';
 const CAM11 = 'dl8-cam-11';
@@ -29,32 +26,11 @@ function expectedFromCamera(o: DeviceOutput): { type: string; ts: string; data: 
   return { type: o.type, ts: new Date(o.at).toISOString(), data: { ...o.data, snapshotUri: expect.stringMatching(SNAPSHOT_URI) } };
 }
 
-/**
- * Runs a scenario through camera protocol devices in 10 s steps, each step read
- * through by the drivers before the next. The first steps run while the drivers
- * are still connecting: the plug-in holds those outputs until the first pull.
- */
+/** Runs a scenario through camera protocol devices only, in 10 s steps (playStepByStep). */
 async function play(h: PipelineHarness, input: ScenarioInput, speed: number): Promise<Map<string, DeviceOutput[]>> {
-  fleet = new ProtocolFleet({
-    brokerUrl: h.gw.url,
-    secrets: h.gw.secrets,
-    outboxPath: join(h.gw.dir, 'protocol-outbox.db'),
-    clock: h.simClock,
-    logger: silentLogger(),
-    heartbeatIntervalMs: 0,
-    speed,
-    kinds: { camera: openCameraProtocol },
-  });
-  const agents = new Map<string, SimulatedAgent>();
-  const fed = new Map<string, DeviceOutput[]>();
-  const runner = new SimulationRunner({ site: h.site, scenario: parseScenario(input), agentFactory: recordingFactory(fleet.factory, fed, agents), clock: h.simClock, progressIntervalMs: 0 });
-  await fleet.prepare(runner.devices);
+  fleet = protocolFleetFor(h, { speed, kinds: { camera: openCameraProtocol } });
+  const fed = await playStepByStep(h, fleet, input);
   expect(fleet.describe()).toBe('camera over ONVIF (SOAP pull-point events)');
-  runner.start();
-  while (!runner.done) {
-    runner.step(10_000);
-    await Promise.all([...agents.values()].map((a) => a.whenDrained!()));
-  }
   return fed;
 }
 

@@ -1,13 +1,8 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../services/shared/envelope.ts';
-import { silentLogger } from '../../../services/shared/logger.ts';
-import type { DeviceOutput } from '../../../simulators/models/model.ts';
-import { ProtocolFleet } from '../../../simulators/protocol-fleet.ts';
-import { SimulationRunner, type SimulatedAgent } from '../../../simulators/runner.ts';
-import { parseScenario } from '../../../simulators/scenario.ts';
+import type { ProtocolFleet } from '../../../simulators/protocol-fleet.ts';
 import { PipelineHarness } from '../../support/pipeline-harness.ts';
-import { recordingFactory } from '../../support/recording-factory.ts';
+import { playStepByStep, protocolFleetFor } from '../../support/protocol-fleet-play.ts';
 
 const M3 = 'dl8-drain-m3';
 let p: PipelineHarness | undefined;
@@ -23,28 +18,24 @@ describe('drain over Modbus TCP in the protocol fleet: model → sensor simulato
   it('a rainstorm at a half-blocked manhole: every level the model read arrives as the driver read it, and a critical drainage ticket opens', async () => {
     p = await PipelineHarness.start();
     // Speed 600 as in `npm start` with a fast scenario: the driver polls at its floor period.
-    fleet = new ProtocolFleet({ brokerUrl: p.gw.url, secrets: p.gw.secrets, outboxPath: join(p.gw.dir, 'protocol-outbox.db'), clock: p.simClock, logger: silentLogger(), heartbeatIntervalMs: 0, speed: 600 });
-    const scenario = parseScenario({
-      seed: 11,
-      durationS: 1200,
-      startAt: '2026-07-15T18:00:00+08:00',
-      devices: ['m3'],
-      events: [
-        { at: 0, do: 'grease-blockage', target: 'm3', ratePerHour: 0, blockage: 0.6 },
-        { at: 60, do: 'rainstorm', target: 'm3', durationS: 1200, intensityMmH: 60 },
-      ],
-    });
-    const agents = new Map<string, SimulatedAgent>();
-    const fed = new Map<string, DeviceOutput[]>();
-    const runner = new SimulationRunner({ site: p.site, scenario, agentFactory: recordingFactory(fleet.factory, fed, agents), clock: p.simClock, progressIntervalMs: 0 });
-    await fleet.prepare(runner.devices);
+    fleet = protocolFleetFor(p, { speed: 600 });
+    // 10 s steps hold at most one reading (the model reads every 15 s at the fastest); the driver reads it before the next.
+    const fed = await playStepByStep(
+      p,
+      fleet,
+      {
+        seed: 11,
+        durationS: 1200,
+        startAt: '2026-07-15T18:00:00+08:00',
+        devices: ['m3'],
+        events: [
+          { at: 0, do: 'grease-blockage', target: 'm3', ratePerHour: 0, blockage: 0.6 },
+          { at: 60, do: 'rainstorm', target: 'm3', durationS: 1200, intensityMmH: 60 },
+        ],
+      },
+      10_000,
+    );
     expect(fleet.describe()).toBe('drain over Modbus TCP');
-    runner.start();
-    while (!runner.done) {
-      // 10 s steps hold at most one reading (the model reads every 15 s at the fastest); the driver reads it before the next.
-      runner.step(10_000);
-      await agents.get(M3)!.whenDrained!();
-    }
 
     const readings = fed.get(M3)!.filter((o) => o.type === 'drain.level');
     expect(readings.length).toBeGreaterThan(30);

@@ -3,6 +3,7 @@ import { TICKET_STATES } from '../../../../alerting/domain/tickets/types.ts';
 import type { Category, TicketState } from '../../api/types.ts';
 import { useI18n } from '../../i18n/context.tsx';
 import { EMPTY_FILTER, type BoardFilter } from '../../logic/board.ts';
+import { FilterSelect } from '../../ui/filter-select.tsx';
 import { useDeskRefs } from '../desk-context.ts';
 
 export function BoardFilters({ filter, onChange }: { filter: BoardFilter; onChange(f: BoardFilter): void }) {
@@ -20,50 +21,35 @@ export function BoardFilters({ filter, onChange }: { filter: BoardFilter; onChan
 
   return (
     <form class="filters" role="search" aria-label={t('filter.title')} onSubmit={(e) => e.preventDefault()}>
-      <label class="filter">
-        <span>{t('filter.community')}</span>
-        <select id="filter-first" value={filter.communityId ?? ''} onChange={(e) => set({ communityId: e.currentTarget.value, compoundId: '' })}>
-          <option value="">{t('filter.all')}</option>
-          {communities.map((c) => (
-            <option key={c.id} value={c.id}>
-              {i18n.name(c.name)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="filter">
-        <span>{t('filter.compound')}</span>
-        <select value={filter.compoundId ?? ''} onChange={(e) => set({ compoundId: e.currentTarget.value })}>
-          <option value="">{t('filter.all')}</option>
-          {compounds.map((c) => (
-            <option key={c.id} value={c.id}>
-              {i18n.name(c.name)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="filter">
-        <span>{t('filter.category')}</span>
-        <select value={filter.category ?? ''} onChange={(e) => set({ category: (e.currentTarget.value || undefined) as Category | undefined })}>
-          <option value="">{t('filter.all')}</option>
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {t(`category.${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="filter">
-        <span>{t('filter.state')}</span>
-        <select value={filter.states.join(',')} onChange={(e) => set({ states: e.currentTarget.value ? (e.currentTarget.value.split(',') as TicketState[]) : [] })}>
-          <option value="">{t('filter.active')}</option>
-          {TICKET_STATES.map((s) => (
-            <option key={s} value={s}>
-              {t(`state.${s}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        id="filter-first"
+        label={t('filter.community')}
+        anyLabel={t('filter.all')}
+        value={filter.communityId ?? ''}
+        options={communities.map((c) => ({ value: c.id, label: i18n.name(c.name) }))}
+        onChange={(v) => set({ communityId: v, compoundId: '' })}
+      />
+      <FilterSelect
+        label={t('filter.compound')}
+        anyLabel={t('filter.all')}
+        value={filter.compoundId ?? ''}
+        options={compounds.map((c) => ({ value: c.id, label: i18n.name(c.name) }))}
+        onChange={(v) => set({ compoundId: v })}
+      />
+      <FilterSelect
+        label={t('filter.category')}
+        anyLabel={t('filter.all')}
+        value={filter.category ?? ''}
+        options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+        onChange={(v) => set({ category: (v || undefined) as Category | undefined })}
+      />
+      <FilterSelect
+        label={t('filter.state')}
+        anyLabel={t('filter.active')}
+        value={filter.states.join(',')}
+        options={TICKET_STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
+        onChange={(v) => set({ states: v ? (v.split(',') as TicketState[]) : [] })}
+      />
       {changed && (
         <button type="button" class="btn btn--ghost btn--small" onClick={() => onChange(EMPTY_FILTER)}>
           {t('filter.clear')}

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/context.tsx';
 import { SiteIndex } from '../../logic/site-index.ts';
 import { PriorityBadge } from '../../ui/badges.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { FilterSelect } from '../../ui/filter-select.tsx';
 import { DrainLevels } from '../drain-levels.tsx';
 import type { DeskData } from '../use-desk-data.ts';
 import { useSitePlan } from '../use-site-plan.ts';
@@ -43,16 +44,12 @@ export function SiteView({ data, selected }: { data: DeskData; selected: string 
             {compound && <span class="muted"> · {i18n.name(compound.name)}</span>}
           </h1>
           {compounds.length > 1 && (
-            <label class="filter">
-              <span>{t('filter.compound')}</span>
-              <select value={compound?.id} onChange={(e) => setCompoundId(e.currentTarget.value)}>
-                {compounds.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {i18n.name(c.name)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect
+              label={t('filter.compound')}
+              value={compound?.id}
+              options={compounds.map((c) => ({ value: c.id, label: i18n.name(c.name) }))}
+              onChange={setCompoundId}
+            />
           )}
           <Legend />
         </div>
