@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './mosquitto-env.ts';
+import { missingServer, type ServerSetup } from './server-env.ts';
 
 export interface InfluxServer {
   url: string;
@@ -17,16 +18,11 @@ export interface InfluxServer {
  * one), or fail. As for Kafka (kafka-env.ts): in CI a missing server is a broken
  * pipeline, never a reason to skip, so .ci/run must export OC_INFLUX_URL.
  */
-export type InfluxSetup = { state: 'ready'; server: InfluxServer } | { state: 'skip'; reason: string } | { state: 'broken'; reason: string };
+export type InfluxSetup = ServerSetup<{ server: InfluxServer }>;
 
 export function influxSetup(env: NodeJS.ProcessEnv = process.env): InfluxSetup {
   const url = env.OC_INFLUX_URL;
-  const inCi = Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-  if (!url) {
-    return inCi
-      ? { state: 'broken', reason: 'CI is set but OC_INFLUX_URL is not: .ci/run must start InfluxDB (infra/influxdb/start.sh) and export it, e.g. http://127.0.0.1:18086' }
-      : { state: 'skip', reason: 'OC_INFLUX_URL is not set (run infra/influxdb/install.sh and start.sh, then OC_INFLUX_URL=http://127.0.0.1:18086)' };
-  }
+  if (!url) return missingServer(env, 'OC_INFLUX_URL', 'infra/influxdb/install.sh and start.sh, then OC_INFLUX_URL=http://127.0.0.1:18086');
   if (!/^https?:\/\/[^/\s]+(:\d+)?\/?$/.test(url)) return { state: 'broken', reason: `OC_INFLUX_URL must be http(s)://host:port, got ${url}` };
   // The defaults are what infra/influxdb/start.sh sets up.
   return {

@@ -6,22 +6,18 @@ import { KafkaEventLog, type KafkaEventLogOptions } from '../../services/event-l
 import type { EventLogFixture } from './event-log-behaviour.ts';
 import { uniqueName } from './event-log-collector.ts';
 import { REPO_ROOT } from './mosquitto-env.ts';
+import { missingServer, type ServerSetup } from './server-env.ts';
 
 /**
  * What the Kafka suites should do: run against a broker, skip (a developer without
  * one), or fail. As for Mosquitto (mosquitto-env.ts): in CI a missing broker is a broken
  * pipeline, never a reason to skip, so .ci/run must export OC_KAFKA_BROKERS.
  */
-export type KafkaSetup = { state: 'ready'; brokers: string[] } | { state: 'skip'; reason: string } | { state: 'broken'; reason: string };
+export type KafkaSetup = ServerSetup<{ brokers: string[] }>;
 
 export function kafkaSetup(env: NodeJS.ProcessEnv = process.env): KafkaSetup {
   const list = env.OC_KAFKA_BROKERS;
-  const inCi = Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-  if (!list) {
-    return inCi
-      ? { state: 'broken', reason: 'CI is set but OC_KAFKA_BROKERS is not: .ci/run must start Kafka (infra/kafka/start.sh) and export it, e.g. 127.0.0.1:19092' }
-      : { state: 'skip', reason: 'OC_KAFKA_BROKERS is not set (run infra/kafka/install.sh and start.sh, then OC_KAFKA_BROKERS=127.0.0.1:19092)' };
-  }
+  if (!list) return missingServer(env, 'OC_KAFKA_BROKERS', 'infra/kafka/install.sh and start.sh, then OC_KAFKA_BROKERS=127.0.0.1:19092');
   const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
   if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
     return { state: 'broken', reason: `OC_KAFKA_BROKERS must be host:port[,host:port...], got ${list}` };

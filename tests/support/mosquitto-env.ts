@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingServer, type ServerSetup } from './server-env.ts';
 
 /** The repository root, for the infra/mosquitto scripts and their state directory. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,19 +22,11 @@ export interface MosquittoTarget {
  * one), or fail. In CI a missing broker is a broken pipeline, never a reason to
  * skip: .ci/run exports OC_MOSQUITTO_URL, so its absence there must turn red.
  */
-export type MosquittoSetup =
-  | { state: 'ready'; target: MosquittoTarget }
-  | { state: 'skip'; reason: string }
-  | { state: 'broken'; reason: string };
+export type MosquittoSetup = ServerSetup<{ target: MosquittoTarget }>;
 
 export function mosquittoSetup(env: NodeJS.ProcessEnv = process.env): MosquittoSetup {
   const url = env.OC_MOSQUITTO_URL;
-  const inCi = Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-  if (!url) {
-    return inCi
-      ? { state: 'broken', reason: 'CI is set but OC_MOSQUITTO_URL is not: .ci/run must start Mosquitto and export it' }
-      : { state: 'skip', reason: 'OC_MOSQUITTO_URL is not set (run infra/mosquitto/start.sh, see infra/README.md)' };
-  }
+  if (!url) return missingServer(env, 'OC_MOSQUITTO_URL', 'infra/mosquitto/start.sh, see infra/README.md');
   const credentialsPath = env.OC_MOSQUITTO_CREDENTIALS ?? resolve(REPO_ROOT, 'infra/.cache/mosquitto/credentials.txt');
   let text: string;
   try {

@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database, Transaction } from 'better-sqlite3';
+import { ChunkedSweeper, deleteInChunks, type StopSignal } from '../../shared/chunked-sweeper.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { EMBEDDED_PARTITION, type Statements } from './statements.ts';
@@ -8,15 +8,12 @@ import { EMBEDDED_PARTITION, type Statements } from './statements.ts';
 const SWEEP_CHUNK = 5_000;
 
 /**
- * Deletes records older than their topic's retention. Runs on an unref'd interval (it must
- * never keep the process alive) in chunks with an event-loop turn between them, so a large
- * backlog of expired records does not stall appends. Offsets are unaffected: the partition
- * head lives in its own table.
+ * Deletes records older than their topic's retention, in chunks, so a large backlog of
+ * expired records does not stall appends. Offsets are unaffected: the partition head
+ * lives in its own table.
  */
 export class RetentionSweeper {
-  private readonly timer: NodeJS.Timeout;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+  private readonly sweeper: ChunkedSweeper;
   private readonly deleteChunk: Transaction<(topic: string, cutoff: number) => number>;
 
   constructor(
@@ -31,40 +28,24 @@ export class RetentionSweeper {
       if (keepFrom === null || keepFrom === undefined) return 0;
       return statements.deleteBefore.run(topic, EMBEDDED_PARTITION, keepFrom).changes;
     });
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'retention sweep failed; next interval retries'));
-    }, intervalMs);
-    this.timer.unref();
+    this.sweeper = new ChunkedSweeper((stopped) => this.sweepAll(stopped), intervalMs, logger, 'retention');
   }
 
   /** Deletes every expired record now; resolves with how many. Joins a sweep already running. */
   sweep(): Promise<number> {
-    this.running ??= this.sweepAll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.sweeper.sweep();
   }
 
   /** Stops the timer and waits for a running sweep, so the database can be closed after. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.sweeper.stop();
   }
 
-  private async sweepAll(): Promise<number> {
-    let deleted = 0;
-    if (this.stopped) return deleted;
+  private async sweepAll(stopped: StopSignal): Promise<number> {
     const now = this.clock.now();
+    let deleted = 0;
     for (const { name, retention_ms } of this.statements.retainedTopics.all()) {
-      const cutoff = now - retention_ms;
-      for (;;) {
-        if (this.stopped) return deleted;
-        const changes = this.deleteChunk.immediate(name, cutoff);
-        deleted += changes;
-        if (changes < SWEEP_CHUNK) break;
-        await nextTurn();
-      }
+      deleted += await deleteInChunks(() => this.deleteChunk.immediate(name, now - retention_ms), SWEEP_CHUNK, stopped);
     }
     if (deleted > 0) this.logger.debug({ deleted }, 'retention sweep deleted expired records');
     return deleted;

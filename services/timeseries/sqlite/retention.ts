@@ -1,5 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database, Statement } from 'better-sqlite3';
+import { ChunkedSweeper, deleteInChunks, type StopSignal } from '../../shared/chunked-sweeper.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { MEASUREMENTS } from '../measurements.ts';
@@ -7,15 +7,9 @@ import { MEASUREMENTS } from '../measurements.ts';
 /** Points deleted per statement: bounds how long one sweep holds the write lock. */
 const SWEEP_CHUNK = 5_000;
 
-/**
- * Deletes points whose time is older than the retention, the embedded stand-in for an
- * InfluxDB bucket's retention period. Runs on an unref'd interval (it must never keep the
- * process alive), in chunks with an event-loop turn between them so writes get through.
- */
+/** Deletes points whose time is older than the retention, the embedded stand-in for an InfluxDB bucket's retention period. */
 export class PointRetention {
-  private readonly timer: NodeJS.Timeout;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+  private readonly sweeper: ChunkedSweeper;
   private readonly deleteChunk: Statement<[string, number, number]>;
 
   constructor(
@@ -27,36 +21,23 @@ export class PointRetention {
   ) {
     // Per measurement, so the (measurement, time_ms) index finds the oldest points.
     this.deleteChunk = db.prepare('DELETE FROM points WHERE rowid IN (SELECT rowid FROM points WHERE measurement = ? AND time_ms < ? LIMIT ?)');
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'time-series retention sweep failed; next interval retries'));
-    }, intervalMs);
-    this.timer.unref();
+    this.sweeper = new ChunkedSweeper((stopped) => this.sweepAll(stopped), intervalMs, logger, 'time-series retention');
   }
 
   /** Deletes every expired point now; resolves with how many. Joins a sweep already running. */
   sweep(): Promise<number> {
-    this.running ??= this.sweepAll().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.sweeper.sweep();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.sweeper.stop();
   }
 
-  private async sweepAll(): Promise<number> {
+  private async sweepAll(stopped: StopSignal): Promise<number> {
     const cutoff = this.clock.now() - this.retentionMs;
     let deleted = 0;
     for (const measurement of Object.keys(MEASUREMENTS)) {
-      while (!this.stopped) {
-        const changes = this.deleteChunk.run(measurement, cutoff, SWEEP_CHUNK).changes;
-        deleted += changes;
-        if (changes < SWEEP_CHUNK) break;
-        await nextTurn();
-      }
+      deleted += await deleteInChunks(() => this.deleteChunk.run(measurement, cutoff, SWEEP_CHUNK).changes, SWEEP_CHUNK, stopped);
     }
     if (deleted > 0) this.logger.debug({ deleted }, 'time-series retention deleted expired points');
     return deleted;
