@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { applyMigrations } from '../../shared/sqlite-migrations.ts';
 
 /** Tables of the alerting store; `tickets_one_open_per_fingerprint` is what makes duplicate tickets impossible. */
 const MIGRATIONS: readonly string[] = [
@@ -24,13 +25,5 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > MIGRATIONS.length) throw new Error(`alerting store schema ${current} is newer than this code (${MIGRATIONS.length})`);
-  db.transaction(() => {
-    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
-    if (row) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
-    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
-  }).immediate();
+  applyMigrations(db, MIGRATIONS, 'alerting store file');
 }

@@ -1,4 +1,5 @@
 import Database, { type Database as Db } from 'better-sqlite3';
+import { applyMigrations } from '../../shared/sqlite-migrations.ts';
 
 /**
  * The API's own SQLite file (`data/api.db`): sign-in sessions and the answers to
@@ -28,13 +29,5 @@ export function openApiDb(path: string): Db {
 }
 
 function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > MIGRATIONS.length) throw new Error(`api store schema ${current} is newer than this code (${MIGRATIONS.length})`);
-  db.transaction(() => {
-    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
-    if (row) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
-    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
-  }).immediate();
+  applyMigrations(db, MIGRATIONS, 'API store file');
 }

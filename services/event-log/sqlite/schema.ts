@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { OcError } from '../../shared/errors.ts';
+import { applyMigrations } from '../../shared/sqlite-migrations.ts';
 
 /**
  * Schema migrations, oldest first. Entry i moves a database from version i to i + 1.
@@ -49,17 +49,5 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the database up to SCHEMA_VERSION; safe when several processes open the file at once. */
 export function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  // IMMEDIATE: take the write lock before reading the version, so two processes
-  // opening a fresh file cannot both decide to run the same migration.
-  db.transaction(() => {
-    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-    const current = row?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new OcError('OC_CONFIG_INVALID', `event log file has schema version ${current}; this code knows up to ${SCHEMA_VERSION}`);
-    }
-    for (let version = current; version < SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version]!);
-    if (row === undefined) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    else if (current !== SCHEMA_VERSION) db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
-  }).immediate();
+  applyMigrations(db, MIGRATIONS, 'event log file');
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { OcError } from '../../shared/errors.ts';
+import { applyMigrations } from '../../shared/sqlite-migrations.ts';
 
 /**
  * Schema migrations of the embedded time-series file, oldest first. Entry i moves a
@@ -29,16 +29,5 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the database up to SCHEMA_VERSION; safe when several processes open the file at once. */
 export function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-  // IMMEDIATE: two processes opening a fresh file cannot both run the same migration.
-  db.transaction(() => {
-    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-    const current = row?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new OcError('OC_CONFIG_INVALID', `time-series file has schema version ${current}; this code knows up to ${SCHEMA_VERSION}`);
-    }
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    if (row) db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
-    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-  }).immediate();
+  applyMigrations(db, MIGRATIONS, 'time-series file');
 }
