@@ -59,9 +59,14 @@ export const readYaml = <T>(path: string): T => parse(readFileSync(path, 'utf8')
 
 export interface ComposeService {
   image?: string;
+  build?: { context: string; dockerfile: string };
+  profiles?: string[];
+  command?: string[];
+  restart?: string;
   environment?: Record<string, string>;
+  ports?: string[];
   volumes?: string[];
-  depends_on?: unknown;
+  depends_on?: string[] | Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
 }
 
