@@ -1,5 +1,6 @@
 import { loadServiceConfig } from '../config/service-config.ts';
 import { readGatewayTls } from '../config/tls-files.ts';
+import { deviceConfig } from '../device-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
 import { isOcError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
     if (unprovisioned > 0) logger.warn({ unprovisioned }, 'devices without credentials cannot connect; run `npm run provision`');
     const log = await openEventLog(config, 'oc-gateway', logger);
     const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger, tls: readGatewayTls(config) });
+    // As under `npm start`: each device finds its retained config when it subscribes.
+    await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
     onShutdownSignal(logger, async () => {
       await gateway.close();
       await log.close();
