@@ -4,13 +4,30 @@ import type { DeviceKind, Envelope } from '../services/shared/envelope.ts';
 export interface DeviceAgent {
   readonly deviceId: string;
   readonly kind: DeviceKind;
-  /** A device event (QoS 1, through the durable outbox). Returns the stored envelope. */
-  emitEvent(type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope;
+  /**
+   * A device event (QoS 1, through the durable outbox). Returns the stored envelope.
+   * `options.alsoInTransaction` commits with the envelope or not at all; see EmitOptions.
+   */
+  emitEvent(type: string, data: Record<string, unknown>, deviceTime?: Date, options?: EmitOptions): Envelope;
   /** A measurement (QoS 1, through the durable outbox). */
   emitTelemetry(type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope;
   /** Called with each retained config the platform publishes for this device. */
   onConfig(listener: (config: Record<string, unknown>) => void): void;
   stats(): AgentStats;
+}
+
+export interface EmitOptions {
+  /**
+   * Runs inside the outbox transaction that stores the envelope: both commit, or
+   * neither does and the emit throws. For a driver that reads a device-side journal
+   * with a cursor: moving the cursor with the envelope makes each device event reach
+   * the outbox exactly once across crashes. It must write through a store on the
+   * agent's outbox file (they share its connection) and change nothing in memory,
+   * since the commit can still fail after it returns. An agent that has no outbox
+   * transaction to offer (a test double, a wrapper passing on three arguments) does
+   * not run it; a driver can tell, and fall back to a separate write.
+   */
+  alsoInTransaction?: () => void;
 }
 
 export interface AgentStats {

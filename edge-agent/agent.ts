@@ -5,7 +5,7 @@ import type { DeviceKind, Envelope } from '../services/shared/envelope.ts';
 import { OcError } from '../services/shared/errors.ts';
 import { createLogger, type Logger } from '../services/shared/logger.ts';
 import { deviceTopic } from '../services/shared/topics.ts';
-import type { AgentLifecycle, AgentStats, DeviceAgent, EdgeAgentOptions } from './agent-api.ts';
+import type { AgentLifecycle, AgentStats, DeviceAgent, EdgeAgentOptions, EmitOptions } from './agent-api.ts';
 import { buildEnvelope } from './envelope-builder.ts';
 import { OutboxPump, type PublishEntry } from './outbox-pump.ts';
 import type { Outbox, OutboxEntry } from './outbox/outbox.ts';
@@ -100,8 +100,8 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
 
   // ---- DeviceAgent ----
 
-  emitEvent(type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope {
-    return this.emit(this.topics.event, type, data, deviceTime);
+  emitEvent(type: string, data: Record<string, unknown>, deviceTime?: Date, options?: EmitOptions): Envelope {
+    return this.emit(this.topics.event, type, data, deviceTime, options?.alsoInTransaction);
   }
 
   emitTelemetry(type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope {
@@ -186,7 +186,7 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
 
   // ---- producing ----
 
-  private emit(topic: string, type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope {
+  private emit(topic: string, type: string, data: Record<string, unknown>, deviceTime?: Date, alsoInTransaction?: () => void): Envelope {
     if (this.closing) throw new OcError('OC_AGENT_CLOSED', this.deviceId);
     let envelope: Envelope | undefined;
     this.outbox.enqueue((seq) => {
@@ -200,7 +200,7 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
       });
       envelope = built.envelope;
       return { topic, payload: built.payload, qos: 1 };
-    });
+    }, alsoInTransaction);
     this.produced += 1;
     this.kickPump();
     return envelope!;

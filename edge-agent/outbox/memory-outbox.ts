@@ -1,5 +1,5 @@
 import { OcError } from '../../services/shared/errors.ts';
-import type { Outbox, OutboxEntry, OutboxMessage } from './outbox.ts';
+import type { AlsoInTransaction, Outbox, OutboxEntry, OutboxMessage } from './outbox.ts';
 
 /**
  * The Outbox in memory: same semantics as SqliteOutbox but nothing survives the
@@ -12,10 +12,12 @@ export class MemoryOutbox implements Outbox {
   private seq = 0;
   private closed = false;
 
-  enqueue(build: (seq: number) => OutboxMessage): OutboxEntry {
+  enqueue(build: (seq: number) => OutboxMessage, alsoInTransaction?: AlsoInTransaction): OutboxEntry {
     this.assertOpen();
-    // Build first: if it throws, neither the seq nor the id is consumed (like a rolled-back transaction).
+    // Build and side effect first: if either throws, neither the seq nor the id is
+    // consumed and nothing is stored (like a rolled-back transaction). Storing cannot fail.
     const message = build(this.seq);
+    alsoInTransaction?.();
     const entry: OutboxEntry = { id: this.lastId + 1, seq: this.seq, topic: message.topic, payload: message.payload, qos: message.qos };
     this.lastId = entry.id;
     this.seq += 1;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { OcError } from '../../services/shared/errors.ts';
-import { openAgentDatabase, type AgentDatabaseOptions } from './agent-database.ts';
-import type { Outbox, OutboxEntry, OutboxMessage } from './outbox.ts';
+import { openAgentDatabase, type AgentDatabase, type AgentDatabaseOptions } from './agent-database.ts';
+import type { AlsoInTransaction, Outbox, OutboxEntry, OutboxMessage } from './outbox.ts';
 
 export type OutboxDatabaseOptions = AgentDatabaseOptions;
 
@@ -37,12 +37,14 @@ const SCHEMA = `
  * survives acks deleting every entry.
  */
 export class OutboxDatabase {
+  private readonly file: AgentDatabase;
   private readonly db: Database.Database;
   private readonly statements;
   private readonly enqueueTx;
 
   private constructor(options: OutboxDatabaseOptions) {
-    this.db = openAgentDatabase(options);
+    this.file = openAgentDatabase(options);
+    this.db = this.file.connection;
     this.db.exec(SCHEMA);
     this.statements = {
       ensureCounter: this.db.prepare('INSERT OR IGNORE INTO outbox_seq (device_id, next_seq) VALUES (?, 0)'),
@@ -55,15 +57,19 @@ export class OutboxDatabase {
       ack: this.db.prepare('DELETE FROM outbox_entry WHERE device_id = ? AND id = ?'),
       size: this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outbox_entry WHERE device_id = ?'),
     };
-    // Seq allocation and the insert are one transaction: a crash leaves neither a gap nor a reused seq.
-    this.enqueueTx = this.db.transaction((deviceId: string, build: (seq: number) => OutboxMessage): OutboxEntry => {
-      this.statements.ensureCounter.run(deviceId);
-      const seq = this.readSeq(deviceId);
-      const message = build(seq);
-      this.statements.bumpCounter.run(seq + 1, deviceId);
-      const result = this.statements.insert.run(deviceId, seq, message.topic, message.qos, message.payload);
-      return { id: Number(result.lastInsertRowid), seq, topic: message.topic, payload: message.payload, qos: message.qos };
-    });
+    // Seq allocation, the insert and the caller's side effect are one transaction: a crash
+    // leaves neither a gap nor a reused seq, nor an entry without its side effect or the reverse.
+    this.enqueueTx = this.db.transaction(
+      (deviceId: string, build: (seq: number) => OutboxMessage, alsoInTransaction: AlsoInTransaction | undefined): OutboxEntry => {
+        this.statements.ensureCounter.run(deviceId);
+        const seq = this.readSeq(deviceId);
+        const message = build(seq);
+        this.statements.bumpCounter.run(seq + 1, deviceId);
+        const result = this.statements.insert.run(deviceId, seq, message.topic, message.qos, message.payload);
+        alsoInTransaction?.();
+        return { id: Number(result.lastInsertRowid), seq, topic: message.topic, payload: message.payload, qos: message.qos };
+      },
+    );
   }
 
   static open(options: OutboxDatabaseOptions): OutboxDatabase {
@@ -76,17 +82,18 @@ export class OutboxDatabase {
   }
 
   get isOpen(): boolean {
-    return this.db.open;
+    return this.file.isOpen;
   }
 
+  /** Lets go of the file; its connection stays open while other stores in it (drivers' cursors) still use it. */
   close(): void {
-    if (this.db.open) this.db.close();
+    this.file.close();
   }
 
   /** @internal */
-  enqueue(deviceId: string, build: (seq: number) => OutboxMessage): OutboxEntry {
+  enqueue(deviceId: string, build: (seq: number) => OutboxMessage, alsoInTransaction?: AlsoInTransaction): OutboxEntry {
     // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
-    return this.enqueueTx.immediate(deviceId, build);
+    return this.enqueueTx.immediate(deviceId, build, alsoInTransaction);
   }
 
   /** @internal */
@@ -138,9 +145,9 @@ export class SqliteOutbox implements Outbox {
     return new SqliteOutbox(OutboxDatabase.open(databaseOptions), deviceId, true);
   }
 
-  enqueue(build: (seq: number) => OutboxMessage): OutboxEntry {
+  enqueue(build: (seq: number) => OutboxMessage, alsoInTransaction?: AlsoInTransaction): OutboxEntry {
     this.assertOpen();
-    return this.database.enqueue(this.deviceId, build);
+    return this.database.enqueue(this.deviceId, build, alsoInTransaction);
   }
 
   peek(afterId: number, limit: number): OutboxEntry[] {

@@ -13,12 +13,18 @@ import { TelemetryWriter } from './telemetry-writer.ts';
 /**
  * The store the config asks for: choosing InfluxDB is configuration only. `readOnly` is
  * for a process that only answers queries next to the writer's: it leaves the embedded
- * file's retention sweeps to the writer.
+ * file's retention sweeps to the writer (and knows the retentions, to pick the same tables).
  */
 export function openTimeSeries(config: TimeSeriesConfig, logger: Logger, options: { readOnly?: boolean } = {}): TimeSeriesStore {
   return config.kind === 'influxdb'
     ? new InfluxTimeSeries({ url: config.url, token: config.token, org: config.org, bucket: config.bucket, logger })
-    : SqliteTimeSeries.open({ path: config.path, ...(options.readOnly ? {} : { retentionMs: config.retentionMs }), logger });
+    : SqliteTimeSeries.open({
+        path: config.path,
+        retentionMs: config.retentionMs,
+        ...(config.rollupRetentionMs ? { rollupRetentionMs: config.rollupRetentionMs } : {}),
+        sweep: !options.readOnly,
+        logger,
+      });
 }
 
 export interface SeriesReader {

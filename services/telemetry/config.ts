@@ -16,6 +16,9 @@ const envShape = {
   OC_INFLUX_BUCKET: z.string().min(1).optional(),
   OC_INFLUX_TOKEN: z.string().min(1).optional(),
   OC_TIMESERIES_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  // The embedded store's rollups (services/timeseries/sqlite/rollup-spec.ts), kept longer than raw points.
+  OC_TIMESERIES_ROLLUP_5M_DAYS: z.coerce.number().positive().max(36_500).default(90),
+  OC_TIMESERIES_ROLLUP_1H_DAYS: z.coerce.number().positive().max(36_500).default(730),
   OC_TELEMETRY_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a consumer group name').default(TELEMETRY_WRITER_GROUP),
   OC_TELEMETRY_START: z.enum(['beginning', 'end']).default('beginning'),
 };
@@ -32,7 +35,14 @@ const envSchema = z.object(envShape).superRefine((e, ctx) => {
 });
 
 export type TimeSeriesConfig =
-  | { kind: 'embedded'; path: string; retentionMs: number }
+  | {
+      kind: 'embedded';
+      path: string;
+      /** Raw points. */
+      retentionMs: number;
+      /** Rollup windows per tier; absent: kept for ever. */
+      rollupRetentionMs?: { '5m': number; '1h': number };
+    }
   | { kind: 'influxdb'; url: string; org: string; bucket: string; token: string };
 
 export interface TelemetryConfig {
@@ -54,6 +64,11 @@ export function loadTelemetryConfig(dataDir: string, env: NodeJS.ProcessEnv = pr
   const store: TimeSeriesConfig =
     e.OC_TIMESERIES === 'influxdb'
       ? { kind: 'influxdb', url: e.OC_INFLUX_URL!, org: e.OC_INFLUX_ORG!, bucket: e.OC_INFLUX_BUCKET!, token: e.OC_INFLUX_TOKEN! }
-      : { kind: 'embedded', path: resolve(dataDir, 'timeseries.db'), retentionMs: e.OC_TIMESERIES_RETENTION_DAYS * DAY_MS };
+      : {
+          kind: 'embedded',
+          path: resolve(dataDir, 'timeseries.db'),
+          retentionMs: e.OC_TIMESERIES_RETENTION_DAYS * DAY_MS,
+          rollupRetentionMs: { '5m': e.OC_TIMESERIES_ROLLUP_5M_DAYS * DAY_MS, '1h': e.OC_TIMESERIES_ROLLUP_1H_DAYS * DAY_MS },
+        };
   return { store, groupId: e.OC_TELEMETRY_GROUP, startAt: e.OC_TELEMETRY_START };
 }

@@ -30,8 +30,8 @@ interface Waiter {
 /**
  * Talks to one door controller over its HTTP/JSON interface: logs in, checks
  * the controller's clock, then follows the journal's event stream from the
- * stored cursor and hands each event to the agent, at most once per controller
- * seq. Any failure ends the session; the driver reports it as a fault episode
+ * stored cursor and hands each event to the agent exactly once per controller
+ * seq (the cursor moves in the outbox transaction of the event's envelope). Any failure ends the session; the driver reports it as a fault episode
  * and starts a new session after a back-off, resuming at the cursor.
  */
 export class DoorDriver implements DeviceDriver {
@@ -55,6 +55,7 @@ export class DoorDriver implements DeviceDriver {
   private expectSeq: number | undefined;
   private linkOk = false;
   private closed = false;
+  private warnedNoTransaction = false;
 
   constructor(options: DoorDriverOptions, ctx: DriverContext) {
     this.deviceId = ctx.agent.deviceId;
@@ -190,11 +191,32 @@ export class DoorDriver implements DeviceDriver {
 
   private deliver(event: ControllerEvent, timeMs: number, journalId: string): void {
     if (!this.isNew(event.seq)) return;
-    if (this.expectSeq !== undefined && event.seq > this.expectSeq) this.reportLost(this.expectSeq, event.seq - 1);
+    if (this.expectSeq !== undefined && event.seq > this.expectSeq) this.reportLost(journalId, this.expectSeq, event.seq - 1);
     const { type, data } = toPlatformEvent(event, this.config.siteKey);
-    // In the outbox first, then the cursor: a crash in between repeats this event, never loses it.
-    this.agent.emitEvent(type, data, new Date(this.clockSkew.correct(timeMs)));
-    this.advance(journalId, event.seq);
+    this.emitAndAdvance(type, data, new Date(this.clockSkew.correct(timeMs)), { journalId, seq: event.seq });
+  }
+
+  /**
+   * Hands the agent an envelope together with the cursor move past the controller
+   * event(s) it stands for. Both commit in the agent's outbox transaction, so a crash
+   * at any moment neither repeats nor loses the event. An agent that did not run the
+   * cursor write (a wrapper that drops the option) still gets it, written right after:
+   * a crash in between would then repeat the event.
+   */
+  private emitAndAdvance(type: string, data: Record<string, unknown>, deviceTime: Date | undefined, cursor: DoorCursor): void {
+    let savedWithEnvelope = false;
+    this.agent.emitEvent(type, data, deviceTime, {
+      alsoInTransaction: () => {
+        this.cursorStore.saveInTransaction(cursor);
+        savedWithEnvelope = true;
+      },
+    });
+    if (!savedWithEnvelope) {
+      if (!this.warnedNoTransaction) this.log.warn('agent did not move the cursor in its outbox transaction; writing it separately (a crash in between repeats one event)');
+      this.warnedNoTransaction = true;
+      this.cursorStore.save(cursor);
+    }
+    this.followCursor(cursor);
   }
 
   /** A controller seq at or below the cursor was delivered before (a replay after reconnecting). */
@@ -204,9 +226,17 @@ export class DoorDriver implements DeviceDriver {
     return false;
   }
 
+  /** Moves the cursor past a controller seq that produces no envelope (skipped, or the journal went back). */
   private advance(journalId: string, seq: number): void {
-    this.cursor = { journalId, seq };
-    this.cursorStore.save(this.cursor);
+    const cursor = { journalId, seq };
+    this.cursorStore.save(cursor);
+    this.followCursor(cursor);
+  }
+
+  /** The cursor is stored: follow it in memory and wake whoever waits for its seq. */
+  private followCursor(cursor: DoorCursor): void {
+    const seq = cursor.seq;
+    this.cursor = cursor;
     this.expectSeq = seq + 1;
     if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => w.seq <= seq);
@@ -214,11 +244,15 @@ export class DoorDriver implements DeviceDriver {
     for (const w of ready) w.resolve();
   }
 
-  /** The controller overwrote events before we read them (its journal wrapped while we were away). */
-  private reportLost(fromSeq: number, toSeq: number): void {
+  /**
+   * The controller overwrote events before we read them (its journal wrapped while we
+   * were away). The report stands for the lost seqs, so the cursor moves past them
+   * with it: a crash right after does not report the same loss twice.
+   */
+  private reportLost(journalId: string, fromSeq: number, toSeq: number): void {
     const count = toSeq - fromSeq + 1;
     this.log.warn({ fromSeq, toSeq, count }, 'controller events lost before they were read');
-    this.agent.emitEvent('events.lost', { fromSeq, toSeq, count });
+    this.emitAndAdvance('events.lost', { fromSeq, toSeq, count }, undefined, { journalId, seq: toSeq });
   }
 
   // ---- health ----

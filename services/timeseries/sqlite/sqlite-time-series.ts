@@ -11,12 +11,17 @@ import type {
   LevelWindow,
   Point,
   PointQuery,
+  TimeRange,
   TimeSeriesStore,
   UptimeQuery,
 } from '../port.ts';
 import { alignedWindows, checkRange, checkTagFilter, denseCounts } from '../windows.ts';
-import { PointRetention } from './retention.ts';
+import { Retention, type StoreRetention } from './retention.ts';
+import { assertRollupsFit, ROLLUP_TIERS, type TierName } from './rollup-spec.ts';
+import { RollupMaintenance } from './rollups.ts';
 import { migrate } from './schema.ts';
+import { chooseSource, type Source, type SourceCandidate } from './source-choice.ts';
+import { jsonPath, RawWindows, RollupWindows, type WindowSource } from './window-sources.ts';
 
 export interface SqliteTimeSeriesOptions {
   /** Database file, or ':memory:'. */
@@ -25,7 +30,15 @@ export interface SqliteTimeSeriesOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Points older than this (by their time) are deleted; undefined keeps them for ever. */
   retentionMs?: number;
-  /** How often expired points are deleted (default 10 minutes). */
+  /** Rollup windows of each tier older than this are deleted; undefined keeps them for ever. */
+  rollupRetentionMs?: Partial<Record<TierName, number>>;
+  /**
+   * Whether this connection deletes what the retentions let go (default true). A process
+   * that only answers queries beside the writer's gives the same retentions, so that it
+   * picks the same tables to answer from, and leaves the deleting to the writer.
+   */
+  sweep?: boolean;
+  /** How often expired rows are deleted (default 10 minutes). */
   retentionSweepIntervalMs?: number;
   busyTimeoutMs?: number;
   clock?: Clock;
@@ -46,38 +59,49 @@ const TRANSIENT_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROT
 /**
  * The embedded time-series store: points in one SQLite file (WAL), InfluxDB semantics
  * for identity and overwrite, retention by a sweeper, and the duty desk's queries in SQL
- * with the same windows as the Flux ones (windows.ts), downsampled for charts.
+ * with the same windows as the Flux ones (windows.ts). Beside the raw points it keeps
+ * rollups of 5 minutes and an hour, maintained with every write (rollups.ts) and kept
+ * longer, as InfluxDB users keep downsampled buckets; a windowed query is answered from
+ * the coarsest table that has its resolution (source-choice.ts), with the same result.
  */
 export class SqliteTimeSeries implements TimeSeriesStore {
   private closed = false;
   private readonly upsert: Database.Statement;
   private readonly writeAll: Database.Transaction<(points: readonly Point[]) => void>;
-  private readonly retention: PointRetention | undefined;
+  private readonly retention: Retention | undefined;
+  private readonly sources: ReadonlyMap<Source, WindowSource>;
+  private readonly candidates: readonly SourceCandidate[];
 
   private constructor(
     private readonly db: Database.Database,
-    clock: Clock,
+    private readonly clock: Clock,
     logger: Logger,
-    retentionMs: number | undefined,
+    kept: StoreRetention,
+    sweep: boolean,
     sweepIntervalMs: number,
   ) {
     // Fields merge like InfluxDB's: a field written again takes the new value, others stay.
     this.upsert = db.prepare(`
       INSERT INTO points (measurement, series, device, time_ms, nanos, tags, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (measurement, series, time_ms, nanos) DO UPDATE SET fields = json_patch(points.fields, excluded.fields)`);
+    const rollups = new RollupMaintenance(db, clock, kept.rawMs);
     this.writeAll = db.transaction((points: readonly Point[]) => {
       for (const p of points) {
+        const series = seriesKey(p);
         // Ticket points need not name a device (a compound's mass outage); '' keeps the column NOT NULL.
-        this.upsert.run(p.measurement, seriesKey(p), p.tags.device ?? '', p.timeMs, p.nanos, JSON.stringify(p.tags), JSON.stringify(p.fields));
+        rollups.write(p, series, () => this.upsert.run(p.measurement, series, p.tags.device ?? '', p.timeMs, p.nanos, JSON.stringify(p.tags), JSON.stringify(p.fields)));
       }
     });
-    this.retention = retentionMs === undefined ? undefined : new PointRetention(db, retentionMs, clock, logger, sweepIntervalMs);
+    this.sources = new Map<Source, WindowSource>([['raw', new RawWindows(db)], ...ROLLUP_TIERS.map((t): [Source, WindowSource] => [t.name, new RollupWindows(db, t)])]);
+    this.candidates = [{ source: 'raw', windowMs: 1, retentionMs: kept.rawMs }, ...ROLLUP_TIERS.map((t) => ({ source: t.name, windowMs: t.windowMs, retentionMs: kept.rollupMs[t.name] }))];
+    const expires = kept.rawMs !== undefined || Object.values(kept.rollupMs).some((ms) => ms !== undefined);
+    this.retention = sweep && expires ? new Retention(db, kept, clock, logger, sweepIntervalMs) : undefined;
   }
 
   static open(options: SqliteTimeSeriesOptions): SqliteTimeSeries {
-    if (options.retentionMs !== undefined && !(Number.isFinite(options.retentionMs) && options.retentionMs > 0)) {
-      throw new OcError('OC_CONFIG_INVALID', `retentionMs must be a positive number, got ${options.retentionMs}`);
-    }
+    const rollupMs = options.rollupRetentionMs ?? {};
+    checkRetention('retentionMs', options.retentionMs);
+    for (const tier of ROLLUP_TIERS) checkRetention(`rollupRetentionMs.${tier.name}`, rollupMs[tier.name]);
     const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     const db = new Database(options.path, { timeout: busyTimeoutMs });
     try {
@@ -85,7 +109,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       migrate(db);
       const logger = (options.logger ?? createLogger('timeseries')).child({ component: 'sqlite-time-series' });
-      return new SqliteTimeSeries(db, options.clock ?? systemClock, logger, options.retentionMs, options.retentionSweepIntervalMs ?? 600_000);
+      const kept: StoreRetention = { rawMs: options.retentionMs, rollupMs };
+      return new SqliteTimeSeries(db, options.clock ?? systemClock, logger, kept, options.sweep ?? true, options.retentionSweepIntervalMs ?? 600_000);
     } catch (err) {
       db.close();
       throw err;
@@ -95,6 +120,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   async write(points: readonly Point[]): Promise<void> {
     this.assertOpen();
     assertPointsFit(points);
+    assertRollupsFit(points);
     if (points.length === 0) return;
     try {
       this.writeAll.immediate(points);
@@ -121,57 +147,28 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   async drainLevel(query: LevelQuery): Promise<LevelWindow[]> {
     this.assertOpen();
     const aligned = alignedWindows(query);
-    const rows = this.db
-      .prepare(
-        `SELECT time_ms - time_ms % :every AS time,
-                AVG(json_extract(fields, '$.level_mm')) AS meanMm,
-                MAX(json_extract(fields, '$.level_mm')) AS maxMm
-         FROM points
-         WHERE measurement = 'drain_level' AND device = :device AND time_ms >= :start AND time_ms < :stop
-         GROUP BY 1 ORDER BY 1`,
-      )
-      .all({ every: query.everyMs, device: query.deviceId, start: aligned.start, stop: aligned.stop }) as LevelWindow[];
-    return rows;
+    return this.sourceFor(aligned, query.everyMs).drainLevel(query.deviceId, aligned, query.everyMs);
   }
 
   async deviceUptime(query: UptimeQuery): Promise<DeviceUptime[]> {
     this.assertOpen();
     const aligned = alignedWindows(query);
-    const devices = query.deviceIds === undefined ? null : JSON.stringify(query.deviceIds);
-    const rows = this.db
-      .prepare(
-        `WITH hb AS (
-           SELECT device, time_ms, nanos, json_extract(fields, '$.uptime_s') AS uptime_s
-           FROM points
-           WHERE measurement = 'device_heartbeat' AND time_ms >= :start AND time_ms < :stop
-             AND (:devices IS NULL OR device IN (SELECT value FROM json_each(:devices)))
-         )
-         SELECT device AS deviceId,
-                MAX(time_ms) AS lastHeartbeatAt,
-                (SELECT l.uptime_s FROM hb AS l WHERE l.device = hb.device ORDER BY l.time_ms DESC, l.nanos DESC LIMIT 1) AS uptimeS,
-                COUNT(DISTINCT time_ms - time_ms % :every) AS windowsReporting
-         FROM hb GROUP BY device ORDER BY device`,
-      )
-      .all({ start: aligned.start, stop: aligned.stop, every: query.everyMs, devices }) as DeviceUptime[];
-    return rows;
+    return this.sourceFor(aligned, query.everyMs).deviceUptime(aligned, query.everyMs, query.deviceIds);
   }
 
   async eventCounts(query: EventCountQuery): Promise<CountWindow[]> {
     this.assertOpen();
     const aligned = alignedWindows(query);
     const filters = checkTagFilter('device_event', query.tags);
-    const where = filters.map(() => ' AND json_extract(tags, ?) = ?').join('');
-    const rows = this.db
-      .prepare(
-        `SELECT time_ms - time_ms % ? AS time, COUNT(*) AS count FROM points
-         WHERE measurement = 'device_event' AND time_ms >= ? AND time_ms < ?${where}
-         GROUP BY 1 ORDER BY 1`,
-      )
-      .all(query.everyMs, aligned.start, aligned.stop, ...filters.flatMap(([k, v]) => [jsonPath(k), v])) as CountWindow[];
-    return denseCounts(aligned, query.everyMs, rows);
+    return denseCounts(aligned, query.everyMs, this.sourceFor(aligned, query.everyMs).eventCounts(aligned, query.everyMs, filters));
   }
 
-  /** Deletes expired points now (the sweeper does it on its interval); resolves with how many. */
+  /** Which table answers a windowed query over this range now (source-choice.ts). */
+  sourceOf(aligned: TimeRange, everyMs: number): Source {
+    return chooseSource(aligned, everyMs, this.clock.now(), this.candidates);
+  }
+
+  /** Deletes expired points and rollup windows now (the sweeper does it on its interval); resolves with how many rows. */
   sweepExpired(): Promise<number> {
     return this.retention?.sweep() ?? Promise.resolve(0);
   }
@@ -183,10 +180,15 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     this.db.close();
   }
 
+  private sourceFor(aligned: TimeRange, everyMs: number): WindowSource {
+    return this.sources.get(this.sourceOf(aligned, everyMs))!;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new OcError('OC_TIMESERIES_CLOSED');
   }
 }
 
-/** A JSON path for a tag name: quoted, so no name can escape into the path syntax. */
-const jsonPath = (key: string): string => `$.${JSON.stringify(key)}`;
+function checkRetention(name: string, ms: number | undefined): void {
+  if (ms !== undefined && !(Number.isFinite(ms) && ms > 0)) throw new OcError('OC_CONFIG_INVALID', `${name} must be a positive number, got ${ms}`);
+}

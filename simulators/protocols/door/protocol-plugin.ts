@@ -9,7 +9,8 @@ import { DoorControllerSimulator } from './door-controller-simulator.ts';
  * Door controllers for the protocol fleet: one simulated controller per door on
  * an ephemeral loopback port, each with its own random password, and the real
  * DoorDriver reading its event stream. The drivers' cursors share one table in
- * the agents' outbox file.
+ * the agents' outbox file, and its connection, so each cursor move commits with
+ * its envelope (edge-agent/drivers/door/README.md, "Cursor").
  */
 export function openDoorProtocol(ctx: ProtocolKindContext): ProtocolKind {
   const cursors = CursorDatabase.open({ path: ctx.stateFile, synchronous: ctx.stateSync });

@@ -3,16 +3,26 @@ import { EdgeAgent } from '../../../edge-agent/agent.ts';
 import type { DoorDriverConfigInput } from '../../../edge-agent/drivers/door/config.ts';
 import { CursorDatabase } from '../../../edge-agent/drivers/door/cursor-store.ts';
 import { DoorDriver } from '../../../edge-agent/drivers/door/door-driver.ts';
+import type { DeviceAgent } from '../../../edge-agent/agent-api.ts';
+import type { Outbox } from '../../../edge-agent/outbox/outbox.ts';
 import { SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
 import type { Clock } from '../../../services/shared/clock.ts';
 import type { Envelope } from '../../../services/shared/envelope.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { DoorControllerSimulator, type DoorControllerSimulatorOptions } from '../../../simulators/protocols/door/door-controller-simulator.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
+import { PowerCutOutbox } from './power-cut-outbox.ts';
 
 export const DOOR_ID = 'dl8-b1-u1-door';
 export const SITE_KEY = 'rig-site-key-0123456789';
 export const CONTROLLER_PASSWORD = 'controller-pw-7f3a';
+
+export interface AgentStartOptions {
+  /** Power off right after the agent's n-th outbox append commits; `powerCut` resolves then. */
+  powerCutAfterAppends?: number;
+  /** What the driver sees of the agent; default the EdgeAgent itself. */
+  driverSees?: (agent: DeviceAgent) => DeviceAgent;
+}
 
 export interface DoorRigOptions {
   driver?: Partial<DoorDriverConfigInput>;
@@ -31,6 +41,8 @@ export class DoorRig {
   sim!: DoorControllerSimulator;
   agent!: EdgeAgent;
   driver!: DoorDriver;
+  /** Resolves when the running agent's power went off (with `powerCutAfterAppends`). */
+  powerCut: Promise<void> | undefined;
   private outbox: SqliteOutbox | undefined;
   private cursors: CursorDatabase | undefined;
 
@@ -50,15 +62,28 @@ export class DoorRig {
   }
 
   /** A fresh agent process: outbox and cursor reopened from the state file. */
-  startAgent(): void {
-    this.outbox = SqliteOutbox.open({ path: this.stateFile, deviceId: DOOR_ID, synchronous: 'NORMAL' });
-    this.cursors = CursorDatabase.open({ path: this.stateFile, synchronous: 'NORMAL' });
+  startAgent(start: AgentStartOptions = {}): void {
+    const outbox = SqliteOutbox.open({ path: this.stateFile, deviceId: DOOR_ID, synchronous: 'NORMAL' });
+    const cursors = CursorDatabase.open({ path: this.stateFile, synchronous: 'NORMAL' });
+    this.outbox = outbox;
+    this.cursors = cursors;
+    let agentOutbox: Outbox = outbox;
+    this.powerCut = undefined;
+    if (start.powerCutAfterAppends !== undefined) {
+      // Both let go of the file: its one connection closes, as when the process dies.
+      const cutting = new PowerCutOutbox(outbox, start.powerCutAfterAppends, () => {
+        cursors.close();
+        outbox.close();
+      });
+      this.powerCut = cutting.cutHappened;
+      agentOutbox = cutting;
+    }
     this.agent = new EdgeAgent({
       deviceId: DOOR_ID,
       kind: 'door',
       brokerUrl: this.h.url,
       password: this.h.secrets.get(DOOR_ID)!,
-      outbox: this.outbox,
+      outbox: agentOutbox,
       heartbeatIntervalMs: 0,
       reconnectPeriodMs: 20,
       maxReconnectPeriodMs: 200,
@@ -79,13 +104,18 @@ export class DoorRig {
         },
         cursor: this.cursors.storeFor(DOOR_ID),
       },
-      { agent: this.agent, logger: silentLogger(), clock: this.options.clock },
+      { agent: start.driverSees ? start.driverSees(this.agent) : this.agent, logger: silentLogger(), clock: this.options.clock },
     );
     this.agent.start();
     this.driver.start();
   }
 
-  /** Stops the agent process: driver first (nothing half-read), then agent, then its files. */
+  /** Envelopes the agent's file has ever stored: its next envelope seq (the agent must be running). */
+  storedEnvelopes(): number {
+    return this.outbox!.nextSeq();
+  }
+
+  /** Stops the agent process: driver first (nothing half-read), then agent, then its files (already shut after a power cut). */
   async stopAgent(): Promise<void> {
     await this.driver.close();
     await this.agent.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openAgentDatabase } from '../../../edge-agent/outbox/agent-database.ts';
 import { MemoryOutbox } from '../../../edge-agent/outbox/memory-outbox.ts';
 import type { Outbox, OutboxMessage } from '../../../edge-agent/outbox/outbox.ts';
 import { OutboxDatabase, SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
@@ -91,6 +92,33 @@ describe.each(implementations)('%s behaviour', (_name, create) => {
     outbox.close();
   });
 
+  it('runs the side effect once, in the append, with the seq already allocated', () => {
+    const outbox = create();
+    const calls: number[] = [];
+    const entry = outbox.enqueue(message, () => calls.push(outbox.size()));
+    expect(calls).toHaveLength(1);
+    expect(entry.seq).toBe(0);
+    expect(outbox.size()).toBe(1);
+    outbox.close();
+  });
+
+  it('stores nothing and consumes no seq when the side effect throws', () => {
+    const outbox = create();
+    const first = outbox.enqueue(message);
+    expect(() =>
+      outbox.enqueue(message, () => {
+        throw new Error('cursor write failed');
+      }),
+    ).toThrow('cursor write failed');
+    expect(outbox.size()).toBe(1);
+    expect(outbox.nextSeq()).toBe(1);
+    expect(outbox.peek(0, 10).map((e) => e.id)).toEqual([first.id]);
+    const next = outbox.enqueue(message);
+    expect(next.seq).toBe(1);
+    expect(next.id).toBeGreaterThan(first.id);
+    outbox.close();
+  });
+
   it('throws OC_OUTBOX_CLOSED once closed', () => {
     const outbox = create();
     outbox.enqueue(message);
@@ -99,6 +127,50 @@ describe.each(implementations)('%s behaviour', (_name, create) => {
       expect(use).toThrow(expect.objectContaining({ code: 'OC_OUTBOX_CLOSED' }));
     }
     expect(() => outbox.close()).not.toThrow();
+  });
+});
+
+describe('SqliteOutbox: a side effect in the append transaction', () => {
+  /** Another store in the agent's file (like a driver's cursor table), on the connection the file shares. */
+  function sideTable(path: string) {
+    const file = openAgentDatabase({ path });
+    file.connection.exec('CREATE TABLE IF NOT EXISTS side (note TEXT NOT NULL) STRICT');
+    const insert = file.connection.prepare<[string]>('INSERT INTO side (note) VALUES (?)');
+    const notes = file.connection.prepare<[], { note: string }>('SELECT note FROM side ORDER BY rowid');
+    return { write: (note: string) => insert.run(note), notes: () => notes.all().map((r) => r.note), close: () => file.close() };
+  }
+
+  it('rolls back what the side effect wrote, with the entry, when it throws after writing', () => {
+    const path = tempFile();
+    const outbox = SqliteOutbox.open({ path, deviceId: 'door-1' });
+    const side = sideTable(path);
+    outbox.enqueue(message, () => side.write('kept'));
+    expect(() =>
+      outbox.enqueue(message, () => {
+        side.write('rolled back');
+        throw new Error('after writing');
+      }),
+    ).toThrow('after writing');
+    expect(side.notes()).toEqual(['kept']);
+    expect(outbox.size()).toBe(1);
+    side.close();
+    outbox.close();
+  });
+
+  it('commits the side effect with the entry: both are there after a reopen', () => {
+    const path = tempFile();
+    const outbox = SqliteOutbox.open({ path, deviceId: 'door-1' });
+    const side = sideTable(path);
+    for (const n of [0, 1, 2]) outbox.enqueue(message, () => side.write(`with m${n}`));
+    side.close();
+    outbox.close();
+
+    const reopened = SqliteOutbox.open({ path, deviceId: 'door-1' });
+    const sideAgain = sideTable(path);
+    expect(reopened.peek(0, 10).map((e) => e.payload.toString())).toEqual(['m0', 'm1', 'm2']);
+    expect(sideAgain.notes()).toEqual(['with m0', 'with m1', 'with m2']);
+    sideAgain.close();
+    reopened.close();
   });
 });
 

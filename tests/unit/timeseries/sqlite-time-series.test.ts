@@ -1,32 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../services/shared/clock.ts';
-import { silentLogger } from '../../../services/shared/logger.ts';
 import { SCHEMA_VERSION } from '../../../services/timeseries/sqlite/schema.ts';
-import { SqliteTimeSeries, type SqliteTimeSeriesOptions } from '../../../services/timeseries/sqlite/sqlite-time-series.ts';
+import { sqliteStorage } from '../../support/sqlite-time-series-storage.ts';
 import { BASE, describeTimeSeriesBehaviour, eventPoint, levelPoint } from '../../support/time-series-behaviour.ts';
-
-/** A temp directory with a store file; every store opened here is closed by cleanup. */
-function sqliteStorage() {
-  const dir = mkdtempSync(join(tmpdir(), 'oc-timeseries-'));
-  const path = join(dir, 'timeseries.db');
-  const opened: SqliteTimeSeries[] = [];
-  return {
-    path,
-    open: (options: Omit<SqliteTimeSeriesOptions, 'path'> = {}) => {
-      const store = SqliteTimeSeries.open({ path, logger: silentLogger(), ...options });
-      opened.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      await Promise.all(opened.map((s) => s.close()));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 describeTimeSeriesBehaviour('SqliteTimeSeries', async () => {
   const storage = sqliteStorage();
@@ -60,13 +36,9 @@ describe('SqliteTimeSeries specifics', () => {
 
   it('creates its schema once and refuses a file from a newer version', async () => {
     storage.open();
-    const db = new Database(storage.path);
-    try {
-      expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
-      db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
-    } finally {
-      db.close();
-    }
+    const db = storage.connect();
+    expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
+    db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     expect(() => storage.open()).toThrow(/schema version/);
   });
 
