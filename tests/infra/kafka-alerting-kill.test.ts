@@ -8,7 +8,7 @@ import { silentLogger } from '../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { uniqueName } from '../support/event-log-collector.ts';
 import { groupCaughtUp, kafkaSetup } from '../support/kafka-env.ts';
-import { children, exited, referenceTickets, running, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../support/kill-restart.ts';
+import { children, exited, referenceTickets, running, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage, whileRunning } from '../support/kill-restart.ts';
 import { LogRecorder } from '../support/log-recorder.ts';
 
 const setup = kafkaSetup();
@@ -47,7 +47,7 @@ describe.skipIf(setup.state !== 'ready')('alerting process on Kafka killed mid-s
     // The live process keeps up with the writer, so it is killed while the stream is still
     // being written: the rest of the stream arrives while it is down.
     const writing = writeStream(log);
-    await published.until(() => opened().size >= 5);
+    await whileRunning(first, published.until(() => opened().size >= 5));
     first.kill('SIGKILL');
     await exited(first);
     const atKill = opened();
@@ -55,9 +55,9 @@ describe.skipIf(setup.state !== 'ready')('alerting process on Kafka killed mid-s
     expect(SENTINELS.some((s) => atKill.has(s))).toBe(false);
 
     const second = startAlertingProcess(dir, env);
-    await published.until(() => SENTINELS.every((s) => opened().has(s)));
+    await whileRunning(second, published.until(() => SENTINELS.every((s) => opened().has(s))));
     // The sentinels end two partitions; the other partitions' backlogs may still be in hand.
-    await groupCaughtUp(brokers, groupId, [LOG_TOPICS.events, LOG_TOPICS.telemetry]);
+    await whileRunning(second, groupCaughtUp(brokers, groupId, [LOG_TOPICS.events, LOG_TOPICS.telemetry]));
     second.kill('SIGTERM');
     await exited(second);
     await published.close();

@@ -113,3 +113,17 @@ export async function referenceTickets(refDir: string): Promise<Map<string, numb
   await refLog.close();
   return ticketsIn(join(refDir, 'alerting.db'));
 }
+
+/**
+ * `waiting`, or a failure naming the child's exit code if it dies first (one that should
+ * still be running): a crashed alerting process then fails the test at once, with its
+ * code, instead of leaving the wait to run into the test's timeout.
+ */
+export function whileRunning<T>(child: ChildProcess, waiting: Promise<T>): Promise<T> {
+  let onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  const died = new Promise<never>((_, reject) => {
+    onExit = (code, signal) => reject(new Error(`alerting process exited (code ${code}, signal ${signal}) while the test waited on it`));
+    child.once('exit', onExit);
+  });
+  return Promise.race([waiting, died]).finally(() => child.off('exit', onExit!));
+}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PLATFORM_TOPICS } from '../../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-log.ts';
 import { LOG_TOPICS } from '../../../services/shared/topics.ts';
-import { children, exited, referenceTickets, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage } from '../../support/kill-restart.ts';
+import { children, exited, referenceTickets, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage, whileRunning } from '../../support/kill-restart.ts';
 import { LogRecorder } from '../../support/log-recorder.ts';
 
 let dir: string;
@@ -29,14 +29,14 @@ describe('alerting process killed mid-stream and restarted', () => {
     const published = await LogRecorder.start(log, [LOG_TOPICS.tickets]);
     const opened = () => new Set(published.json<TicketMessage>(LOG_TOPICS.tickets).filter((m) => m.kind === 'ticket.change').map((m) => m.ticket!.fingerprint));
     const first = startAlertingProcess(dir);
-    await published.until(() => opened().size >= 5);
+    await whileRunning(first, published.until(() => opened().size >= 5));
     first.kill('SIGKILL');
     await exited(first);
     const atKill = opened();
     expect(SENTINELS.some((s) => atKill.has(s))).toBe(false); // it really died mid-stream
 
     const second = startAlertingProcess(dir);
-    await published.until(() => SENTINELS.every((s) => opened().has(s)));
+    await whileRunning(second, published.until(() => SENTINELS.every((s) => opened().has(s))));
     second.kill('SIGTERM');
     await exited(second);
     await published.close();
