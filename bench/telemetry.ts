@@ -4,11 +4,14 @@
  * request per batch, offsets committed after each) against the baseline of the same
  * points written by the client alone (WriteApi, same batch size and gzip, nothing
  * awaited but the final flush). Prints both and the ratio; skips when OC_INFLUX_URL is unset.
+ * Before that, always: the embedded store's write rate with its rollups against its raw
+ * upsert alone (what a write cost before rollups), on the same points in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfluxDB } from '@influxdata/influxdb-client';
+import Database from 'better-sqlite3';
 import { PLATFORM_TOPICS } from '../services/event-log/platform-topics.ts';
 import type { LogRecord, ProduceRecord } from '../services/event-log/port.ts';
 import { SqliteEventLog } from '../services/event-log/sqlite/sqlite-event-log.ts';
@@ -22,16 +25,16 @@ import { siteTagIndex } from '../services/telemetry/site-tags.ts';
 import { TelemetryWriter } from '../services/telemetry/telemetry-writer.ts';
 import { InfluxTimeSeries } from '../services/timeseries/influx/influx-time-series.ts';
 import { toLinePoint } from '../services/timeseries/influx/line-points.ts';
+import { assertPointsFit, seriesKey } from '../services/timeseries/measurements.ts';
 import type { Point } from '../services/timeseries/port.ts';
+import { RawPoints } from '../services/timeseries/sqlite/raw-points.ts';
+import { migrate } from '../services/timeseries/sqlite/schema.ts';
+import { SqliteTimeSeries } from '../services/timeseries/sqlite/sqlite-time-series.ts';
 
 const POINTS = Number(process.env.OC_BENCH_TELEMETRY_POINTS ?? 100_000);
 const BATCH = 5_000;
 
-const url = process.env.OC_INFLUX_URL;
-if (!url) {
-  console.log('[bench] telemetry: skipped: OC_INFLUX_URL is not set (bash infra/influxdb/start.sh, then OC_INFLUX_URL=http://127.0.0.1:18086)');
-  process.exit(0);
-}
+const url = process.env.OC_INFLUX_URL ?? '';
 const server = { url, token: process.env.OC_INFLUX_TOKEN ?? 'opencompound-dev-token', org: process.env.OC_INFLUX_ORG ?? 'opencompound' };
 
 async function influxApi(path: string, init: RequestInit = {}): Promise<unknown> {
@@ -96,14 +99,53 @@ async function throughWriter(bucket: string): Promise<number> {
   }
 }
 
-async function clientAlone(bucket: string): Promise<number> {
-  // Parsed beforehand, as the baseline has no log to read: it starts from points.
+/** The records as points, mapped beforehand: the baselines have no log to read. */
+function recordsAsPoints(): Point[] {
   const tags = siteTagIndex(devices);
-  const points: Point[] = records.map((r, offset) => {
+  return records.map((r, offset) => {
     const mapped = recordToPoint({ topic: LOG_TOPICS.telemetry, partition: 0, offset, key: r.key, value: Buffer.from(r.value), headers: {}, timestamp: 0 } satisfies LogRecord, tags);
     if (!mapped.ok) throw new Error(mapped.refusal.reason);
     return mapped.point;
   });
+}
+
+/**
+ * Points per second into the embedded store, in batches of BATCH: through the store (raw
+ * upsert plus rollups, one transaction per batch), and through its raw upsert alone in
+ * the same kind of transaction, each into a fresh file of its own.
+ */
+async function embeddedRates(points: readonly Point[]): Promise<{ withRollups: number; rawOnly: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'oc-bench-embedded-'));
+  const rawOnlyDb = new Database(join(dir, 'raw-only.db'));
+  const store = SqliteTimeSeries.open({ path: join(dir, 'with-rollups.db'), synchronous: 'FULL', logger: silentLogger() });
+  try {
+    rawOnlyDb.pragma('journal_mode = WAL');
+    rawOnlyDb.pragma('synchronous = FULL');
+    migrate(rawOnlyDb);
+    const raw = new RawPoints(rawOnlyDb);
+    const writeRaw = rawOnlyDb.transaction((batch: readonly Point[]) => {
+      for (const p of batch) raw.write(p, seriesKey(p));
+    });
+    const timed = async (write: (batch: readonly Point[]) => Promise<void> | void) => {
+      const started = performance.now();
+      for (let i = 0; i < points.length; i += BATCH) await write(points.slice(i, i + BATCH));
+      return points.length / ((performance.now() - started) / 1000);
+    };
+    const rawOnly = await timed((batch) => {
+      assertPointsFit(batch);
+      writeRaw.immediate(batch);
+    });
+    const withRollups = await timed((batch) => store.write(batch));
+    return { withRollups, rawOnly };
+  } finally {
+    rawOnlyDb.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function clientAlone(bucket: string): Promise<number> {
+  const points = recordsAsPoints();
   const started = performance.now();
   // The client sends a batch whenever its buffer fills, without waiting for the one before;
   // its writeSuccess hook is the only way to know when the last of them landed.
@@ -133,6 +175,25 @@ async function clientAlone(bucket: string): Promise<number> {
   return POINTS / seconds;
 }
 
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const embedded = await embeddedRates(recordsAsPoints());
+console.log(
+  [
+    '',
+    `## Telemetry into the embedded store (${fmt(POINTS)} drain readings, one transaction per ${fmt(BATCH)}, synchronous=FULL)`,
+    '',
+    '| path | points/s | ÷ raw upsert alone |',
+    '|---|--:|--:|',
+    `| store write: raw upsert and 5-minute and hourly rollups | ${fmt(embedded.withRollups)} | ${(embedded.withRollups / embedded.rawOnly).toFixed(2)}× |`,
+    `| raw upsert alone (the write before rollups) | ${fmt(embedded.rawOnly)} | 1.00× |`,
+  ].join('\n'),
+);
+
+if (!url) {
+  console.log('[bench] telemetry into InfluxDB: skipped: OC_INFLUX_URL is not set (bash infra/influxdb/start.sh, then OC_INFLUX_URL=http://127.0.0.1:18086)');
+  process.exit(0);
+}
+
 const writerRate = await withBucket(async (bucket) => {
   const rate = await throughWriter(bucket);
   const stored = await countIn(bucket);
@@ -146,7 +207,6 @@ const clientRate = await withBucket(async (bucket) => {
   return rate;
 });
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en');
 console.log(
   [
     '',

@@ -21,6 +21,10 @@ import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
 
+const days = (ms: number): number => Math.round(ms / 86_400_000);
+const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
+  kept ? `, 5-min rollups ${days(kept['5m'])} days, hourly ${days(kept['1h'])} days` : ', rollups for ever';
+
 /**
  * The composition root of `npm start`: the whole platform in one process on
  * embedded adapters, with the reference site simulated. Nothing else wires
@@ -130,7 +134,7 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
     `  alerting      tickets in ${config.alerting.storePath}; roster ${config.alerting.rosterFile ?? 'Dianliu Block 8 reference'}`,
     telemetryConfig.store.kind === 'influxdb'
       ? `  time series   InfluxDB at ${telemetryConfig.store.url}, bucket ${telemetryConfig.store.bucket}`
-      : `  time series   ${telemetryConfig.store.path} (SQLite, kept ${Math.round(telemetryConfig.store.retentionMs / 86_400_000)} days)`,
+      : `  time series   ${telemetryConfig.store.path} (SQLite: points kept ${days(telemetryConfig.store.retentionMs)} days${rollupsKept(telemetryConfig.store.rollupRetentionMs)})`,
     `  API           http://${config.http.host}:${config.http.port}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,

@@ -220,6 +220,36 @@ export function describeTimeSeriesBehaviour(name: string, factory: () => Promise
       expect((await store.eventCounts({ range, everyMs: HOUR, tags: { device: door, type: 'access.granted', compound: 'dl8' } })).map((w) => w.count)).toEqual([1, 0, 1]);
     });
 
+    it('answers windows of 5 minutes, 15 minutes and hours over several hours (where the embedded store reads its rollups) as the points say', async () => {
+      const door = uniqueName('dl8-door');
+      const start = BASE + 60 * MINUTE + 30_000;
+      // A reading every 2.5 minutes for 3 hours; a heartbeat every 2 minutes except for 20 quiet minutes; an event every 7 minutes.
+      const levels = Array.from({ length: 72 }, (_, i) => levelPoint(device, start + i * 150_000, (i * 37) % 500 + 0.5 * (i % 3), i + 1));
+      const beats = Array.from({ length: 90 }, (_, i) => heartbeatPoint(door, start + i * 2 * MINUTE, i * 120, i + 1)).filter((p) => p.timeMs < start + HOUR || p.timeMs >= start + HOUR + 20 * MINUTE);
+      const events = Array.from({ length: 26 }, (_, i) => eventPoint(door, start + i * 7 * MINUTE, i + 1, i % 3 === 0 ? 'door.forced-open' : 'access.granted'));
+      await store.write([...levels, ...beats, ...events]);
+
+      const range = { start: BASE + HOUR, stop: BASE + 4 * HOUR + 1 };
+      for (const everyMs of [5 * MINUTE, 15 * MINUTE, HOUR]) {
+        const windowOf = (t: number) => t - (t % everyMs);
+        const byWindow = new Map<number, number[]>();
+        for (const p of levels) byWindow.set(windowOf(p.timeMs), [...(byWindow.get(windowOf(p.timeMs)) ?? []), p.fields.level_mm as number]);
+        const expectedLevels = [...byWindow].map(([time, mm]) => ({ time, meanMm: mm.reduce((a, b) => a + b, 0) / mm.length, maxMm: Math.max(...mm) }));
+        expect(await store.drainLevel({ deviceId: device, range, everyMs }), `level per ${everyMs} ms`).toEqual(expectedLevels);
+
+        const last = beats[beats.length - 1]!;
+        expect(await store.deviceUptime({ range, everyMs, deviceIds: [door] }), `uptime per ${everyMs} ms`).toEqual([
+          { deviceId: door, lastHeartbeatAt: last.timeMs, uptimeS: last.fields.uptime_s, windowsReporting: new Set(beats.map((p) => windowOf(p.timeMs))).size },
+        ]);
+
+        const forced = await store.eventCounts({ range, everyMs, tags: { device: door, type: 'door.forced-open' } });
+        const expectedForced = forced.map((w) => ({ time: w.time, count: events.filter((p) => p.tags.type === 'door.forced-open' && windowOf(p.timeMs) === w.time).length }));
+        expect(forced, `forced opens per ${everyMs} ms`).toEqual(expectedForced);
+        expect(forced.reduce((sum, w) => sum + w.count, 0)).toBe(9);
+        expect(forced.length).toBe((windowOf(range.stop) + everyMs - windowOf(range.start)) / everyMs);
+      }
+    });
+
     it('refuses queries that make no sense with OC_TIMESERIES_QUERY_INVALID', async () => {
       const range = { start: BASE, stop: BASE + HOUR };
       await expectCode(store.readPoints({ measurement: 'drain_level', range: { start: BASE, stop: BASE } }), 'OC_TIMESERIES_QUERY_INVALID');

@@ -139,9 +139,24 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
   );
 };
 
+const FIVE_MINUTES = 5 * MINUTE;
+
+/**
+ * The window for a chart of `spanMs` in at most `maxWindows` points: whole seconds, at
+ * least the sensors' fastest period, and beyond five minutes a whole number of 5-minute
+ * windows, beyond an hour of hours. Those sizes are the embedded store's rollups, so a
+ * chart of days or months is answered from them (and reaches back past raw retention).
+ */
+export function chartWindowMs(spanMs: number, maxWindows: number): number {
+  const wanted = Math.max(MIN_LEVEL_WINDOW_MS, Math.ceil(spanMs / maxWindows / 1_000) * 1_000);
+  if (wanted > HOUR) return Math.ceil(wanted / HOUR) * HOUR;
+  if (wanted > FIVE_MINUTES) return Math.ceil(wanted / FIVE_MINUTES) * FIVE_MINUTES;
+  return wanted;
+}
+
 /** A drain's level in at most `maxWindows` windows of whole seconds over the range, with its thresholds. */
 async function levelWindows(series: SeriesContext, deviceId: string, range: TimeRange, maxWindows: number) {
-  const everyMs = Math.max(MIN_LEVEL_WINDOW_MS, Math.ceil((range.stop - range.start) / maxWindows / 1_000) * 1_000);
+  const everyMs = chartWindowMs(range.stop - range.start, maxWindows);
   const windows = await series.reader.drainLevel({ deviceId, range, everyMs });
   const aligned = alignRange(range, everyMs);
   return { deviceId, from: aligned.start, to: aligned.stop, everyMs, thresholds: series.drainThresholds(deviceId)!, windows };

@@ -15,7 +15,6 @@ export interface StoreRetention {
   rollupMs: Readonly<Partial<Record<TierName, number>>>;
 }
 
-
 /**
  * Deletes what is older than each table keeps, the embedded stand-in for the retention
  * periods of InfluxDB buckets (a raw bucket and longer-lived downsampled ones). A point

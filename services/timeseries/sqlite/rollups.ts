@@ -81,13 +81,14 @@ export class RollupMaintenance {
         sum_milli = sum_milli + excluded.sum_milli,
         min_value = min(min_value, excluded.min_value),
         max_value = max(max_value, excluded.max_value)`);
+    // A window of one value is that value.
     const replace = `UPDATE rollup_fields SET
         sum_milli = sum_milli - ${milliSql('@old')} + ${milliSql('@value')},
-        min_value = min(min_value, @value),
-        max_value = max(max_value, @value)
+        min_value = CASE WHEN count = 1 THEN @value ELSE min(min_value, @value) END,
+        max_value = CASE WHEN count = 1 THEN @value ELSE max(max_value, @value) END
       WHERE window_ms = @window AND series_id = @series AND field = @field AND start_ms = @start`;
     // Exact when the old value did not hold up the min or the max the new one leaves.
-    this.replaceInside = db.prepare(`${replace} AND (@old > min_value OR @value <= @old) AND (@old < max_value OR @value >= @old)`);
+    this.replaceInside = db.prepare(`${replace} AND (count = 1 OR ((@old > min_value OR @value <= @old) AND (@old < max_value OR @value >= @old)))`);
     this.replaceWidening = db.prepare(replace);
     this.recompute = db.prepare(`
       UPDATE rollup_fields SET (count, sum_milli, min_value, max_value) = (

@@ -16,6 +16,7 @@ import type {
   UptimeQuery,
 } from '../port.ts';
 import { alignedWindows, checkRange, checkTagFilter, denseCounts } from '../windows.ts';
+import { RawPoints } from './raw-points.ts';
 import { Retention, type StoreRetention } from './retention.ts';
 import { assertRollupsFit, ROLLUP_TIERS, type TierName } from './rollup-spec.ts';
 import { RollupMaintenance } from './rollups.ts';
@@ -66,7 +67,6 @@ const TRANSIENT_SQLITE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROT
  */
 export class SqliteTimeSeries implements TimeSeriesStore {
   private closed = false;
-  private readonly upsert: Database.Statement;
   private readonly writeAll: Database.Transaction<(points: readonly Point[]) => void>;
   private readonly retention: Retention | undefined;
   private readonly sources: ReadonlyMap<Source, WindowSource>;
@@ -80,16 +80,12 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     sweep: boolean,
     sweepIntervalMs: number,
   ) {
-    // Fields merge like InfluxDB's: a field written again takes the new value, others stay.
-    this.upsert = db.prepare(`
-      INSERT INTO points (measurement, series, device, time_ms, nanos, tags, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (measurement, series, time_ms, nanos) DO UPDATE SET fields = json_patch(points.fields, excluded.fields)`);
+    const raw = new RawPoints(db);
     const rollups = new RollupMaintenance(db, clock, kept.rawMs);
     this.writeAll = db.transaction((points: readonly Point[]) => {
       for (const p of points) {
         const series = seriesKey(p);
-        // Ticket points need not name a device (a compound's mass outage); '' keeps the column NOT NULL.
-        rollups.write(p, series, () => this.upsert.run(p.measurement, series, p.tags.device ?? '', p.timeMs, p.nanos, JSON.stringify(p.tags), JSON.stringify(p.fields)));
+        rollups.write(p, series, () => raw.write(p, series));
       }
     });
     this.sources = new Map<Source, WindowSource>([['raw', new RawWindows(db)], ...ROLLUP_TIERS.map((t): [Source, WindowSource] => [t.name, new RollupWindows(db, t)])]);

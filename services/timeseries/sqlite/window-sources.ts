@@ -88,10 +88,12 @@ export class RollupWindows implements WindowSource {
   ) {}
 
   drainLevel(deviceId: string, aligned: TimeRange, everyMs: number): LevelWindow[] {
+    // CROSS JOIN keeps SQLite to this order: the device's few series, then their windows
+    // by identity index, never every drain's windows of the range by time.
     const rows = this.db
       .prepare(
         `SELECT f.start_ms - f.start_ms % :every AS time, SUM(f.count) AS count, SUM(f.sum_milli) AS sumMilli, MAX(f.max_value) AS maxMm
-         FROM rollup_series AS s JOIN rollup_fields AS f ON f.series_id = s.id
+         FROM rollup_series AS s CROSS JOIN rollup_fields AS f ON f.series_id = s.id
          WHERE s.measurement = 'drain_level' AND s.device = :device
            AND f.window_ms = :tier AND f.field = 'level_mm' AND f.start_ms >= :start AND f.start_ms < :stop
          GROUP BY 1 ORDER BY 1`,

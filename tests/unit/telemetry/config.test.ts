@@ -16,13 +16,14 @@ function failure(env: NodeJS.ProcessEnv) {
 }
 
 describe('loadTelemetryConfig', () => {
-  it('defaults to the embedded store in the data dir, kept 30 days, read from the beginning', () => {
+  it('defaults to the embedded store in the data dir, raw points kept 30 days, rollups 90 days and 2 years, read from the beginning', () => {
     expect(loadTelemetryConfig('/srv/oc', {})).toEqual({
-      store: { kind: 'embedded', path: resolve('/srv/oc', 'timeseries.db'), retentionMs: 30 * 86_400_000 },
+      store: { kind: 'embedded', path: resolve('/srv/oc', 'timeseries.db'), retentionMs: 30 * 86_400_000, rollupRetentionMs: { '5m': 90 * 86_400_000, '1h': 730 * 86_400_000 } },
       groupId: 'oc.telemetry-writer',
       startAt: 'beginning',
     });
     expect(loadTelemetryConfig('d', { OC_TIMESERIES_RETENTION_DAYS: '7', OC_TELEMETRY_START: 'end' })).toMatchObject({ store: { retentionMs: 7 * 86_400_000 }, startAt: 'end' });
+    expect(loadTelemetryConfig('d', { OC_TIMESERIES_ROLLUP_5M_DAYS: '14', OC_TIMESERIES_ROLLUP_1H_DAYS: '3650' }).store).toMatchObject({ rollupRetentionMs: { '5m': 14 * 86_400_000, '1h': 3650 * 86_400_000 } });
   });
 
   it('takes InfluxDB settings when OC_TIMESERIES=influxdb', () => {
@@ -39,6 +40,8 @@ describe('loadTelemetryConfig', () => {
     expect(failure({ ...influx, OC_INFLUX_URL: 'influx:8086' })).toMatchObject({ keys: ['OC_INFLUX_URL'], message: expect.stringContaining('OC_INFLUX_URL="influx:8086"') as string });
     expect(failure({ OC_TIMESERIES: 'influx' }).keys).toEqual(['OC_TIMESERIES']);
     expect(failure({ OC_TIMESERIES_RETENTION_DAYS: 'forever' }).keys).toEqual(['OC_TIMESERIES_RETENTION_DAYS']);
+    expect(failure({ OC_TIMESERIES_ROLLUP_5M_DAYS: '0' })).toMatchObject({ keys: ['OC_TIMESERIES_ROLLUP_5M_DAYS'], message: expect.stringContaining('OC_TIMESERIES_ROLLUP_5M_DAYS="0"') as string });
+    expect(failure({ OC_TIMESERIES_ROLLUP_1H_DAYS: 'two years', OC_TIMESERIES_ROLLUP_5M_DAYS: '90' }).keys).toEqual(['OC_TIMESERIES_ROLLUP_1H_DAYS']);
     const secret = failure({ ...influx, OC_INFLUX_TOKEN: ' ', OC_INFLUX_URL: 'nope' });
     expect(secret.message).not.toContain('s3cret');
     const hidden = failure({ ...influx, OC_TELEMETRY_GROUP: 'bad group!' });

@@ -132,14 +132,19 @@ describe('rollup maintenance', () => {
   it('past the raw retention, keeps count and sum exact on an overwrite and widens min and max only', async () => {
     const clock = new ManualClock(BASE + HOUR);
     const store = open({ retentionMs: DAY, clock });
-    const [low, high] = [levelPoint(DRAIN, BASE, 100, 1), levelPoint(DRAIN, BASE + MINUTE, 300, 2)];
-    await store.write([low!, high!]);
-    // A day later the window is older than the raw points are kept: they may be gone, so
-    // the window is not computed from them again.
+    const [low, high, alone] = [levelPoint(DRAIN, BASE, 100, 1), levelPoint(DRAIN, BASE + MINUTE, 300, 2), levelPoint(DRAIN, BASE + 10 * MINUTE, 500, 3)];
+    await store.write([low!, high!, alone!]);
+    // A day later the windows are older than the raw points are kept: they may be gone, so
+    // no window is computed from them again.
     clock.advance(DAY);
-    await store.write([relevel(high!, 150)]);
+    await store.write([relevel(high!, 150), relevel(alone!, 50)]);
 
-    expect(levelWindows(db, FIVE)).toEqual([{ start: BASE, count: 2, sumMilli: 250_000, min: 100, max: 300 }]);
+    expect(levelWindows(db, FIVE)).toEqual([
+      { start: BASE, count: 2, sumMilli: 250_000, min: 100, max: 300 },
+      // A window of one value is exact all the same.
+      { start: BASE + 10 * MINUTE, count: 1, sumMilli: 50_000, min: 50, max: 50 },
+    ]);
+    expect(levelWindows(db, HOUR)).toEqual([{ start: BASE, count: 3, sumMilli: 300_000, min: 50, max: 500 }]);
   });
 
   it("keeps each window's newest heartbeat with its fields, also when that heartbeat is written again", async () => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../services/shared/clock.ts';
 import { chooseSource, type SourceCandidate } from '../../../services/timeseries/sqlite/source-choice.ts';
+import { sqliteStorage } from '../../support/sqlite-time-series-storage.ts';
+import { BASE, eventPoint, heartbeatPoint, levelPoint } from '../../support/time-series-behaviour.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -53,5 +56,55 @@ describe('chooseSource', () => {
     expect(chooseSource(daysBack(1, 900), HOUR, NOW, candidates(undefined, undefined, undefined))).toBe('1h');
     expect(chooseSource(daysBack(1, 900), MINUTE, NOW, candidates(undefined, undefined, undefined))).toBe('raw');
     expect(chooseSource(daysBack(1, 900), 5 * MINUTE, NOW, candidates(30 * DAY, undefined, 730 * DAY))).toBe('5m');
+  });
+});
+
+describe('SqliteTimeSeries query routing', () => {
+  let storage: ReturnType<typeof sqliteStorage>;
+  beforeEach(() => {
+    storage = sqliteStorage();
+  });
+  afterEach(async () => {
+    await storage.cleanup();
+  });
+
+  it('answers whole 5-minute and hourly windows from the rollups and finer ones from the raw points', async () => {
+    const clock = new ManualClock(BASE + 3 * HOUR);
+    const store = storage.open({ retentionMs: 30 * DAY, rollupRetentionMs: { '5m': 90 * DAY, '1h': 730 * DAY }, clock });
+    const [drain, door] = ['dl8-drain-m1', 'dl8-door-b1-u1'];
+    // One reading, heartbeat and event a minute for two hours.
+    await store.write(
+      Array.from({ length: 120 }, (_, i) => [levelPoint(drain, BASE + i * MINUTE, 100 + i, i), heartbeatPoint(door, BASE + i * MINUTE + 1, i * 60, i), eventPoint(door, BASE + i * MINUTE + 2, i)]).flat(),
+    );
+    const range = { start: BASE, stop: BASE + 2 * HOUR };
+    const ask = async (everyMs: number) => ({
+      level: await store.drainLevel({ deviceId: drain, range, everyMs }),
+      uptime: await store.deviceUptime({ range, everyMs }),
+      events: await store.eventCounts({ range, everyMs }),
+    });
+    const everies = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR];
+    const before = await Promise.all(everies.map(ask));
+    expect(everies.map((everyMs) => store.sourceOf(range, everyMs))).toEqual(['raw', '5m', '5m', '1h']);
+
+    // With the raw points gone, what came from rollups is unchanged, and minute windows are empty.
+    storage.connect().exec('DELETE FROM points');
+    const after = await Promise.all(everies.map(ask));
+    expect(after.slice(1)).toEqual(before.slice(1));
+    expect(after[0]).toEqual({ level: [], uptime: [], events: before[0]!.events.map((w) => ({ ...w, count: 0 })) });
+    // The answers were not empty to begin with.
+    expect(before[3]!.level).toHaveLength(2);
+    expect(before[1]!.uptime).toEqual([{ deviceId: door, lastHeartbeatAt: BASE + 119 * MINUTE + 1, uptimeS: 119 * 60, windowsReporting: 24 }]);
+    expect(before[3]!.events.map((w) => w.count)).toEqual([60, 60]);
+  });
+
+  it('moves to the hourly rollups for ranges the 5-minute ones no longer hold', () => {
+    const clock = new ManualClock(BASE);
+    const store = storage.open({ retentionMs: 30 * DAY, rollupRetentionMs: { '5m': 90 * DAY, '1h': 730 * DAY }, clock });
+    const recent = { start: BASE - 2 * DAY, stop: BASE };
+    const old = { start: BASE - 100 * DAY, stop: BASE - 99 * DAY };
+    expect(store.sourceOf(recent, 3 * HOUR)).toBe('1h');
+    expect(store.sourceOf(recent, 30 * MINUTE)).toBe('5m');
+    expect(store.sourceOf(old, 3 * HOUR)).toBe('1h');
+    expect(store.sourceOf(old, 2 * MINUTE)).toBe('raw');
   });
 });
