@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { inCi } from '../../support/server-env.ts';
 
 /** Debian's package (infra/chromium/install.sh); playwright-core downloads no browser of its own. */
-export const CHROMIUM_PATH = process.env.OC_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.OC_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Quiet and offline: no update checks, no sync, no QUIC, nothing but the page under test. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -23,7 +24,7 @@ export const CHROMIUM_ARGS = [
 export function chromiumAvailability(): { run: true } | { run: false; reason: string } {
   if (existsSync(CHROMIUM_PATH)) return { run: true };
   const reason = `Chromium not found at ${CHROMIUM_PATH}: run \`bash infra/chromium/install.sh\` (or set OC_CHROMIUM_PATH)`;
-  if (process.env.CI === 'true') throw new Error(`browser tests: ${reason}; CI=true, so this fails instead of skipping`);
+  if (inCi(process.env)) throw new Error(`browser tests: ${reason}; CI is set, so this fails instead of skipping`);
   return { run: false, reason };
 }
 

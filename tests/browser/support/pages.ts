@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ export class Screenshots {
     const path = join(this.dir, `${name}.png`);
     const png = await page.screenshot({ type: 'png' });
     writeFileSync(path, png);
-    return readFileSync(path);
+    return png;
   }
 }
 

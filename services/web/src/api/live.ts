@@ -11,7 +11,6 @@ export type LiveState = 'connecting' | 'live' | 'down';
 
 export interface LiveHandlers {
   onTicket(ticket: Ticket, entries: TimelineEntry[]): void;
-  onDevice?(status: unknown): void;
   /** Staff: a ticket was taken away from them (re-dispatched, transferred, reopened). */
   onWithdrawn?(ticketId: string): void;
   onState(state: LiveState): void;
@@ -57,7 +56,6 @@ export class LiveConnection {
       const data = parse(e) as { ticket?: Ticket; entries?: TimelineEntry[] } | undefined;
       if (data?.ticket) this.handlers.onTicket(data.ticket, data.entries ?? []);
     });
-    es.addEventListener('device', (e) => this.handlers.onDevice?.(parse(e)));
     es.addEventListener('ticket-withdrawn', (e) => {
       const data = parse(e) as { ticketId?: unknown } | undefined;
       if (typeof data?.ticketId === 'string') this.handlers.onWithdrawn?.(data.ticketId);

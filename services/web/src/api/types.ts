@@ -79,8 +79,3 @@ export interface DeviceInfo {
   status: DeviceStatusRecord;
   openTickets: number;
 }
-
-export interface LevelPoint {
-  t: number;
-  levelMm: number;
-}

@@ -6,7 +6,6 @@ import { en, type MessageKey } from './en.ts';
 import { zh } from './zh.ts';
 
 export type Lang = 'zh' | 'en';
-export const LANGS: readonly Lang[] = ['zh', 'en'];
 export const LANG_STORAGE_KEY = 'oc.lang';
 export type { MessageKey };
 

@@ -2,8 +2,9 @@
  * The board's choice and order of tickets: the filters the operator set, then most
  * urgent first (priority, then the least SLA time left).
  */
-import { PRIORITIES } from '../../../alerting/domain/model.ts';
+import { CATEGORIES, PRIORITIES } from '../../../alerting/domain/model.ts';
 import { ACTIVE_STATES } from '../../../alerting/domain/tickets/states.ts';
+import { TICKET_STATES } from '../../../alerting/domain/tickets/types.ts';
 import type { Category, Ticket, TicketState } from '../api/types.ts';
 import { slaClock } from './sla.ts';
 
@@ -42,14 +43,15 @@ export function filterToQuery(f: BoardFilter): string {
   return q.toString();
 }
 
-export function filterFromQuery(query: string, known: { categories: readonly string[]; states: readonly string[] }): BoardFilter {
+/** Categories and states the domain does not know (an old or edited link) are dropped. */
+export function filterFromQuery(query: string): BoardFilter {
   const q = new URLSearchParams(query);
   const category = q.get('category') ?? undefined;
-  const states = (q.get('state') ?? '').split(',').filter((s): s is TicketState => known.states.includes(s));
+  const states = (q.get('state') ?? '').split(',').filter((s): s is TicketState => (TICKET_STATES as readonly string[]).includes(s));
   return {
     ...(q.get('community') ? { communityId: q.get('community')! } : {}),
     ...(q.get('compound') ? { compoundId: q.get('compound')! } : {}),
-    ...(category && known.categories.includes(category) ? { category: category as Category } : {}),
+    ...(category && (CATEGORIES as readonly string[]).includes(category) ? { category: category as Category } : {}),
     states,
   };
 }

@@ -3,6 +3,7 @@
  * of it is left, and the tone it is drawn in. Pure, so the countdown can be tested
  * without a browser; the page calls it once a second.
  */
+import { BEFORE_ARRIVAL, isActive } from '../../../alerting/domain/tickets/states.ts';
 import type { Ticket } from '../api/types.ts';
 
 export type SlaStage = 'acknowledge' | 'arrive' | 'resolve';
@@ -25,17 +26,9 @@ type SlaFields = Pick<Ticket, 'state' | 'deadlines' | 'openedAt' | 'milestones'>
 
 /** The deadline that applies in the ticket's state, as the ticket domain counts breaches. */
 export function runningStage(t: SlaFields): SlaStage | undefined {
-  switch (t.state) {
-    case 'open':
-      return 'acknowledge';
-    case 'acknowledged':
-    case 'dispatched':
-      return t.milestones.arrivedAt === undefined ? 'arrive' : 'resolve';
-    case 'on_site':
-      return 'resolve';
-    default:
-      return undefined;
-  }
+  if (t.state === 'open') return 'acknowledge';
+  if (!isActive(t.state)) return undefined;
+  return BEFORE_ARRIVAL.includes(t.state) && t.milestones.arrivedAt === undefined ? 'arrive' : 'resolve';
 }
 
 export function slaClock(t: SlaFields, now: number): SlaClock | undefined {

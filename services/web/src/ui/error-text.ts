@@ -1,5 +1,5 @@
 import { ApiError } from '../api/http.ts';
-import { hasKey, type MessageKey } from '../i18n/messages.ts';
+import { hasKey } from '../i18n/messages.ts';
 import type { I18n } from '../i18n/context.tsx';
 
 /** Any failure as a sentence the operator can act on, in the page's language. */
@@ -17,8 +17,3 @@ export function errorText(err: unknown, i18n: Pick<I18n, 't'>): string {
   }
   return t('err.generic', { message: err instanceof Error ? err.message : String(err) });
 }
-
-export const labelKey = (prefix: string, value: string): MessageKey | undefined => {
-  const key = `${prefix}.${value}`;
-  return hasKey(key) ? key : undefined;
-};

@@ -1,6 +1,4 @@
 import { useMemo } from 'preact/hooks';
-import { CATEGORIES } from '../../../../alerting/domain/model.ts';
-import { TICKET_STATES } from '../../../../alerting/domain/tickets/types.ts';
 import { boardOrder, filterFromQuery, filterToQuery, type BoardFilter } from '../../logic/board.ts';
 import { slaClock } from '../../logic/sla.ts';
 import { useI18n } from '../../i18n/context.tsx';
@@ -15,7 +13,7 @@ import { RecentList } from './recent-list.tsx';
 export function BoardView({ data, query }: { data: DeskData; query: string }) {
   const { t } = useI18n();
   const now = useNow();
-  const filter = useMemo(() => filterFromQuery(query, { categories: CATEGORIES, states: TICKET_STATES }), [query]);
+  const filter = useMemo(() => filterFromQuery(query), [query]);
   const rows = useMemo(() => boardOrder(data.tickets, filter, now), [data.tickets, filter, now]);
   const setFilter = (f: BoardFilter) => {
     const q = filterToQuery(f);
