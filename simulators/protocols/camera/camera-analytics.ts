@@ -9,8 +9,6 @@ export type CameraIncident =
   | { type: 'video.loss' }
   | { type: 'video.restored' };
 
-export type CameraIncidentType = CameraIncident['type'];
-
 interface Property {
   topic: string;
   source: SimpleItem[];

@@ -116,11 +116,6 @@ export class DoorControllerSimulator {
     return this.journal.headSeq;
   }
 
-  /** Open event streams right now. */
-  get streamCount(): number {
-    return this.streams.count;
-  }
-
   /** Model outputs that a door controller has no event for. */
   get ignored(): number {
     return this.ignoredOutputs;

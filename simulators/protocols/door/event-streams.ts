@@ -30,10 +30,6 @@ export class EventStreams {
 
   constructor(private readonly options: EventStreamsOptions) {}
 
-  get count(): number {
-    return this.open.size;
-  }
-
   serve(res: ServerResponse, since: number): void {
     const journal = this.options.journal();
     res.writeHead(200, { 'content-type': `${NDJSON_MEDIA_TYPE}; charset=utf-8`, 'cache-control': 'no-store' });

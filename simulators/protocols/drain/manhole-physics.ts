@@ -90,10 +90,6 @@ export class Manhole {
     this.greaseMax = clamp(maxBlockage, 0, MAX_BLOCKAGE);
   }
 
-  setBlockage(blockage: number): void {
-    this.blocked = clamp(blockage, 0, MAX_BLOCKAGE);
-  }
-
   /** Maintenance jetted the pipe: clear, and no build-up until the next call. */
   clearBlockage(): void {
     this.blocked = 0;

@@ -4,7 +4,7 @@ import { OcError } from '../../../services/shared/errors.ts';
 import type { PlacedDevice } from '../../../services/site/devices.ts';
 import { DRAIN_FAST_SAMPLE_INTERVAL_S } from '../../models/drain.ts';
 import { deriveSeed } from '../../prng.ts';
-import type { ProtocolDevice, ProtocolKind, ProtocolKindContext } from '../protocol-kind.ts';
+import { simulationClockToleranceMs, type ProtocolDevice, type ProtocolKind, type ProtocolKindContext } from '../protocol-kind.ts';
 import { DeliveryWatch } from './delivery-watch.ts';
 import { DrainSimulator } from './drain-simulator.ts';
 
@@ -42,7 +42,7 @@ export function drainPollIntervalMs(speed: number): number {
 export function openDrainProtocol(ctx: ProtocolKindContext): ProtocolKind {
   const pollIntervalMs = drainPollIntervalMs(ctx.speed);
   // Simulated time moves in steps of (tick × speed) while a request is in flight: not a wrong clock.
-  const clockToleranceMs = Math.max(60_000, Math.round(ctx.speed * 2_000));
+  const clockToleranceMs = simulationClockToleranceMs(ctx.speed, 60_000);
   return {
     protocol: 'Modbus TCP',
     async startDevice(device: PlacedDevice): Promise<ProtocolDevice> {
