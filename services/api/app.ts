@@ -55,6 +55,8 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   reportRoutes(app, ctx);
   streamRoutes(app, ctx, live);
   await app.register(seriesRoutes, { ctx });
+  // Without a time-series store, the ticket's chart reads what the alerting rules remember.
+  if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
   await webAssets(app);
@@ -69,7 +71,5 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
     ctx.service.changes.off('device', onDevice);
     live.close();
   });
-  // Last, as a plugin: it stands aside if the time-series routes (issue 7) registered this route before it.
-  await app.register(async (scope) => drainLevelFallbackRoute(scope, ctx, drainLevels));
   return { app, live };
 }

@@ -54,7 +54,6 @@ export async function createApi(s: ApiSetup): Promise<Api> {
           users,
           sessions: new SessionStore(db, s.clock, s.sessionPolicy ?? DEFAULT_SESSION_POLICY),
           throttle: new SignInThrottle(s.clock),
-          roster: s.alerting.roster,
           secureCookie: s.secureCookie ?? false,
         },
         actions: new ActionLog(db, s.clock),

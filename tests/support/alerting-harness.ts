@@ -12,6 +12,7 @@ import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { listDevices } from '../../services/site/devices.ts';
 import { loadSite } from '../../services/site/load.ts';
 import { nextTicketChange, startAlertingStack } from './alerting-stack.ts';
+import { ApiUser } from './api-user.ts';
 
 /**
  * The alerting service and its API over a real SQLite log and a real store in a
@@ -44,12 +45,8 @@ export class AlertingHarness {
    * Signs in a demo user (password: login + "-demo") and returns the cookie
    * header to send; throws with the answer when the sign-in fails.
    */
-  async signIn(login: string, password = `${login}-demo`): Promise<string> {
-    const res = await this.api.app.inject({ method: 'POST', url: '/api/session', payload: { login, password } });
-    if (res.statusCode !== 200) throw new Error(`sign-in of ${login} failed: ${res.statusCode} ${res.body}`);
-    const cookie = res.cookies.find((c) => c.name === 'oc_session');
-    if (!cookie) throw new Error(`sign-in of ${login} set no oc_session cookie`);
-    return `oc_session=${cookie.value}`;
+  async signIn(login: string, password?: string): Promise<string> {
+    return (await ApiUser.signIn(this.api.app, login, password)).cookie;
   }
 
   async stopAlerting(): Promise<void> {

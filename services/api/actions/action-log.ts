@@ -3,7 +3,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { Clock } from '../../shared/clock.ts';
 
 /** At least as long as a phone may sit in a drawer with an action queued. */
-export const DEFAULT_ACTION_RETENTION_MS = 7 * 24 * 3_600_000;
+const DEFAULT_ACTION_RETENTION_MS = 7 * 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
 
 export interface RecordedAnswer {
@@ -53,7 +53,7 @@ export class ActionLog {
 }
 
 /** SHA-256 of the request as canonical JSON (keys sorted), so key order in the client's body does not matter. */
-export const fingerprint = (request: unknown): string => createHash('sha256').update(canonicalJson(request)).digest('base64url');
+const fingerprint = (request: unknown): string => createHash('sha256').update(canonicalJson(request)).digest('base64url');
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

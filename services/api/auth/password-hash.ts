@@ -15,7 +15,7 @@ export interface ScryptCost {
 }
 
 /** ~16 MiB and tens of milliseconds per attempt: slow for a guesser, unnoticeable at sign-in. */
-export const DEFAULT_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
+const DEFAULT_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
 
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;

@@ -27,7 +27,6 @@ export interface AuthSetup {
   users: UserDirectory;
   sessions: SessionStore;
   throttle: SignInThrottle;
-  roster: Roster;
   /** Send the cookie only over HTTPS; on behind a TLS proxy, off for http://127.0.0.1. */
   secureCookie: boolean;
 }

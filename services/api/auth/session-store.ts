@@ -71,4 +71,4 @@ export class SessionStore {
   }
 }
 
-export const idOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
+const idOf = (token: string): string => createHash('sha256').update(token).digest('base64url');

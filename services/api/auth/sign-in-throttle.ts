@@ -11,7 +11,7 @@ export interface ThrottlePolicy {
   maxTracked: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottlePolicy = { freeFailures: 5, windowMs: 15 * 60_000, firstLockMs: 30_000, maxLockMs: 15 * 60_000, maxTracked: 10_000 };
+const DEFAULT_THROTTLE: ThrottlePolicy = { freeFailures: 5, windowMs: 15 * 60_000, firstLockMs: 30_000, maxLockMs: 15 * 60_000, maxTracked: 10_000 };
 
 interface Failures {
   count: number;

@@ -29,7 +29,7 @@ const userEntry = z
   })
   .strict();
 
-export const usersFileSchema = z.object({ version: z.literal(1), users: z.array(userEntry) }).strict();
+const usersFileSchema = z.object({ version: z.literal(1), users: z.array(userEntry) }).strict();
 
 export type UserEntry = z.infer<typeof userEntry>;
 export type UsersFile = z.infer<typeof usersFileSchema>;

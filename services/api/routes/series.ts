@@ -79,13 +79,14 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
     { ...common, schema: { tags: ['series'], summary: "A drain's level over the last hours, downsampled for a chart, with its warning and critical levels", params: LevelParams, querystring: LevelQuery, response: { 200: LevelReply, 404: errorSchema, 503: unavailableSchema } } },
     async (req, reply) => {
       const { deviceId } = req.params;
-      if (!series.drainThresholds(deviceId)) return sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no drain sensor ${deviceId}` });
-      return answer(reply, () => levelWindows(series, deviceId, lastHours(ctx, req.query.hours), req.query.windows));
+      const thresholds = series.drainThresholds(deviceId);
+      if (!thresholds) return sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no drain sensor ${deviceId}` });
+      return answer(reply, async () => ({ deviceId, thresholds, ...(await levelWindows(series, deviceId, lastHours(ctx, req.query.hours), req.query.windows)) }));
     },
   );
 
   // The ticket page's chart asks here (services/web); with a store this route answers from
-  // its long history, and the fallback from the alerting rules' memory stands aside.
+  // its long history; without a store, app.ts registers the fallback from the alerting rules' memory.
   app.get<{ Params: Static<typeof DeviceParams>; Querystring: Static<typeof RangeQuery> }>(
     '/api/devices/:id/level',
     { schema: { tags: ['devices'], summary: "A drain sensor's level between from and to, from the time-series store (mean and max per window)", params: DeviceParams, querystring: RangeQuery, response: { 200: DeviceLevelReply, 400: errorSchema, 404: errorSchema, 503: unavailableSchema } } },
@@ -154,12 +155,12 @@ export function chartWindowMs(spanMs: number, maxWindows: number): number {
   return wanted;
 }
 
-/** A drain's level in at most `maxWindows` windows of whole seconds over the range, with its thresholds. */
+/** A drain's level in at most `maxWindows` windows of whole seconds over the range. */
 async function levelWindows(series: SeriesContext, deviceId: string, range: TimeRange, maxWindows: number) {
   const everyMs = chartWindowMs(range.stop - range.start, maxWindows);
   const windows = await series.reader.drainLevel({ deviceId, range, everyMs });
   const aligned = alignRange(range, everyMs);
-  return { deviceId, from: aligned.start, to: aligned.stop, everyMs, thresholds: series.drainThresholds(deviceId)!, windows };
+  return { from: aligned.start, to: aligned.stop, everyMs, windows };
 }
 
 const lastHours = (ctx: ApiContext, hours: number) => {

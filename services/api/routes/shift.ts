@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Ticket } from '../../alerting/domain/tickets/index.ts';
-import { OPEN_STATES } from '../../alerting/store/alerting-store.ts';
+import { isActive } from '../../alerting/domain/tickets/index.ts';
 import type { ApiContext } from '../api-context.ts';
 import { errorSchema } from '../api-errors.ts';
 import { slaFigures } from '../sla/sla-figures.ts';
@@ -28,14 +27,15 @@ export function shiftRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const schedule = ctx.roster.schedules.find((s) => s.id === slot.scheduleId);
       const crewName = schedule?.crews.find((c) => c.id === slot.crew)?.name ?? { zh: slot.crew, en: slot.crew };
 
+      // The figures' tickets include every open one (in the store's order), so the open work is read from them.
+      const tickets = ticketsForFiguresSince(ctx.store, Math.min(slot.startsAt, now - 7 * DAY_MS));
       const openWork = new Map<string, string[]>();
-      for (const t of ctx.store.listTickets({ states: OPEN_STATES, limit: 100_000 }) as Ticket[]) {
-        if (t.assignment?.kind !== 'staff') continue;
+      for (const t of tickets) {
+        if (!isActive(t.state) || t.assignment?.kind !== 'staff') continue;
         const list = openWork.get(t.assignment.staffId) ?? [];
         list.push(t.id);
         openWork.set(t.assignment.staffId, list);
       }
-      const tickets = ticketsForFiguresSince(ctx.store, Math.min(slot.startsAt, now - 7 * DAY_MS));
       const supervisor = ctx.planner.supervisorOnDuty(now);
       return {
         now,

@@ -50,12 +50,10 @@ const LEVEL_WINDOW_MS = 3 * 3_600_000;
 
 /**
  * GET /api/devices/:id/level from what the alerting rules remember, for the
- * ticket's chart. The time-series routes (services/api/routes/series.ts, issue 7)
- * answer this with the long history; when they register the same route first,
- * this one stands aside.
+ * ticket's chart, when the API has no time-series store; with one, the time-series
+ * routes (services/api/routes/series.ts, issue 7) answer this with the long history.
  */
 export function drainLevelFallbackRoute(app: FastifyInstance, ctx: ApiContext, levels: DrainLevelSource): void {
-  if (app.hasRoute({ method: 'GET', url: '/api/devices/:id/level' })) return;
   app.get<{ Params: Static<typeof LevelParams>; Querystring: Static<typeof LevelQuery> }>(
     '/api/devices/:id/level',
     {

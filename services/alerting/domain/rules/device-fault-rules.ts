@@ -25,7 +25,7 @@ import { numberField, stringField, type EnvelopeObservation } from './observatio
 import type { DeviceRuleContext } from './rule-context.ts';
 import { deviceSignal, minutes } from './signals.ts';
 
-export interface FaultEpisode {
+interface FaultEpisode {
   /** Service time of the device.fault that opened it. */
   since: number;
   /** The latest code and reason the driver reported in this episode. */
@@ -39,7 +39,7 @@ export interface FaultEpisode {
   fired: boolean;
 }
 
-export interface DeviceFaultState {
+interface DeviceFaultState {
   episode?: FaultEpisode;
   /** The last gap events.lost reported, to know it when it comes again. */
   lastGap?: { fromSeq: number; toSeq: number };

@@ -88,10 +88,11 @@ export class RuleEngine {
     const out = this.liveness.tick(state, now, startedAt);
     for (const device of this.devices.values()) {
       const ctx = this.context(state, device);
-      out.push(...tickDeviceFault(ctx, now, this.liveness.isDown(state, device.deviceId)));
+      const down = this.liveness.isDown(state, device.deviceId);
+      out.push(...tickDeviceFault(ctx, now, down));
       switch (device.kind) {
         case 'drain':
-          out.push(...tickDrain(ctx, now, startedAt, this.liveness.isDown(state, device.deviceId)));
+          out.push(...tickDrain(ctx, now, startedAt, down));
           break;
         case 'door':
           out.push(...tickDoor(ctx, now));
