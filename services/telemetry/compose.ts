@@ -15,7 +15,7 @@ import { TelemetryWriter } from './telemetry-writer.ts';
  * for a process that only answers queries next to the writer's: it leaves the embedded
  * file's retention sweeps to the writer (and knows the retentions, to pick the same tables).
  */
-export function openTimeSeries(config: TimeSeriesConfig, logger: Logger, options: { readOnly?: boolean } = {}): TimeSeriesStore {
+function openTimeSeries(config: TimeSeriesConfig, logger: Logger, options: { readOnly?: boolean } = {}): TimeSeriesStore {
   return config.kind === 'influxdb'
     ? new InfluxTimeSeries({ url: config.url, token: config.token, org: config.org, bucket: config.bucket, logger })
     : SqliteTimeSeries.open({

@@ -3,7 +3,7 @@ import { deadLetterRecord } from '../gateway/dead-letter.ts';
 import type { Refusal } from './envelope-to-point.ts';
 
 /** Who wrote a dead letter, in its headers; the gateway's carry none. */
-export const DEAD_LETTER_SOURCE = 'telemetry-writer';
+const DEAD_LETTER_SOURCE = 'telemetry-writer';
 
 /**
  * A refused record as a dead letter in the gateway's format (one format for whoever reads

@@ -7,7 +7,7 @@ import type { LogRecord } from '../event-log/port.ts';
 import { parseEnvelope, type Envelope } from '../shared/envelope.ts';
 import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
-import { describeType, fitsType, pointProblem, type FieldType, type MeasurementName } from '../timeseries/measurements.ts';
+import { describeType, fitsType, measurementSpec, pointProblem, type MeasurementName } from '../timeseries/measurements.ts';
 import type { FieldValue, Point } from '../timeseries/port.ts';
 import type { SiteTags } from './site-tags.ts';
 
@@ -21,12 +21,10 @@ export interface Refusal {
 
 export type Mapped = { ok: true; point: Point } | { ok: false; refusal: Refusal };
 
-/** A field of `data` copied into a point: its name there, its name here, its type. */
+/** A field of `data` copied into a point: its name there, its name here (type and whether required: measurements.ts). */
 interface DataField {
   from: string;
   to: string;
-  type: FieldType;
-  required: boolean;
 }
 
 interface TypedMapping {
@@ -35,24 +33,24 @@ interface TypedMapping {
 }
 
 /** Telemetry types with a measurement of their own; any other telemetry goes to device_telemetry. */
-export const TELEMETRY_MAPPINGS: Readonly<Record<string, TypedMapping>> = {
+const TELEMETRY_MAPPINGS: Readonly<Record<string, TypedMapping>> = {
   'drain.level': {
     measurement: 'drain_level',
     fields: [
-      { from: 'levelMm', to: 'level_mm', type: 'float', required: true },
-      { from: 'distanceMm', to: 'distance_mm', type: 'float', required: false },
-      { from: 'depthMm', to: 'depth_mm', type: 'float', required: false },
-      { from: 'batteryPct', to: 'battery_pct', type: 'float', required: false },
-      { from: 'rssiDbm', to: 'rssi_dbm', type: 'float', required: false },
-      { from: 'overflow', to: 'overflow', type: 'bool', required: false },
+      { from: 'levelMm', to: 'level_mm' },
+      { from: 'distanceMm', to: 'distance_mm' },
+      { from: 'depthMm', to: 'depth_mm' },
+      { from: 'batteryPct', to: 'battery_pct' },
+      { from: 'rssiDbm', to: 'rssi_dbm' },
+      { from: 'overflow', to: 'overflow' },
     ],
   },
   'agent.heartbeat': {
     measurement: 'device_heartbeat',
     fields: [
-      { from: 'uptimeS', to: 'uptime_s', type: 'int', required: true },
-      { from: 'pending', to: 'pending', type: 'int', required: false },
-      { from: 'reconnects', to: 'reconnects', type: 'int', required: false },
+      { from: 'uptimeS', to: 'uptime_s' },
+      { from: 'pending', to: 'pending' },
+      { from: 'reconnects', to: 'reconnects' },
     ],
   },
 };
@@ -83,14 +81,16 @@ export function recordToPoint(record: LogRecord, siteTags: ReadonlyMap<string, S
   let point: Point;
   if (typed) {
     const fields: Record<string, FieldValue> = { ...origin };
+    const specFields = measurementSpec(typed.measurement)!.fields;
     for (const f of typed.fields) {
+      const { type, required } = specFields[f.to]!;
       const value = envelope.data[f.from];
       if (value === undefined || value === null) {
-        if (f.required) return refuse('OC_POINT_FIELD_TYPE', `${envelope.type}: data.${f.from} is required (${describeType(f.type)})`, `data.${f.from}`, deviceId);
+        if (required) return refuse('OC_POINT_FIELD_TYPE', `${envelope.type}: data.${f.from} is required (${describeType(type)})`, `data.${f.from}`, deviceId);
         continue;
       }
-      if (!fitsType(value as FieldValue, f.type)) {
-        return refuse('OC_POINT_FIELD_TYPE', `${envelope.type}: data.${f.from} must be ${describeType(f.type)}, got ${JSON.stringify(value)}`, `data.${f.from}`, deviceId);
+      if (!fitsType(value as FieldValue, type)) {
+        return refuse('OC_POINT_FIELD_TYPE', `${envelope.type}: data.${f.from} must be ${describeType(type)}, got ${JSON.stringify(value)}`, `data.${f.from}`, deviceId);
       }
       fields[f.to] = value as FieldValue;
     }

@@ -21,9 +21,9 @@ export interface MeasurementSpec {
 }
 
 /** Where a device sits (the site path), which device, what kind: on every point. */
-export const SITE_TAGS = ['community', 'compound', 'place', 'device', 'kind'] as const;
+const SITE_TAGS = ['community', 'compound', 'place', 'device', 'kind'] as const;
 /** Only devices at a unit entrance have a building. */
-export const OPTIONAL_SITE_TAGS = ['building'] as const;
+const OPTIONAL_SITE_TAGS = ['building'] as const;
 
 const req = (type: FieldType): FieldSpec => ({ type, required: true });
 const opt = (type: FieldType): FieldSpec => ({ type, required: false });

@@ -8,8 +8,8 @@ import { measurementSpec, tagsOf } from './measurements.ts';
 import type { CountWindow, TagFilter, TimeRange, WindowedQuery } from './port.ts';
 
 /** Fewer than a second per window or more windows than a chart can show are mistakes, not queries. */
-export const MIN_WINDOW_MS = 1_000;
-export const MAX_WINDOWS = 10_000;
+const MIN_WINDOW_MS = 1_000;
+const MAX_WINDOWS = 10_000;
 
 export const windowStart = (t: number, everyMs: number): number => t - (((t % everyMs) + everyMs) % everyMs);
 

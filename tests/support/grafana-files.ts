@@ -9,7 +9,7 @@ import { REPO_ROOT } from './mosquitto-env.ts';
 
 export const INFRA = join(REPO_ROOT, 'infra');
 export const GRAFANA = join(INFRA, 'grafana');
-export const DASHBOARDS_DIR = join(GRAFANA, 'dashboards');
+const DASHBOARDS_DIR = join(GRAFANA, 'dashboards');
 
 export interface Datasource {
   type: string;
@@ -71,9 +71,6 @@ export interface ComposeService {
 }
 
 export const composeFile = () => readYaml<{ services: Record<string, ComposeService>; volumes: Record<string, unknown> }>(join(INFRA, 'docker-compose.yml'));
-
-/** What compose makes of `${NAME:-default}` when NAME is not set: the default. */
-export const composeDefault = (value: string): string => value.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
 
 export function dashboards(): { file: string; dashboard: Dashboard }[] {
   return readdirSync(DASHBOARDS_DIR)

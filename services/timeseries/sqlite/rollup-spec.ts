@@ -38,7 +38,7 @@ export interface RollupSpec {
  * counts), and only what they read: every field rolled up costs two more statements per
  * point written.
  */
-export const ROLLUPS: Readonly<Partial<Record<MeasurementName, RollupSpec>>> = {
+const ROLLUPS: Readonly<Partial<Record<MeasurementName, RollupSpec>>> = {
   drain_level: { fields: ['level_mm'], keepLast: false },
   device_heartbeat: { fields: [], keepLast: true },
   device_event: { fields: [], keepLast: false },
@@ -54,7 +54,7 @@ export function rollupSpec(measurement: string): RollupSpec | undefined {
  * rollups is the very number the same mean from raw points gives. Both paths round each
  * value with this one SQL expression (ROUND is half away from zero; Math.round is not).
  */
-export const MILLI = 1_000;
+const MILLI = 1_000;
 export const milliSql = (value: string): string => `CAST(ROUND((${value}) * ${MILLI}) AS INTEGER)`;
 export const meanFromMilli = (sumMilli: number, count: number): number => sumMilli / count / MILLI;
 
@@ -62,7 +62,7 @@ export const meanFromMilli = (sumMilli: number, count: number): number => sumMil
  * The largest magnitude a rolled-up field may have: keeps thousandths and their sums
  * within exact integers (2^53) for millions of points. No drain is a kilometre deep.
  */
-export const MAX_ROLLED_UP_MAGNITUDE = 1e9;
+const MAX_ROLLED_UP_MAGNITUDE = 1e9;
 
 /** Throws OC_TIMESERIES_REJECTED for the first point with a rolled-up field out of range (before anything is stored). */
 export function assertRollupsFit(points: readonly Point[]): void {

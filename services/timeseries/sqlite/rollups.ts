@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { FieldValue, Point } from '../port.ts';
 import { windowStart } from '../windows.ts';
 import { milliSql, ROLLUP_TIERS, rollupSpec } from './rollup-spec.ts';
+import { jsonPath } from './window-sources.ts';
 
 type Fields = Readonly<Record<string, FieldValue>>;
 
@@ -135,7 +136,7 @@ export class RollupMaintenance {
     if (old === value) return;
     if (this.replaceInside.run({ ...key, old, value }).changes > 0) return;
     if (this.rawHolds(key.start)) {
-      this.recompute.run({ ...key, path: `$.${JSON.stringify(key.field)}`, measurement, seriesKey, stop: key.start + key.window });
+      this.recompute.run({ ...key, path: jsonPath(key.field), measurement, seriesKey, stop: key.start + key.window });
     } else {
       this.replaceWidening.run({ ...key, old, value });
     }

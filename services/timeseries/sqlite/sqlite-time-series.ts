@@ -22,7 +22,7 @@ import { assertRollupsFit, ROLLUP_TIERS, type TierName } from './rollup-spec.ts'
 import { RollupMaintenance } from './rollups.ts';
 import { migrate } from './schema.ts';
 import { chooseSource, type Source, type SourceCandidate } from './source-choice.ts';
-import { jsonPath, RawWindows, RollupWindows, type WindowSource } from './window-sources.ts';
+import { RawWindows, RollupWindows, tagConditions, tagParams, type WindowSource } from './window-sources.ts';
 
 export interface SqliteTimeSeriesOptions {
   /** Database file, or ':memory:'. */
@@ -131,10 +131,9 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     this.assertOpen();
     checkRange(query.range);
     const filters = checkTagFilter(query.measurement, query.tags);
-    const where = filters.map(() => ' AND json_extract(tags, ?) = ?').join('');
     const rows = this.db
-      .prepare(`SELECT measurement, time_ms, nanos, tags, fields FROM points WHERE measurement = ? AND time_ms >= ? AND time_ms < ?${where}`)
-      .all(query.measurement, query.range.start, query.range.stop, ...filters.flatMap(([k, v]) => [jsonPath(k), v])) as PointRow[];
+      .prepare(`SELECT measurement, time_ms, nanos, tags, fields FROM points WHERE measurement = ? AND time_ms >= ? AND time_ms < ?${tagConditions('tags', filters)}`)
+      .all(query.measurement, query.range.start, query.range.stop, ...tagParams(filters)) as PointRow[];
     return rows
       .map((r) => ({ measurement: r.measurement, tags: JSON.parse(r.tags) as Point['tags'], fields: JSON.parse(r.fields) as Point['fields'], timeMs: r.time_ms, nanos: r.nanos }))
       .sort(comparePoints);

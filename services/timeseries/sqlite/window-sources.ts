@@ -39,10 +39,11 @@ const uptimeOf = (heartbeats: string): string => `
 const onlyDevices = (column: string) => `(:devices IS NULL OR ${column} IN (SELECT value FROM json_each(:devices)))`;
 const devicesParam = (deviceIds: readonly string[] | undefined) => (deviceIds === undefined ? null : JSON.stringify(deviceIds));
 
-/** A JSON path for a tag name: quoted, so no name can escape into the path syntax. */
+/** A JSON path for a tag or field name: quoted, so no name can escape into the path syntax. */
 export const jsonPath = (key: string): string => `$.${JSON.stringify(key)}`;
-const tagConditions = (column: string, tags: readonly [string, string][]) => tags.map(() => ` AND json_extract(${column}, ?) = ?`).join('');
-const tagParams = (tags: readonly [string, string][]) => tags.flatMap(([k, v]) => [jsonPath(k), v]);
+/** Tag equality filters (checkTagFilter's entries) on a JSON tags column, and their parameters in order. */
+export const tagConditions = (column: string, tags: readonly [string, string][]) => tags.map(() => ` AND json_extract(${column}, ?) = ?`).join('');
+export const tagParams = (tags: readonly [string, string][]) => tags.flatMap(([k, v]) => [jsonPath(k), v]);
 
 /** Answers from the raw points: any window size, as far back as the raw retention. */
 export class RawWindows implements WindowSource {

@@ -17,7 +17,8 @@ import { listDevices } from '../../../services/site/devices.ts';
 import { loadSite } from '../../../services/site/load.ts';
 import { loadTelemetryConfig } from '../../../services/telemetry/config.ts';
 import { measurementSpec, tagsOf } from '../../../services/timeseries/measurements.ts';
-import { allPanels, composeDefault, composeFile, dashboards, fluxQueries, GRAFANA, INFRA, readYaml, type Panel, type Thresholds } from '../../support/grafana-files.ts';
+import { interpolate } from '../../support/compose-services.ts';
+import { allPanels, composeFile, dashboards, fluxQueries, GRAFANA, INFRA, readYaml, type Panel, type Thresholds } from '../../support/grafana-files.ts';
 
 interface DatasourceFile {
   apiVersion: number;
@@ -50,7 +51,7 @@ describe('infra/docker-compose.yml: InfluxDB and Grafana', () => {
     const init = env('influxdb');
     expect(init).toMatchObject({ DOCKER_INFLUXDB_INIT_MODE: 'setup', DOCKER_INFLUXDB_INIT_ORG: 'opencompound', DOCKER_INFLUXDB_INIT_BUCKET: 'telemetry' });
     // influx setup refuses passwords under 8 characters.
-    expect(composeDefault(init.DOCKER_INFLUXDB_INIT_PASSWORD!).length).toBeGreaterThanOrEqual(8);
+    expect(interpolate(init.DOCKER_INFLUXDB_INIT_PASSWORD!).length).toBeGreaterThanOrEqual(8);
 
     // One token expression everywhere, so setting OC_INFLUX_TOKEN changes all three.
     const token = init.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN!;
@@ -59,14 +60,14 @@ describe('infra/docker-compose.yml: InfluxDB and Grafana', () => {
     expect(env('grafana').OC_INFLUX_TOKEN).toBe(token);
     expect(datasource!.secureJsonData.token).toBe('$OC_INFLUX_TOKEN');
     // The dev default is the one infra/influxdb/start.sh uses, so tests and docs agree.
-    expect(composeDefault(token)).toBe('opencompound-dev-token');
+    expect(interpolate(token)).toBe('opencompound-dev-token');
   });
 
   it('points the opencompound service at it, in a form its config accepts', () => {
     const oc = compose.services.opencompound!;
-    const config = loadTelemetryConfig('/data', Object.fromEntries(Object.entries(oc.environment!).map(([k, v]) => [k, composeDefault(String(v))])));
+    const config = loadTelemetryConfig('/data', Object.fromEntries(Object.entries(oc.environment!).map(([k, v]) => [k, interpolate(String(v))])));
     const init = env('influxdb');
-    expect(config.store).toEqual({ kind: 'influxdb', url: 'http://influxdb:8086', org: init.DOCKER_INFLUXDB_INIT_ORG, bucket: init.DOCKER_INFLUXDB_INIT_BUCKET, token: composeDefault(init.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN!) });
+    expect(config.store).toEqual({ kind: 'influxdb', url: 'http://influxdb:8086', org: init.DOCKER_INFLUXDB_INIT_ORG, bucket: init.DOCKER_INFLUXDB_INIT_BUCKET, token: interpolate(init.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN!) });
     expect(oc.depends_on).toEqual({ influxdb: { condition: 'service_healthy' } });
   });
 
