@@ -4,11 +4,13 @@ import { OcError } from '../shared/errors.ts';
 import { REFERENCE_SITE_PATH } from '../site/load.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const BOOL_WORDS = ['true', 'false', '1', '0', 'yes', 'no'] as const;
+const isTrue = (v: string): boolean => v === 'true' || v === '1' || v === 'yes';
+const bool = z.enum(BOOL_WORDS).transform(isTrue);
 /** OC_SIMULATE: a boolean, or the mode by name; `true` lets the simulation pick (see simulators/live-simulation.ts). */
 const simulate = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'agents', 'protocols'])
-  .transform((v) => ({ enabled: !['false', '0', 'no'].includes(v), mode: v === 'agents' || v === 'protocols' ? v : ('auto' as const) }));
+  .enum([...BOOL_WORDS, 'agents', 'protocols'])
+  .transform((v) => (v === 'agents' || v === 'protocols' ? { enabled: true, mode: v } : { enabled: isTrue(v), mode: 'auto' as const }));
 
 /** Every setting a service reads, by its environment variable; nothing else reads process.env. */
 const envShape = {

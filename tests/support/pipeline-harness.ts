@@ -11,6 +11,7 @@ import { AgentFleet } from '../../simulators/agent-fleet.ts';
 import type { SimulationRunner } from '../../simulators/runner.ts';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario.ts';
 import { committedTicket, startAlertingStack } from './alerting-stack.ts';
+import { ApiUser } from './api-user.ts';
 import { GatewayHarness } from './gateway-harness.ts';
 import { playToEnd } from './play-scenario.ts';
 
@@ -49,24 +50,21 @@ export class PipelineHarness {
 
   /** GET as the duty desk (signed in as the demo operator). */
   async apiGet(url: string) {
-    return this.api.app.inject({ method: 'GET', url, headers: { cookie: await this.cookieOf('desk') } }).then((r) => r.json());
+    return (await this.user('desk')).get(url).then((r) => r.json());
   }
 
-  /** POST as a demo user: `login` signs in with login + "-demo"; a fresh action id unless the body has one. */
+  /** POST as a demo user (signed in with login + "-demo"); a fresh action id unless the body has one. */
   async apiPost(url: string, body: object, login: string) {
-    return this.api.app.inject({ method: 'POST', url, payload: { actionId: randomUUID(), ...body }, headers: { cookie: await this.cookieOf(login) } });
+    return (await this.user(login)).post(url, { actionId: randomUUID(), ...body });
   }
 
-  private readonly cookies = new Map<string, string>();
+  /** One sign-in per login for the whole harness. */
+  private readonly users = new Map<string, Promise<ApiUser>>();
 
-  private async cookieOf(login: string): Promise<string> {
-    const known = this.cookies.get(login);
-    if (known) return known;
-    const res = await this.api.app.inject({ method: 'POST', url: '/api/session', payload: { login, password: `${login}-demo` } });
-    const cookie = res.cookies.find((c) => c.name === 'oc_session');
-    if (res.statusCode !== 200 || !cookie) throw new Error(`sign-in of ${login} failed: ${res.statusCode} ${res.body}`);
-    this.cookies.set(login, `oc_session=${cookie.value}`);
-    return `oc_session=${cookie.value}`;
+  private user(login: string): Promise<ApiUser> {
+    let user = this.users.get(login);
+    if (!user) this.users.set(login, (user = ApiUser.signIn(this.api.app, login)));
+    return user;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /** Marks the lines that name a failed test; `.ci/run` repeats them in its summary. */
-export const FAILED_PREFIX = 'FAILED: ';
+const FAILED_PREFIX = 'FAILED: ';
 
 /**
  * Ends every run with the failed tests, one per line (`FAILED: file > test: first error line`),
