@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../shared/errors.ts';
 
-/** Enough of the raw payload to diagnose it; the hash identifies the whole. */
+/** Default share of the raw payload kept: enough to diagnose it; the hash identifies the whole. */
 export const DEAD_LETTER_PAYLOAD_KEEP_BYTES = 4096;
 
 export interface DeadLetter {
@@ -13,7 +13,7 @@ export interface DeadLetter {
   receivedAt: string;
   payloadBytes: number;
   payloadSha256: string;
-  /** Base64 of the raw bytes, cut to DEAD_LETTER_PAYLOAD_KEEP_BYTES. */
+  /** Base64 of the raw bytes, cut to the writer's keep limit (then `truncated`). */
   payloadBase64: string;
   truncated: boolean;
 }
@@ -26,8 +26,10 @@ export function deadLetterRecord(input: {
   topic: string;
   payload: Buffer;
   receivedAt: number;
+  /** Bytes of the payload kept; DEAD_LETTER_PAYLOAD_KEEP_BYTES by default. */
+  keepBytes?: number;
 }): Buffer {
-  const kept = input.payload.subarray(0, DEAD_LETTER_PAYLOAD_KEEP_BYTES);
+  const kept = input.payload.subarray(0, input.keepBytes ?? DEAD_LETTER_PAYLOAD_KEEP_BYTES);
   const record: DeadLetter = {
     code: input.code,
     reason: input.reason,

@@ -98,7 +98,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stats.count(code);
     logger.warn({ code, reason, field, clientId: client?.id, topic: packet.topic, bytes: packet.payload.length }, 'publish dead-lettered');
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    const value = deadLetterRecord({ code, reason, field, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now() });
+    // Anything up to the payload limit is kept whole, so a rejected message can be replayed as sent;
+    // only an oversized one is cut (its true size and hash stay in the record).
+    const value = deadLetterRecord({ code, reason, field, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now(), keepBytes: limits.maxPayloadBytes });
     return append(LOG_TOPICS.deadletter, client?.id ?? 'unknown', value);
   };
 
@@ -221,7 +223,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     appendStatus(session.deviceId, 'offline', source);
   });
   broker.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client error'));
-  broker.on('connectionError', (client, err) => logger.info({ clientId: client.id, err: err.message }, 'connection error'));
+  broker.on('connectionError', (client, err: Error & { errorCode?: number }) => {
+    // aedes answered the CONNECT itself (protocol version, keep-alive limit) before our hooks ran.
+    if (typeof err.errorCode !== 'number') return logger.info({ clientId: client.id, err: err.message }, 'connection error');
+    stats.refusedConnections += 1;
+    stats.count('OC_MQTT_CONNECT_REFUSED');
+    logger.warn({ code: 'OC_MQTT_CONNECT_REFUSED', returnCode: err.errorCode, detail: err.message }, 'connection refused');
+  });
 
   const sockets = new Set<Socket>();
   const accept = (socket: Socket) => {

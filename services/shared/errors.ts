@@ -53,6 +53,7 @@ export const ERROR_CATALOGUE = {
   OC_DEVICE_IMPLAUSIBLE_VALUE: 'device reported a value it cannot have measured',
   OC_DEVICE_SENSOR_ERROR: 'device reported a fault of its own sensor',
   OC_TICKET_MESSAGE_INVALID: 'oc.tickets record is not a ticket message the reader knows',
+  OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

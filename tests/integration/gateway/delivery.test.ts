@@ -39,6 +39,26 @@ describe('gateway: PUBACK only after the event log accepted', () => {
     await h.recorder.until(() => h.recorder.json('oc.events').some((e) => e.id === 'dl8-drain-m3-0'));
   });
 
+  it('acknowledges a rejected payload only once its dead-letter record is durable', async () => {
+    h = await GatewayHarness.start({ wrapLog: (log) => (gate = new GatedLog(log, (topic) => topic === 'oc.deadletter')) });
+    gate.hold();
+    const device = await h.connect('dl8-drain-m3');
+    const other = await h.connect('dl8-cam-01');
+    let acknowledged = false;
+    const appended = gate.nextAppend();
+    const puback = device.publishAsync('oc/v1/dl8-drain-m3/event', Buffer.from('not json'), { qos: 1 }).then(() => {
+      acknowledged = true;
+    });
+    await appended;
+    await other.publishAsync('oc/v1/dl8-cam-01/event', envelopeFor('dl8-cam-01', 'camera', 0), { qos: 1 });
+    expect(acknowledged).toBe(false);
+    gate.release();
+    await puback;
+    expect(gate.completed).toBe(1);
+    await h.recorder.until(() => h.recorder.of('oc.deadletter').length === 1);
+    expect(h.recorder.json('oc.deadletter')[0]).toMatchObject({ code: 'OC_ENVELOPE_MALFORMED_JSON', clientId: 'dl8-drain-m3' });
+  });
+
   it('sends no PUBACK and closes the connection when the log refuses, so the device keeps the message', async () => {
     await startGated();
     gate.failNext();
