@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
 import { readGatewayTls } from './config/tls-files.ts';
 import { deviceConfig } from './device-config.ts';
@@ -90,6 +91,8 @@ async function main(logger: Logger): Promise<void> {
     series: telemetry.series,
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
+  // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.
+  const httpPort = (api.app.server.address() as AddressInfo).port;
 
   let simulation: LiveSimulation | undefined;
   if (config.simulator.enabled) {
@@ -105,7 +108,7 @@ async function main(logger: Logger): Promise<void> {
     });
   }
 
-  printSummary(config, telemetryConfig, devices, gateway.port, gateway.tlsPort, simulation);
+  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation);
 
   onShutdownSignal(logger, async () => {
     // Devices first, so their last messages and offline status reach the log; the log last.
@@ -120,14 +123,21 @@ async function main(logger: Logger): Promise<void> {
   });
 }
 
-function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], mqttPort: number, tlsPort: number | undefined, simulation: LiveSimulation | undefined): void {
+interface BoundPorts {
+  mqtt: number;
+  mqttTls: number | undefined;
+  http: number;
+}
+
+function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], ports: BoundPorts, simulation: LiveSimulation | undefined): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
   const lines = [
     '',
     'OpenCompound is running (embedded defaults)',
     `  site          ${config.siteFile}`,
+    `  data          ${config.dataDir} (everything below lives here; delete it to start afresh)`,
     `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,
-    `  MQTT gateway  mqtt://${config.mqtt.host}:${mqttPort}${tlsPort ? ` and mqtts://${config.mqtt.host}:${tlsPort}` : ''} (MQTT 3.1.1, per-device login)`,
+    `  MQTT gateway  mqtt://${config.mqtt.host}:${ports.mqtt}${ports.mqttTls ? ` and mqtts://${config.mqtt.host}:${ports.mqttTls}` : ''} (MQTT 3.1.1, per-device login)`,
     config.eventLog.kind === 'kafka'
       ? `  event log     Kafka at ${config.eventLog.brokers.join(', ')}`
       : `  event log     ${config.eventLog.path} (SQLite, synchronous=${config.eventLog.synchronous})`,
@@ -135,7 +145,7 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
     telemetryConfig.store.kind === 'influxdb'
       ? `  time series   InfluxDB at ${telemetryConfig.store.url}, bucket ${telemetryConfig.store.bucket}`
       : `  time series   ${telemetryConfig.store.path} (SQLite: points kept ${days(telemetryConfig.store.retentionMs)} days${rollupsKept(telemetryConfig.store.rollupRetentionMs)})`,
-    `  API           http://${config.http.host}:${config.http.port}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
+    `  API           http://${config.http.host}:${ports.http}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation

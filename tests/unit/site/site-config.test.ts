@@ -31,6 +31,36 @@ describe('reference site: Dianliu Block 8', () => {
     expect(byKind('drain').every((d) => d.placeType === 'manhole' && d.depthMm! > 0)).toBe(true);
     expect(byKind('drain')).toHaveLength(8);
   });
+
+  it('puts the cameras on lanes and gates (one watches the central parking), and the drain sensors by the street restaurants', () => {
+    const cameraPlaces = devices.filter((d) => d.kind === 'camera').map((d) => d.placeType);
+    expect(cameraPlaces.filter((t) => t === 'lane' || t === 'gate')).toHaveLength(11);
+    expect(cameraPlaces.filter((t) => t === 'gate').length).toBeGreaterThanOrEqual(2);
+    expect(cameraPlaces.filter((t) => t !== 'lane' && t !== 'gate')).toEqual(['parking']);
+    const manholes = new Map(compound.publicPoints.filter((p) => p.type === 'manhole').map((p) => [p.id, p]));
+    for (const d of devices.filter((x) => x.kind === 'drain')) {
+      // Each manhole says whose kitchen drains into it, in both languages.
+      expect(manholes.get(d.placeId)?.note?.en, d.id).toMatch(/restaurant|shop/);
+      expect(manholes.get(d.placeId)?.note?.zh, d.id).toMatch(/[馆店铺]门前$/);
+    }
+  });
+
+  it('names every place in Chinese and in English', () => {
+    const named = [
+      site.subdistrict,
+      ...site.communities,
+      compound,
+      ...compound.buildings,
+      ...compound.buildings.flatMap((b) => b.entrances),
+      ...compound.publicPoints,
+      ...devices,
+    ];
+    expect(named.length).toBeGreaterThan(6 + 32 + 54);
+    for (const { name } of named) {
+      expect(name.zh).toMatch(/\p{Script=Han}/u);
+      expect(name.en).toMatch(/^[\x20-\x7e]+$/);
+    }
+  });
 });
 
 describe('site config validation names the bad key', () => {

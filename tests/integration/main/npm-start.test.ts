@@ -1,0 +1,155 @@
+/**
+ * `npm start` as a user runs it (services/main.ts in its own process, on ephemeral
+ * ports): the start-up summary names the bound ports, the device counts and the data
+ * directory; simulated devices reach the event log; Ctrl-C (SIGINT) stops it cleanly.
+ * And a broken site file stops it at once with a message naming the bad key.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { listDevices } from '../../../services/site/devices.ts';
+import { loadSite, REFERENCE_SITE_PATH } from '../../../services/site/load.ts';
+import { REPO_ROOT } from '../../support/mosquitto-env.ts';
+
+let dir: string | undefined;
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  child = undefined;
+  dir = undefined;
+});
+
+interface MonitorLine {
+  msg: string;
+  events?: number;
+  telemetry?: number;
+  online?: number;
+  offline?: number;
+  duplicates?: number;
+  missingSeq?: number;
+  code?: string;
+}
+
+/** The child's stdout, kept whole, with a way to wait for a condition on it. */
+class Output {
+  text = '';
+  private readonly watchers = new Set<() => void>();
+
+  constructor(private readonly proc: ChildProcess) {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      this.text += chunk.toString();
+      for (const w of this.watchers) w();
+    });
+  }
+
+  jsonLines(): MonitorLine[] {
+    return this.text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as MonitorLine);
+  }
+
+  /** Resolves when `test` holds on the output so far; rejects if the process exits first. */
+  until<T>(what: string, test: () => T | undefined): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = test();
+        if (found === undefined) return;
+        this.watchers.delete(check);
+        this.proc.off('exit', onExit);
+        resolve(found);
+      };
+      const onExit = (code: number | null): void => {
+        this.watchers.delete(check);
+        reject(new Error(`npm start exited (${code}) before ${what}; output:\n${this.text.slice(-4000)}`));
+      };
+      this.watchers.add(check);
+      this.proc.once('exit', onExit);
+      check();
+    });
+  }
+}
+
+function startMain(env: Record<string, string>): { proc: ChildProcess; out: Output } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'services/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OC_MQTT_PORT: '0', OC_HTTP_PORT: '0', OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child = proc;
+  return { proc, out: new Output(proc) };
+}
+
+const exitOf = (proc: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once('exit', (code) => resolve(code))));
+
+const summaryField = (text: string, label: string): string => {
+  const line = text.split('\n').find((l) => l.startsWith(`  ${label} `));
+  if (!line) throw new Error(`no "${label}" line in the summary:\n${text}`);
+  return line.slice(label.length + 2).trim();
+};
+
+describe('npm start', () => {
+  it('prints ports, device counts and the data directory, gets devices into the log, and stops cleanly on SIGINT', { timeout: 180_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-'));
+    const { proc, out } = startMain({ OC_DATA_DIR: dir });
+    await out.until('the start-up summary', () => (out.text.includes('Ctrl-C stops everything cleanly') ? true : undefined));
+
+    // Device counts as the shipped site file has them.
+    const devices = listDevices(loadSite());
+    const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
+    expect(summaryField(out.text, 'devices')).toBe(`${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`);
+
+    // Where the data lives: the data directory, and the log inside it.
+    expect(summaryField(out.text, 'data')).toContain(dir);
+    expect(summaryField(out.text, 'event log')).toContain(join(dir, 'events.db'));
+
+    // The ports printed are the ones bound (port 0 was asked for): the gateway refuses a wrong login, the API answers.
+    const mqttPort = Number(/mqtt:\/\/127\.0\.0\.1:(\d+)/.exec(summaryField(out.text, 'MQTT gateway'))?.[1]);
+    const httpPort = Number(/http:\/\/127\.0\.0\.1:(\d+)\//.exec(summaryField(out.text, 'API'))?.[1]);
+    expect(mqttPort).toBeGreaterThan(0);
+    expect(httpPort).toBeGreaterThan(0);
+    const refused = await mqtt
+      .connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'dl8-ghost-01', username: 'dl8-ghost-01', password: 'wrong', reconnectPeriod: 0, connectTimeout: 20_000 })
+      .then((c) => c.endAsync().then(() => 'connected'), (err: Error & { code?: number }) => err.code);
+    expect(refused).toBe(4);
+    const openapi = await fetch(`http://127.0.0.1:${httpPort}/api/openapi.json`);
+    expect(openapi.status).toBe(200);
+
+    // The monitor line (every 10 s) shows every simulated device online and their envelopes in the log.
+    const reached = await out.until('every device online and reporting into the log', () =>
+      out.jsonLines().find((l) => l.msg === 'event log' && (l.events ?? 0) > 0 && l.online === devices.length),
+    );
+    expect(reached.missingSeq).toBe(0);
+
+    const exited = exitOf(proc);
+    proc.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const stopped = out.jsonLines().find((l) => l.msg === 'stopped cleanly');
+    expect(stopped, out.text.slice(-4000)).toBeDefined();
+    // Devices were closed before the gateway: every one said `offline`, and nothing went missing.
+    expect(stopped).toMatchObject({ online: 0, offline: devices.length, missingSeq: 0 });
+    expect(stopped!.events).toBeGreaterThanOrEqual(reached.events!);
+    for (const file of ['events.db', 'device-credentials.json', join('simulator', 'outbox.db')]) expect(existsSync(join(dir, file)), file).toBe(true);
+  });
+
+  it('refuses a site file with a bad key, naming the key, and exits 1', { timeout: 60_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-bad-site-'));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const site: any = parse(readFileSync(REFERENCE_SITE_PATH, 'utf8'));
+    site.communities[0].compounds[0].devices[2].kind = 'toaster';
+    const siteFile = join(dir, 'site.json'); // JSON works as well as YAML
+    writeFileSync(siteFile, JSON.stringify(site));
+    const { proc, out } = startMain({ OC_DATA_DIR: join(dir, 'data'), OC_SITE_FILE: siteFile });
+    expect(await exitOf(proc)).toBe(1);
+    const fatal = out.jsonLines().find((l) => l.code === 'OC_CONFIG_INVALID');
+    expect(fatal?.msg).toContain('communities.0.compounds.0.devices.2.kind');
+    expect(fatal?.msg).toContain(siteFile);
+    expect(out.text).not.toContain('OpenCompound is running');
+  });
+});
