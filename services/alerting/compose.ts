@@ -6,7 +6,7 @@ import { startAlerting, type AlertingRuntime } from './alerting-runtime.ts';
 import type { TicketStore } from './alerting-service.ts';
 import { toDeviceContext } from './device-context.ts';
 import { DispatchPlanner } from './domain/dispatch/planner.ts';
-import { loadRoster } from './domain/dispatch/roster-loader.ts';
+import { loadRoster } from './roster-file.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 import { makeTicketPolicy } from './domain/tickets/policy.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';

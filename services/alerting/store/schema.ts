@@ -22,6 +22,12 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE device_status (device_id TEXT PRIMARY KEY, body TEXT NOT NULL);
    CREATE TABLE outgoing (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL);
    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);`,
+  // The timeline is the record a property manager trusts: append-only in the file itself,
+  // not only by the code's good manners (an entry's seq is its primary key, so it cannot be rewritten by INSERT either).
+  `CREATE TRIGGER timeline_append_only_update BEFORE UPDATE ON timeline
+     BEGIN SELECT RAISE(ABORT, 'timeline is append-only'); END;
+   CREATE TRIGGER timeline_append_only_delete BEFORE DELETE ON timeline
+     BEGIN SELECT RAISE(ABORT, 'timeline is append-only'); END;`,
 ];
 
 export function migrate(db: Database): void {

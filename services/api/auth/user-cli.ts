@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { loadRoster } from '../../alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../alerting/roster-file.ts';
 import { isOcError } from '../../shared/errors.ts';
 import { hashPassword } from './password-hash.ts';
 import { APP_ROLES, type AppRole } from './roles.ts';

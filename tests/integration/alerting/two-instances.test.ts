@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AlertingService, type TicketStore } from '../../../services/alerting/alerting-service.ts';
 import { toDeviceContext } from '../../../services/alerting/device-context.ts';
 import { DispatchPlanner } from '../../../services/alerting/domain/dispatch/planner.ts';
-import { loadRoster } from '../../../services/alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../../services/alerting/roster-file.ts';
 import { RuleEngine } from '../../../services/alerting/domain/rules/engine.ts';
 import { makeTicketPolicy } from '../../../services/alerting/domain/tickets/policy.ts';
 import { SqliteAlertingStore } from '../../../services/alerting/store/sqlite-alerting-store.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadRoster } from '../../../services/alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../../services/alerting/roster-file.ts';
 import { verifyPassword } from '../../../services/api/auth/password-hash.ts';
 import { parseUsers } from '../../../services/api/auth/users-file.ts';
 

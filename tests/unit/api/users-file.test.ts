@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadRoster } from '../../../services/alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../../services/alerting/roster-file.ts';
 import { hashPassword, verifyPassword } from '../../../services/api/auth/password-hash.ts';
 import { loadUsers, parseUsers, REFERENCE_USERS_PATH, withUser } from '../../../services/api/auth/users-file.ts';
 

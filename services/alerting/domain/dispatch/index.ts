@@ -1,4 +1,4 @@
-/** The dispatch domain, without the file loader (import roster-loader.ts where reading files is allowed). */
+/** The dispatch domain, without the file loader (services/alerting/roster-file.ts reads roster files). */
 export type { Crew, CityManagementStation, PartnerDepartment, Responsibility, Roster, ShiftSchedule, StaffMember, StaffRole, Team, TeamCoverage } from './types.ts';
 export { STAFF_ROLES, TEAM_COVERAGE } from './types.ts';
 export { DispatchPlanner } from './planner.ts';

@@ -1,6 +1,6 @@
 /**
  * Raw config (from YAML or JSON) -> Roster, or OcError('OC_CONFIG_INVALID')
- * listing every problem with its key path. Pure: the file is read by roster-loader.ts.
+ * listing every problem with its key path. Pure: the file is read by ../../roster-file.ts.
  */
 import { configError } from '../../../shared/config-error.ts';
 import { completeMatrix } from './roster-checks.ts';

@@ -1,8 +1,11 @@
 /**
  * Door controllers: forced open, held open, repeated denied cards, tamper.
  *
- * The controller decides "forced" and "held open" (it knows the grant and the
- * contact); the rules turn them into alerts and pair them with door.closed.
+ * The controller decides "forced" (it knows the grant and the contact); the rules
+ * turn it into an alert and pair it with door.closed. "Held open" fires on whichever
+ * comes first: the controller's own alarm, or the site's N seconds (`door.heldOpenMs`,
+ * per device or site) since door.opened, so the threshold is the desk's to set and a
+ * controller that never alarms (or alarms late) is still caught. door.closed clears it.
  */
 import type { AlertSignal } from '../model.ts';
 import { deviceTimeOf, numberField, stringField, type EnvelopeObservation } from './observations.ts';
@@ -18,6 +21,8 @@ export interface DoorState {
   deniedActive: boolean;
   /** Service time of the last denial, for the quiet window that clears the alert. */
   lastDeniedAt?: number;
+  /** Service time of door.opened while the door has not closed since: the held-open timer. */
+  openedAt?: number;
 }
 
 const stateKey = (deviceId: string) => `door/${deviceId}`;
@@ -37,6 +42,10 @@ export function observeDoor(ctx: DeviceRuleContext, o: EnvelopeObservation): Ale
     out.push(deviceSignal('clear', type, ctx.device, o.at, o.eventId, { zh: `${place.zh}：${zh}`, en: `${place.en}: ${en}` }, { deviceTime: o.envelope.ts, ...details }));
 
   switch (o.envelope.type) {
+    case 'door.opened':
+      // A repeated report of the same opening keeps the first time.
+      st.openedAt ??= o.at;
+      break;
     case 'door.forced-open':
       // Still open from the last alarm: the same break-in, not a new one.
       if (!st.forcedActive) {
@@ -56,6 +65,7 @@ export function observeDoor(ctx: DeviceRuleContext, o: EnvelopeObservation): Ale
       break;
     case 'door.closed': {
       const openSeconds = numberField(data, 'openSeconds');
+      delete st.openedAt;
       // Closed does not mean safe after a forced opening; the ticket waits for a person (autoResolve false).
       if (st.forcedActive) {
         st.forcedActive = false;
@@ -103,16 +113,38 @@ export function observeDoor(ctx: DeviceRuleContext, o: EnvelopeObservation): Ale
   return out;
 }
 
-/** Repeated denials clear after a quiet window without another one. */
+/** Time-driven door rules: the site's held-open threshold, and the quiet window that clears repeated denials. */
 export function tickDoor(ctx: DeviceRuleContext, now: number): AlertSignal[] {
   const st = ctx.state.get<DoorState>(stateKey(ctx.device.deviceId));
-  if (!st?.deniedActive || st.lastDeniedAt === undefined) return [];
+  if (!st) return [];
+  const out = [...heldOpenByTimer(ctx, st, now), ...deniedQuiet(ctx, st, now)];
+  if (out.length > 0) ctx.state.set(stateKey(ctx.device.deviceId), st);
+  return out;
+}
+
+function heldOpenByTimer(ctx: DeviceRuleContext, st: DoorState, now: number): AlertSignal[] {
+  const heldOpenMs = ctx.settings.door.heldOpenMs;
+  if (st.heldActive || st.openedAt === undefined || now - st.openedAt < heldOpenMs) return [];
+  st.heldActive = true;
+  const place = placeLabel(ctx.device);
+  const openSeconds = Math.round((now - st.openedAt) / 1000);
+  const id = tickEventId(fingerprintFor(ctx.device, 'door.held-open'), now);
+  return [
+    deviceSignal('fire', 'door.held-open', ctx.device, now, id, { zh: `${place.zh}：门长时间未关（${openSeconds}秒）`, en: `${place.en}: door held open (${openSeconds} s)` }, {
+      openSeconds,
+      thresholdSeconds: heldOpenMs / 1000,
+      openedAt: st.openedAt,
+    }),
+  ];
+}
+
+function deniedQuiet(ctx: DeviceRuleContext, st: DoorState, now: number): AlertSignal[] {
+  if (!st.deniedActive || st.lastDeniedAt === undefined) return [];
   const quietMs = ctx.settings.door.deniedQuietMs;
   if (now - st.lastDeniedAt < quietMs) return [];
   st.deniedActive = false;
   st.denied = [];
   st.deniedCards = [];
-  ctx.state.set(stateKey(ctx.device.deviceId), st);
   const place = placeLabel(ctx.device);
   const id = tickEventId(fingerprintFor(ctx.device, 'door.repeated-denied'), now);
   const quiet = minutes(quietMs);

@@ -41,6 +41,11 @@ export interface RuleSettings {
     batteryHysteresisPct: number;
   };
   door: {
+    /**
+     * Open (door.opened, no door.closed) this long, service time, is held open, whether
+     * or not the controller alarmed; a controller alarm that comes sooner fires at once.
+     */
+    heldOpenMs: number;
     /** This many access.denied within `deniedWindowMs` (device time) at one door... */
     deniedCount: number;
     deniedWindowMs: number;
@@ -105,6 +110,8 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     batteryHysteresisPct: 5,
   },
   door: {
+    // The platform's controller config says 60 s (services/device-config.ts); this is the desk's own limit.
+    heldOpenMs: 60_000,
     deniedCount: 5,
     deniedWindowMs: 2 * MINUTE,
     deniedQuietMs: 10 * MINUTE,
@@ -209,6 +216,7 @@ function validate(s: RuleSettings, where: string): void {
   check(finite(d.maxAboveDepthMm) && d.maxAboveDepthMm >= 0, 'drain.maxAboveDepthMm', '>= 0');
   check(pct(d.lowBatteryPct), 'drain.lowBatteryPct', 'a percentage');
   check(finite(d.batteryHysteresisPct) && d.batteryHysteresisPct >= 0, 'drain.batteryHysteresisPct', '>= 0');
+  check(positive(s.door.heldOpenMs), 'door.heldOpenMs', 'a positive number');
   check(positive(s.door.deniedCount) && Number.isInteger(s.door.deniedCount), 'door.deniedCount', 'a positive integer');
   check(positive(s.door.deniedWindowMs), 'door.deniedWindowMs', 'a positive number');
   check(positive(s.door.deniedQuietMs), 'door.deniedQuietMs', 'a positive number');

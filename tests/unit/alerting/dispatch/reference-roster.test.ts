@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../../../services/alerting/domain/model.ts';
 import { findCoverageGaps } from '../../../../services/alerting/domain/dispatch/coverage.ts';
 import { DispatchPlanner } from '../../../../services/alerting/domain/dispatch/planner.ts';
-import { loadRoster } from '../../../../services/alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../../../services/alerting/roster-file.ts';
 import { cst, DAY, HOUR } from './fixtures.ts';
 
 const roster = loadRoster();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoster } from '../../../../services/alerting/domain/dispatch/parse-roster.ts';
-import { loadRoster } from '../../../../services/alerting/domain/dispatch/roster-loader.ts';
+import { loadRoster } from '../../../../services/alerting/roster-file.ts';
 import { isOcError } from '../../../../services/shared/errors.ts';
 import { rawSmallRoster, type RawRoster } from './fixtures.ts';
 

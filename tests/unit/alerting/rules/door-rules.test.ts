@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RuleSettingsOverrides } from '../../../../services/alerting/domain/rules/settings.ts';
 import { brief, device, Harness, keepAlive, MIN, SEC, T0, type Step } from './harness.ts';
 
 const DOOR = device('dl8-b1-u1-door');
@@ -62,6 +63,48 @@ describe('door rules', () => {
     expect(repeated.details).toMatchObject({ deniedCount: 5, distinctCards: 1 });
     expect(repeated.summary.zh).toContain('1号楼1单元');
     expect(repeated.summary.en).toContain('Building 1 Unit 1');
+  });
+
+  describe('held open by the site\'s own threshold (door.heldOpenMs, default 60 s), with or without a controller alarm', () => {
+    const timerCases: { name: string; steps: Step[]; expected: string[]; overrides?: RuleSettingsOverrides }[] = [
+      {
+        name: 'no controller alarm: 59 s open is fine, 60 s fires, door.closed clears',
+        steps: [ev(0, 'door.opened', { cause: 'grant' }), tick(59), tick(60), tick(75), ev(90, 'door.closed', { openSeconds: 90 }), tick(200)],
+        expected: [door('fire', 'door.held-open', 60), door('clear', 'door.held-open', 90)],
+      },
+      {
+        name: 'a door closed in time raises nothing, and the next opening starts a fresh timer',
+        steps: [ev(0, 'door.opened'), ev(30, 'door.closed', { openSeconds: 30 }), tick(70), ev(100, 'door.opened'), ev(101, 'door.opened'), tick(159), tick(160)],
+        expected: [door('fire', 'door.held-open', 160)],
+      },
+      {
+        name: 'a controller alarm sooner than the threshold fires at once; the timer then adds nothing',
+        steps: [ev(0, 'door.opened'), ev(30, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), tick(60), tick(120), ev(130, 'door.closed', { openSeconds: 130 })],
+        expected: [door('fire', 'door.held-open', 30), door('clear', 'door.held-open', 130)],
+      },
+      {
+        name: 'per device: this door may stand open 5 min (loading bay)',
+        overrides: { devices: { [DOOR.deviceId]: { door: { heldOpenMs: 5 * MIN } } } },
+        steps: [ev(0, 'door.opened'), tick(60), tick(299), tick(300), ev(310, 'door.closed')],
+        expected: [door('fire', 'door.held-open', 300), door('clear', 'door.held-open', 310)],
+      },
+      {
+        name: 'per site: 20 s everywhere',
+        overrides: { site: { door: { heldOpenMs: 20 * SEC } } },
+        steps: [ev(0, 'door.opened'), tick(19), tick(20), ev(25, 'door.closed')],
+        expected: [door('fire', 'door.held-open', 20), door('clear', 'door.held-open', 25)],
+      },
+    ];
+    it.each(timerCases)('$name', ({ steps, expected, overrides }) => {
+      expect(new Harness([DOOR], overrides).run(keepAlive(steps, [DOOR.deviceId])).map(brief)).toEqual(expected);
+    });
+
+    it('says how long and against which threshold; a bad threshold is refused by name', () => {
+      const fire = new Harness([DOOR]).run([ev(0, 'door.opened'), tick(65)]).find((s) => s.alertType === 'door.held-open')!;
+      expect(fire.details).toMatchObject({ openSeconds: 65, thresholdSeconds: 60 });
+      expect(fire.autoResolve).toBe(true);
+      expect(() => new Harness([DOOR], { site: { door: { heldOpenMs: 0 } } })).toThrow(/door\.heldOpenMs/);
+    });
   });
 
   it('counts denials by device time: a queue flushed after a reconnect keeps its real spacing', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SilenceShape, TicketShape, TimelineShape } from '../../../../services/alerting/store/alerting-store.ts';
 import { SqliteAlertingStore } from '../../../../services/alerting/store/sqlite-alerting-store.ts';
@@ -101,6 +102,22 @@ describe('SqliteAlertingStore', () => {
     store.deleteOutgoing(out[0]!.id);
     expect(store.pendingOutgoing(10)).toHaveLength(1);
     expect(store.pruneProcessed(11)).toBe(1);
+  });
+
+  it('keeps the timeline append-only: an entry is never rewritten, updated or deleted, even by hand in the file', () => {
+    store.transaction((tx) => {
+      tx.insertTicket(ticket('T1'));
+      tx.appendTimeline([{ ticketId: 'T1', seq: 1, at: 1000, action: 'opened' }]);
+    });
+    expect(() => store.transaction((tx) => tx.appendTimeline([{ ticketId: 'T1', seq: 1, at: 2000, action: 'cancelled' }]))).toThrow(/UNIQUE|PRIMARY/);
+    const raw = new Database(join(dir, 'alerting.db'));
+    try {
+      expect(() => raw.prepare("UPDATE timeline SET body = '{}' WHERE ticket_id = 'T1'").run()).toThrow(/append-only/);
+      expect(() => raw.prepare("DELETE FROM timeline WHERE ticket_id = 'T1'").run()).toThrow(/append-only/);
+    } finally {
+      raw.close();
+    }
+    expect(store.getTicket('T1')!.timeline).toEqual([{ ticketId: 'T1', seq: 1, at: 1000, action: 'opened' }]);
   });
 
   it('protects committed rule state from in-place mutation by the caller', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CATEGORIES, PRIORITIES } from '../../../../services/alerting/domain/model.ts';
 import { applyCommand, evaluateTimers, nextTimerAt } from '../../../../services/alerting/domain/tickets/index.ts';
 import { DEFAULT_SLA, makeTicketPolicy, slaFor } from '../../../../services/alerting/domain/tickets/policy.ts';
 import type { Change, Notification, Ticket, TicketContext, TimelineEntry } from '../../../../services/alerting/domain/tickets/types.ts';
@@ -28,9 +29,21 @@ describe('defaults', () => {
     ['P1', 5 * MIN, 30 * MIN, 4 * HOUR],
     ['P2', 15 * MIN, 2 * HOUR, 12 * HOUR],
     ['P3', 30 * MIN, 4 * HOUR, 24 * HOUR],
-    ['P4', 2 * HOUR, 24 * HOUR, 72 * HOUR],
+    ['P4', 2 * HOUR, 12 * HOUR, 24 * HOUR],
   ] as const)('%s: ack %d, arrive %d, resolve %d', (p, ack, arrive, resolve) => {
     expect(DEFAULT_SLA[p]).toEqual({ acknowledgeMs: ack, arriveMs: arrive, resolveMs: resolve });
+  });
+
+  it('resolves within 24 h by default, whatever the category and priority, and each deadline follows the one before', () => {
+    const policy = makeTicketPolicy();
+    for (const category of CATEGORIES) {
+      for (const priority of PRIORITIES) {
+        const sla = slaFor(policy, category, priority);
+        expect(sla.resolveMs, `${category} ${priority}`).toBeLessThanOrEqual(24 * HOUR);
+        expect(sla.acknowledgeMs).toBeLessThan(sla.arriveMs);
+        expect(sla.arriveMs).toBeLessThan(sla.resolveMs);
+      }
+    }
   });
 
   it('site overrides change one number and category overrides win', () => {
