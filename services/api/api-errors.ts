@@ -45,8 +45,10 @@ export function sendError(reply: FastifyReply, body: ApiErrorBody): FastifyReply
 export function apiErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.validation) {
     const first = error.validation[0];
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(missing ? [missing] : [])].join('.');
+    // A missing or an unexpected property is named by the params, not by the path (which ends at its parent).
+    const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+    const named = params?.missingProperty ?? params?.additionalProperty;
+    const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(named ? [named] : [])].join('.');
     return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${first?.message ?? 'is invalid'}` });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

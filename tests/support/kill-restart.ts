@@ -87,6 +87,38 @@ export function ticketsIn(storePath: string): Map<string, number> {
   }
 }
 
+/**
+ * What each ticket says, by fingerprint: type and place (in the fingerprint), category,
+ * priority, state, and how many firings and events it took in. An event lost in the
+ * crash or processed twice would show in the counts even when no ticket went missing.
+ */
+export function ticketContents(storePath: string): Map<string, TicketContent> {
+  const db = new Database(storePath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT fingerprint, body FROM tickets ORDER BY fingerprint, opened_at').all() as Array<{ fingerprint: string; body: string }>;
+    return new Map(
+      rows.map((r) => {
+        const t = JSON.parse(r.body) as TicketContent & { subject: { deviceId?: string; compoundId: string } };
+        const content = { alertType: t.alertType, deviceId: t.subject.deviceId, compoundId: t.subject.compoundId, category: t.category, priority: t.priority, state: t.state, firingCount: t.firingCount, linkedEventCount: t.linkedEventCount };
+        return [r.fingerprint, content];
+      }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+export interface TicketContent {
+  alertType: string;
+  deviceId?: string | undefined;
+  compoundId: string;
+  category: string;
+  priority: string;
+  state: string;
+  firingCount: number;
+  linkedEventCount: number;
+}
+
 export const SENTINELS = ['dl8/dl8-gate-n-door/door.forced-open', 'dl8/dl8-drain-m8/drain.level-critical'];
 export type TicketMessage = { kind: string; ticket?: { fingerprint: string } };
 

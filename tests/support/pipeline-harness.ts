@@ -11,14 +11,16 @@ import { AgentFleet } from '../../simulators/agent-fleet.ts';
 import type { SimulationRunner } from '../../simulators/runner.ts';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario.ts';
 import { committedTicket, startAlertingStack } from './alerting-stack.ts';
-import { ApiUser } from './api-user.ts';
 import { GatewayHarness } from './gateway-harness.ts';
 import { playToEnd } from './play-scenario.ts';
 
+/** A ticket action's answer: the ticket after it, or the error (code, field, current state). */
+export type ActionAnswer = { ticket: Ticket; code?: never } | { ticket?: never; code: string; field?: string; currentState?: string };
+
 /**
  * The whole pipeline of the reference site on loopback: simulated devices as real
- * agents → real gateway → real SQLite log → alerting service → API. The alerting
- * clock is manual, so SLA and offline timers are driven by the test.
+ * agents → real gateway → real SQLite log → alerting service → API on a real HTTP
+ * socket. The alerting clock is manual, so SLA and offline timers are driven by the test.
  */
 export class PipelineHarness {
   readonly site = loadSite();
@@ -29,11 +31,15 @@ export class PipelineHarness {
   fleet!: AgentFleet;
   readonly alertClock = new ManualClock(Date.now());
   readonly simClock = new ManualClock();
+  /** The API's address on loopback, e.g. `http://127.0.0.1:41234`. */
+  baseUrl = '';
 
   static async start(): Promise<PipelineHarness> {
     const p = new PipelineHarness();
     p.gw = await GatewayHarness.start({ devices: p.devices.map((d) => ({ id: d.id, kind: d.kind })) });
     ({ alerting: p.alerting, api: p.api } = await startAlertingStack({ log: p.gw.rawLog, site: p.site, devices: p.devices, clock: p.alertClock, dir: p.gw.dir, tickIntervalMs: 3_600_000 }));
+    await p.api.app.listen({ host: '127.0.0.1', port: 0 });
+    p.baseUrl = `http://127.0.0.1:${(p.api.app.server.address() as { port: number }).port}`;
     p.fleet = new AgentFleet({ brokerUrl: p.gw.url, secrets: p.gw.secrets, outboxPath: join(p.gw.dir, 'outbox.db'), clock: p.simClock, logger: silentLogger(), heartbeatIntervalMs: 0 });
     return p;
   }
@@ -48,23 +54,37 @@ export class PipelineHarness {
     return committedTicket(this.alerting, check);
   }
 
-  /** GET as the duty desk (signed in as the demo operator). */
+  /** GET over HTTP as the duty desk (signed in as the demo operator); throws unless 200. */
   async apiGet(url: string) {
-    return (await this.user('desk')).get(url).then((r) => r.json());
+    const res = await fetch(`${this.baseUrl}${url}`, { headers: { cookie: await this.cookie('desk') } });
+    if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+    return res.json();
   }
 
-  /** POST as a demo user (signed in with login + "-demo"); a fresh action id unless the body has one. */
-  async apiPost(url: string, body: object, login: string) {
-    return (await this.user(login)).post(url, { actionId: randomUUID(), ...body });
+  /** POST over HTTP as a demo user (signed in with login + "-demo"); a fresh action id unless the body has one. */
+  async apiPost(url: string, body: object, login: string): Promise<{ status: number; body: ActionAnswer }> {
+    const res = await fetch(`${this.baseUrl}${url}`, {
+      method: 'POST',
+      headers: { cookie: await this.cookie(login), 'content-type': 'application/json' },
+      body: JSON.stringify({ actionId: randomUUID(), ...body }),
+    });
+    return { status: res.status, body: (await res.json()) as ActionAnswer };
   }
 
-  /** One sign-in per login for the whole harness. */
-  private readonly users = new Map<string, Promise<ApiUser>>();
+  /** One sign-in per login for the whole harness: the session cookie to send. */
+  private readonly cookies = new Map<string, Promise<string>>();
 
-  private user(login: string): Promise<ApiUser> {
-    let user = this.users.get(login);
-    if (!user) this.users.set(login, (user = ApiUser.signIn(this.api.app, login)));
-    return user;
+  private cookie(login: string): Promise<string> {
+    let cookie = this.cookies.get(login);
+    if (!cookie) this.cookies.set(login, (cookie = this.signIn(login)));
+    return cookie;
+  }
+
+  private async signIn(login: string): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: `${login}-demo` }) });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oc_session='));
+    if (res.status !== 200 || !cookie) throw new Error(`sign-in of ${login} failed: ${res.status} ${await res.text()}`);
+    return cookie.split(';')[0]!;
   }
 
   async close(): Promise<void> {

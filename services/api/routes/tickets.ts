@@ -6,6 +6,7 @@ import type { RecordedAnswer } from '../actions/action-log.ts';
 import type { ApiContext } from '../api-context.ts';
 import { API_ERRORS, errorSchema, sendError, type ApiErrorBody } from '../api-errors.ts';
 import { actorOf, forbidden } from '../auth/request-auth.ts';
+import { LinkedEventSchema, TicketSchema, TimelineEntrySchema } from './ticket-schema.ts';
 
 const csvOf = (values: readonly string[]) => Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`, description: `comma-separated: ${values.join(', ')}` });
 
@@ -46,12 +47,10 @@ const ActionBody = Type.Object(
   { additionalProperties: false },
 );
 
-const anyObject = Type.Object({}, { additionalProperties: true });
-
 export function ticketRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/tickets',
-    { schema: { tags: ['tickets'], summary: 'List and filter tickets, newest change first', querystring: ListQuery, response: { 200: Type.Object({ tickets: Type.Array(anyObject) }), 400: errorSchema } } },
+    { schema: { tags: ['tickets'], summary: 'List and filter tickets, newest change first', querystring: ListQuery, response: { 200: Type.Object({ tickets: Type.Array(TicketSchema) }), 400: errorSchema } } },
     async (req) => {
       const q = req.query;
       const split = (v: string | undefined) => v?.split(',');
@@ -76,7 +75,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: Static<typeof TicketId> }>(
     '/api/tickets/:id',
-    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and linked events', params: TicketId, response: { 200: Type.Object({ ticket: anyObject, timeline: Type.Array(anyObject), linkedEvents: Type.Array(anyObject) }), 400: errorSchema, 403: errorSchema, 404: errorSchema } } },
+    { schema: { tags: ['tickets'], summary: 'One ticket with its timeline and linked events', params: TicketId, response: { 200: Type.Object({ ticket: TicketSchema, timeline: Type.Array(TimelineEntrySchema), linkedEvents: Type.Array(LinkedEventSchema) }), 400: errorSchema, 403: errorSchema, 404: errorSchema } } },
     async (req, reply) => {
       const found = ctx.store.getTicket(req.params.id);
       if (!found) return sendError(reply, { code: 'OC_TICKET_NOT_FOUND', message: `no ticket ${req.params.id}` });
@@ -94,7 +93,7 @@ export function ticketRoutes(app: FastifyInstance, ctx: ApiContext): void {
         description: 'Staff may accept, arrive, resolve and comment on tickets dispatched to them; the desk may do everything. A repeat of an actionId answers as the first time did (header idempotent-replayed: true).',
         params: ActionParams,
         body: ActionBody,
-        response: { 200: Type.Object({ ticket: anyObject, entries: Type.Array(anyObject) }), 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: Type.Object({ ticket: TicketSchema, entries: Type.Array(TimelineEntrySchema) }), 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (req, reply) => {
@@ -127,8 +126,21 @@ function act(ctx: ApiContext, ticketId: string, action: CommandType, body: Stati
   const unknown = unknownReference(ctx, command);
   if (unknown) return answerOf({ code: 'OC_API_INVALID_REQUEST', ...unknown });
   const result = ctx.service.command(ticketId, command);
-  if (!result.ok) return answerOf({ code: result.error.code, message: result.error.message, ...(result.error.currentState ? { currentState: result.error.currentState } : {}) });
+  if (!result.ok) return answerOf(domainError(result.error));
   return { status: 200, body: { ticket: result.ticket, entries: result.entries } };
+}
+
+const BODY_FIELDS = ['note', 'staffId', 'teamId', 'to'];
+
+/**
+ * A refusal of the ticket domain as the API says it: a 409 carries the state the ticket is in,
+ * and a malformed command (the domain names the field first: "note: required to cancel")
+ * names the request's field, as the schema's 400s do.
+ */
+function domainError(e: { code: ApiErrorBody['code']; message: string; currentState?: string | undefined }): ApiErrorBody {
+  const named = e.code === 'OC_TICKET_INVALID_COMMAND' ? /^([\w.]+):/.exec(e.message)?.[1] : undefined;
+  const field = named !== undefined && BODY_FIELDS.includes(named.split('.')[0]!) ? `body.${named}` : undefined;
+  return { code: e.code, message: e.message, ...(field ? { field } : {}), ...(e.currentState ? { currentState: e.currentState } : {}) };
 }
 
 /** The ticket domain trusts ids it is given; the roster is checked here, at the edge. */

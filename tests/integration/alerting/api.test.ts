@@ -128,6 +128,10 @@ describe('alerting API', () => {
 
     expect((await inject('DELETE', `/api/silences/${created.json().id}`)).statusCode).toBe(204);
     expect((await inject('GET', '/api/silences')).json().silences).toEqual([]);
+    // Ended, not forgotten: who silenced what, why, and until when stays on record.
+    expect((await inject('GET', '/api/silences?all=true')).json().silences).toEqual([
+      expect.objectContaining({ id: created.json().id, matcher: { deviceId: 'dl8-b3-u2-door' }, reason: 'door being replaced', createdBy: 'sun-li', endsAt: clock.now() }),
+    ]);
     expect((await inject('DELETE', '/api/silences/nope')).statusCode).toBe(404);
   });
 
@@ -136,7 +140,34 @@ describe('alerting API', () => {
     expect(duty.supervisor.role).toBe('supervisor');
     const plumbing = duty.teams.find((t: { teamId: string }) => t.teamId === 'plumbing');
     expect(plumbing.onDuty.length).toBeGreaterThan(0);
-    expect((await inject('GET', '/api/roster')).json().responsibilities.drainage).toEqual({ team: 'plumbing' });
+    const roster = (await inject('GET', '/api/roster')).json();
+    expect(roster.responsibilities.drainage).toEqual({ team: 'plumbing' });
+    expect(roster.teams.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(['duty-desk', 'plumbing', 'security']));
+    expect(roster.staff.length).toBe(37);
+  });
+
+  it('says who is on duty at a given time, per team, with their open work', async () => {
+    const ticket = await forcedDoorTicket();
+    expect((await inject('POST', `/api/tickets/${ticket.id}/dispatch`, { staffId: 'chen-gang', teamId: 'security' })).statusCode).toBe(200);
+    const noon = Date.parse('2026-07-15T12:00:00+08:00');
+    const midnight = Date.parse('2026-07-15T23:30:00+08:00');
+    const onDutyAt = async (at: number, teamId: string) => {
+      const duty = (await inject('GET', `/api/roster/on-duty?at=${encodeURIComponent(new Date(at).toISOString())}`)).json();
+      expect(duty.at).toBe(at);
+      return duty.teams.find((t: { teamId: string }) => t.teamId === teamId).onDuty as Array<{ id: string; openWork: number }>;
+    };
+    // The roster's answer, through the API: plumbers work day and night shifts, so noon and midnight differ.
+    const dayPlumbers = (await onDutyAt(noon, 'plumbing')).map((s) => s.id);
+    const nightPlumbers = (await onDutyAt(midnight, 'plumbing')).map((s) => s.id);
+    expect(dayPlumbers).toEqual(h.alerting.planner.onDuty(noon, 'plumbing').map((s) => s.id));
+    expect(nightPlumbers).toEqual(h.alerting.planner.onDuty(midnight, 'plumbing').map((s) => s.id));
+    expect(dayPlumbers.length).toBeGreaterThan(0);
+    expect(nightPlumbers.filter((id) => dayPlumbers.includes(id))).toEqual([]);
+    // Chen Gang's open work counts the ticket dispatched to him, at a time he is on duty (one day in three).
+    const chenOnDuty = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => clock.now() + k * 8 * 3_600_000).find((at) => h.alerting.planner.onDuty(at, 'security').some((s) => s.id === 'chen-gang'))!;
+    const guards = await onDutyAt(chenOnDuty, 'security');
+    expect(guards.find((s) => s.id === 'chen-gang')).toMatchObject({ openWork: 1 });
+    expect(guards.filter((s) => s.id !== 'chen-gang').map((s) => s.openWork)).toEqual(guards.slice(1).map(() => 0));
   });
 
   it('lists devices with live status from the log', async () => {
@@ -154,7 +185,20 @@ describe('alerting API', () => {
   it('serves an OpenAPI document covering the routes', async () => {
     const doc = (await inject('GET', '/api/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/roster/on-duty', '/api/devices', '/api/stream']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/tickets', '/api/tickets/{id}', '/api/tickets/{id}/{action}', '/api/silences', '/api/silences/{id}', '/api/roster', '/api/roster/on-duty', '/api/devices', '/api/stream']));
+    // Typed, not just listed: the filters, the action body, and what a ticket looks like.
+    const list = doc.paths['/api/tickets'].get;
+    expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}.${p.name}`)).toEqual(expect.arrayContaining(['query.state', 'query.category', 'query.priority', 'query.compound', 'query.device', 'query.limit']));
+    const ticket = list.responses['200'].content['application/json'].schema.properties.tickets.items;
+    expect(ticket.properties.priority.enum).toEqual(['P1', 'P2', 'P3', 'P4']);
+    expect(ticket.properties.state.enum).toEqual(['open', 'acknowledged', 'dispatched', 'on_site', 'resolved', 'closed', 'cancelled']);
+    expect(ticket.properties.subject.required).toEqual(['communityId', 'compoundId']);
+    const action = doc.paths['/api/tickets/{id}/{action}'].post;
+    expect(action.requestBody.content['application/json'].schema.required).toEqual(['actionId']);
+    expect(action.responses['409'].content['application/json'].schema.properties).toHaveProperty('currentState');
+    const detail = doc.paths['/api/tickets/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(detail.properties.timeline.items.properties.action.enum).toContain('acknowledged');
+    expect(doc.paths['/api/silences'].post.requestBody.content['application/json'].schema.required).toEqual(['matcher', 'endsAt', 'reason']);
   });
 });
 

@@ -67,6 +67,18 @@ describe('live stream', () => {
     expect(guardStream.events.some((e) => e.event === 'device')).toBe(false);
   });
 
+  it('pushes device status changes to the desk as they happen', async () => {
+    const stream = await open(desk);
+    const about = (state: string) => (e: SseEvent) => e.event === 'device' && (e.data as { deviceId: string; state: string }).deviceId === 'dl8-cam-02' && (e.data as { state: string }).state === state;
+    await h.status('dl8-cam-02', 'online', 'connect');
+    expect((await stream.next(about('online'), 'dl8-cam-02 online')).data).toMatchObject({ deviceId: 'dl8-cam-02', state: 'online' });
+    await h.status('dl8-cam-02', 'offline', 'will');
+    expect((await stream.next(about('offline'), 'dl8-cam-02 offline')).data).toMatchObject({ deviceId: 'dl8-cam-02', state: 'offline' });
+    // What was pushed is what the device list now says.
+    const listed = (await desk.get('/api/devices')).json().devices.find((d: { id: string }) => d.id === 'dl8-cam-02');
+    expect(listed.status).toMatchObject({ deviceId: 'dl8-cam-02', state: 'offline' });
+  });
+
   it('ends the streams of a session that signs out', async () => {
     const stream = await open(guard);
     const other = await open(desk);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PLATFORM_TOPICS } from '../../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-log.ts';
 import { LOG_TOPICS } from '../../../services/shared/topics.ts';
-import { children, exited, referenceTickets, SENTINELS, startAlertingProcess, ticketsIn, writeStream, type TicketMessage, whileRunning } from '../../support/kill-restart.ts';
+import { children, exited, referenceTickets, SENTINELS, startAlertingProcess, ticketContents, ticketsIn, writeStream, type TicketMessage, whileRunning } from '../../support/kill-restart.ts';
 import { LogRecorder } from '../../support/log-recorder.ts';
 
 let dir: string;
@@ -46,6 +46,12 @@ describe('alerting process killed mid-stream and restarted', () => {
     const duplicates = [...actual].filter(([, n]) => n > 1);
     expect(duplicates).toEqual([]);
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    // And each says what the uninterrupted run's does: type, place, category, priority, and
+    // every firing counted once (a lost or a replayed event would change the counts).
+    const contents = ticketContents(join(dir, 'alerting.db'));
+    expect(Object.fromEntries(contents)).toEqual(Object.fromEntries(ticketContents(join(dir, 'reference', 'alerting.db'))));
+    expect(contents.get(SENTINELS[0]!)).toMatchObject({ alertType: 'door.forced-open', deviceId: 'dl8-gate-n-door', compoundId: 'dl8', category: 'security', priority: 'P1' });
+    expect(contents.get(SENTINELS[1]!)).toMatchObject({ alertType: 'drain.level-critical', deviceId: 'dl8-drain-m8', category: 'drainage', priority: 'P1' });
     console.log(`kill/restart: ${atKill.size} tickets before the kill, ${actual.size} after the restart, ${expected.size} in the uninterrupted run, 0 duplicates`);
   });
 });
