@@ -7,12 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
 import { until } from '../../support/api-user.ts';
+import { freePort } from '../../support/free-port.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 let dir: string | undefined;
@@ -29,17 +29,6 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** A port the system just handed out on loopback, for the API to bind. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('alerting in the npm start process', () => {
   it('turns a simulated forced door into a ticket and live device status on its API', { timeout: 120_000 }, async () => {
