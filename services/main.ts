@@ -65,6 +65,7 @@ async function main(logger: Logger): Promise<void> {
     storePath: config.alerting.storePath,
     rosterFile: config.alerting.rosterFile,
     rulesFile: config.alerting.rulesFile,
+    ticketPolicyFile: config.alerting.ticketPolicyFile,
     clock: systemClock,
     logger: logger.child({ component: 'alerting' }),
     tickIntervalMs: config.alerting.tickIntervalMs,

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const site = loadSite(config.siteFile);
     const devices = listDevices(site);
     const log = await openEventLog(config, 'oc-alerting', logger);
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
     mkdirSync(config.dataDir, { recursive: true });
     const charts = openSeriesReader(telemetryConfig.store, devices, logger.child({ component: 'timeseries' }), loadRuleOverrides(config.alerting.rulesFile));
     const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series });

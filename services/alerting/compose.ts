@@ -8,8 +8,8 @@ import { toDeviceContext } from './device-context.ts';
 import { DispatchPlanner } from './domain/dispatch/planner.ts';
 import { loadRoster } from './roster-file.ts';
 import type { Roster } from './domain/dispatch/types.ts';
-import { makeTicketPolicy } from './domain/tickets/policy.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';
+import { loadTicketPolicy } from './ticket-policy-file.ts';
 import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
 
 export interface AlertingSetup {
@@ -18,6 +18,8 @@ export interface AlertingSetup {
   storePath: string;
   rosterFile?: string | undefined;
   rulesFile?: string | undefined;
+  /** SLA and escalation timings; default: the reference site's. */
+  ticketPolicyFile?: string | undefined;
   clock: Clock;
   logger: Logger;
   tickIntervalMs?: number;
@@ -44,7 +46,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     store,
     devices: s.devices.map(toDeviceContext),
     planner,
-    policy: makeTicketPolicy(),
+    policy: loadTicketPolicy(s.ticketPolicyFile),
     ruleOverrides: loadRuleOverrides(s.rulesFile),
     clock: s.clock,
     logger: s.logger,

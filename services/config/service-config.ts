@@ -25,6 +25,7 @@ const envShape = {
   OC_HTTP_PORT: port.default(8080),
   OC_ROSTER_FILE: z.string().min(1).optional(),
   OC_RULES_FILE: z.string().min(1).optional(),
+  OC_TICKET_POLICY_FILE: z.string().min(1).optional(),
   OC_ALERTING_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a consumer group name').default('oc.alerting'),
   OC_ALERTING_START: z.enum(['beginning', 'end']).default('beginning'),
   OC_ALERTING_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -60,7 +61,7 @@ export interface ServiceConfig {
   eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; brokers: string[] };
   credentialsFile: string;
   http: { host: string; port: number };
-  alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
+  alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; ticketPolicyFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
   simulator: { enabled: boolean; mode: 'auto' | 'agents' | 'protocols'; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
   gateway: { maxPayloadBytes: number | undefined };
   api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean };
@@ -90,7 +91,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
         : { kind: 'embedded', path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
     credentialsFile: resolve(dataDir, 'device-credentials.json'),
     http: { host: e.OC_HTTP_HOST, port: e.OC_HTTP_PORT },
-    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS, groupId: e.OC_ALERTING_GROUP, startAt: e.OC_ALERTING_START },
+    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), ticketPolicyFile: e.OC_TICKET_POLICY_FILE && resolve(e.OC_TICKET_POLICY_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS, groupId: e.OC_ALERTING_GROUP, startAt: e.OC_ALERTING_START },
     simulator: {
       enabled: e.OC_SIMULATE.enabled,
       mode: e.OC_SIMULATE.mode,
