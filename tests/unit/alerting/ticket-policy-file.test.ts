@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertingService } from '../../../services/alerting/alerting-service.ts';
+import { AlertingService, type TicketStore } from '../../../services/alerting/alerting-service.ts';
 import { toDeviceContext } from '../../../services/alerting/device-context.ts';
 import { DispatchPlanner } from '../../../services/alerting/domain/dispatch/planner.ts';
 import { CATEGORIES, PRIORITIES } from '../../../services/alerting/domain/model.ts';
@@ -75,7 +75,7 @@ describe('ticket policy file', () => {
   it('the service sets a ticket\'s deadlines from its category and priority', () => {
     const t0 = Date.UTC(2026, 0, 15, 2, 0);
     const clock = new ManualClock(t0);
-    const store = SqliteAlertingStore.open({ path: ':memory:' });
+    const store: TicketStore = SqliteAlertingStore.open({ path: ':memory:' });
     try {
       const devices = listDevices(loadSite()).map(toDeviceContext);
       const service = new AlertingService({ store, engine: new RuleEngine(devices), planner: new DispatchPlanner(loadRoster()), policy: loadTicketPolicy(), clock, logger: silentLogger() });
