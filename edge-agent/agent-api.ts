@@ -43,11 +43,26 @@ export interface AgentStats {
 
 /** What the owner of an agent (device CLI, gateway box, simulator) drives; EdgeAgent implements it. */
 export interface AgentLifecycle {
-  /** Connects in the background; the broker may be down, the agent keeps trying. */
+  /**
+   * Connects in the background; the broker may be down, the agent keeps trying.
+   * After `powerOff()` it is the power coming back: a fresh connection, `online`, and
+   * the outbox resent from its oldest entry.
+   */
   start(): void;
-  /** Publishes `offline`, disconnects cleanly. Does not close the outbox: its owner does. */
+  /**
+   * The device loses power (simulators, tests): the connection is dropped at once,
+   * with no DISCONNECT and no `offline` of its own, so the broker learns it from the
+   * socket (and publishes the will) as it would from a real power cut. Heartbeat and
+   * reconnect stop; emits are refused (OC_AGENT_POWERED_OFF) until `start()`; what was
+   * unsent stays in the outbox. Resolves once the socket is gone.
+   */
+  powerOff(): Promise<void>;
+  /** Publishes `offline`, disconnects cleanly. Does not close the outbox: its owner does. Also fine after powerOff. */
   close(): Promise<void>;
-  /** Resolves once the outbox is empty and nothing is in flight; rejects if the agent closes first. */
+  /**
+   * Resolves once the outbox is empty and nothing is in flight; rejects if the agent closes first.
+   * Powered off with entries left, it keeps waiting: they can only drain after power returns.
+   */
   whenDrained(): Promise<void>;
 }
 

@@ -65,6 +65,10 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
   private everConnected = false;
   private closing = false;
   private closePromise: Promise<void> | null = null;
+  /** Between powerOff() and the next start(): no link, no timers, no emits. */
+  private poweredOff = false;
+  /** The socket teardowns of power cuts not yet finished; close() waits for them. */
+  private readonly powerCuts = new Set<Promise<void>>();
   private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private startedAtMs = 0;
@@ -127,6 +131,11 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
   start(): void {
     if (this.closing) throw new OcError('OC_AGENT_CLOSED', this.deviceId);
     if (this.client) return;
+    if (this.poweredOff) {
+      // Power is back: a device that just booted tries its broker at once, not after the old back-off.
+      this.poweredOff = false;
+      this.backoff.reset();
+    }
     this.startedAtMs = this.clock.now();
     const options: IClientOptions = {
       clientId: this.deviceId,
@@ -153,6 +162,31 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
     // Without a listener an 'error' event would crash the process; the broker being down is normal.
     client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
     this.log.info({ brokerUrl: this.options.brokerUrl }, 'agent starting');
+  }
+
+  powerOff(): Promise<void> {
+    if (this.closing || this.poweredOff) return Promise.resolve();
+    this.poweredOff = true;
+    this.clearReconnectTimer();
+    this.stopHeartbeat();
+    this.pump.detach(); // what was in flight stays in the outbox, resent after power-on
+    const client = this.client;
+    // Forgotten at once, so its late 'close' is not taken for a broker outage (no reconnect).
+    this.client = null;
+    const wasConnected = this.connected;
+    this.connected = false;
+    if (wasConnected) {
+      this.log.info({ pending: this.pendingCount() }, 'power off');
+      this.events.emit('disconnect');
+    }
+    if (!client) return Promise.resolve();
+    this.dropMqttCopies(client);
+    // end(true) destroys the socket without a DISCONNECT packet (mqtt.js MqttClient._cleanUp(forced)):
+    // no `offline` of our own either, so the broker sees what it sees in a real power cut and publishes the will.
+    const cut = new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    this.powerCuts.add(cut);
+    void cut.then(() => this.powerCuts.delete(cut));
+    return cut;
   }
 
   whenDrained(): Promise<void> {
@@ -188,6 +222,7 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
 
   private emit(topic: string, type: string, data: Record<string, unknown>, deviceTime?: Date, alsoInTransaction?: () => void): Envelope {
     if (this.closing) throw new OcError('OC_AGENT_CLOSED', this.deviceId);
+    if (this.poweredOff) throw new OcError('OC_AGENT_POWERED_OFF', this.deviceId);
     let envelope: Envelope | undefined;
     this.outbox.enqueue((seq) => {
       const built = buildEnvelope({
@@ -365,6 +400,8 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
   // ---- shutdown ----
 
   private async shutdown(): Promise<void> {
+    // After a power cut there is no link to say `offline` on; the will has said it.
+    await Promise.all([...this.powerCuts]);
     const client = this.client;
     if (!client) return;
     if (this.connected) {

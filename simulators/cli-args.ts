@@ -27,6 +27,7 @@ const EVENT_FLAGS: Record<ScenarioVerb, { duration: 'required' | 'optional' | 'n
   motion: { duration: 'none', value: 'text', valueKey: 'zone', example: 'lane-2@300:lane' },
   'grease-blockage': { duration: 'none', value: 'number', valueKey: 'ratePerHour', example: 'm5@30:0.15' },
   'clear-blockage': { duration: 'none', value: 'none', example: 'm5@7200' },
+  'power-cut': { duration: 'required', value: 'none', example: 'dl8@60+600' },
 };
 
 export const USAGE = `Usage: npm run simulate -- [options]
@@ -38,14 +39,15 @@ export const USAGE = `Usage: npm run simulate -- [options]
   --duration S             simulated length of the run, seconds
   --seed N                 random seed; the same seed replays the same run
   --start-at ISO           simulated start, e.g. 2026-07-15T18:00:00+08:00 (default: now)
-  --devices LIST           only these kinds, device ids or place ids, e.g. door,drain
+  --devices LIST           only these kinds, device ids, place, building or compound ids, e.g. door,drain
   --data-dir DIR           where the agents' outboxes live (default ./data/simulator)
   --secrets FILE           device secrets {deviceId: secret} (default ./data/simulator/device-secrets.json, written by npm start or npm run provision -- --all --simulator)
   --progress-every S       wall seconds between progress lines (default 5)
   --drain-timeout S        on exit, how long to wait for outboxes to empty (default 10)
 
 Scripted events (repeatable; AT and DURATION in simulated seconds from the start;
-TARGET is a device id, a place id such as m3, b1-u1, gate-n, or *):
+TARGET is a device id, a place id such as m3, b1-u1, gate-n, a building id such as b2,
+a compound id such as dl8, or *):
 ${Object.entries(EVENT_FLAGS)
   .map(([verb, f]) => `  --${verb.padEnd(22)} e.g. ${f.example}`)
   .join('\n')}

@@ -163,6 +163,16 @@ class FedAgent implements DeviceAgent, AgentLifecycle {
     this.driver.start();
   }
 
+  /**
+   * The agent's link drops as in a power cut. The driver keeps its loopback socket to the
+   * protocol simulator: the runner feeds that simulator nothing while the power is off, and
+   * whatever the driver still reads is refused by the agent (OC_AGENT_POWERED_OFF), which
+   * drivers log and survive. `start()` brings the agent back; starting the driver again is a no-op.
+   */
+  powerOff(): Promise<void> {
+    return this.agent.powerOff();
+  }
+
   /** The driver has read all that was fed, and the agent has delivered it. */
   async whenDrained(): Promise<void> {
     await this.simulator.whenDelivered?.();

@@ -5,7 +5,8 @@ import { listDevices, type PlacedDevice } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { createDeviceModel } from './models/index.ts';
 import type { DeviceModel } from './models/model.ts';
-import { resolveScenarioEvents, scenarioUtcOffsetMin, selectDevices, type Scenario } from './scenario.ts';
+import { PowerSchedule } from './power-schedule.ts';
+import { resolveScenarioEvents, scenarioUtcOffsetMin, selectDevices, type ModelAction, type Scenario } from './scenario.ts';
 
 /** What the runner drives: any DeviceAgent; real EdgeAgents also have a lifecycle. */
 export type SimulatedAgent = DeviceAgent & Partial<AgentLifecycle>;
@@ -85,6 +86,13 @@ export class SimulationRunner {
   private readonly models = new Map<string, DeviceModel>();
   private readonly agents = new Map<string, SimulatedAgent>();
   private readonly failingDevices = new Set<string>();
+  private readonly power: PowerSchedule;
+  /** Devices whose power is cut right now. */
+  private readonly unpowered = new Set<string>();
+  /** Power-offs still tearing their sockets down; close() waits for them. */
+  private readonly powerOffs = new Set<Promise<void>>();
+  /** What models said while their device had no power: never handed to an agent. */
+  private unpoweredOutputs = 0;
   private readonly countsByType = new Map<string, number>();
   private eventCount = 0;
   private telemetryCount = 0;
@@ -121,11 +129,14 @@ export class SimulationRunner {
     };
     for (const device of this.devices) this.models.set(device.id, createDeviceModel(device, ctx));
     let skipped = 0;
+    const cuts: Array<{ deviceId: string; offAt: number; onAt: number }> = [];
     for (const a of actions) {
       const model = this.models.get(a.deviceId);
-      if (model) model.schedule(a.action, this.startMs + a.atMs);
-      else skipped++;
+      if (!model) skipped++;
+      else if (a.action.do === 'power-cut') cuts.push({ deviceId: a.deviceId, offAt: this.startMs + a.atMs, onAt: this.startMs + a.atMs + Math.round(a.action.durationS * 1000) });
+      else model.schedule(a.action as ModelAction, this.startMs + a.atMs);
     }
+    this.power = new PowerSchedule(cuts);
     if (skipped > 0) this.log.info({ skipped }, 'scripted actions for devices outside the --devices filter are skipped');
   }
 
@@ -159,13 +170,61 @@ export class SimulationRunner {
     this.start();
     const target = Math.min(this.endMs, Math.round(this.clock.now() + Math.max(0, ms)));
     const before = { events: this.eventCount, telemetry: this.telemetryCount };
+    // Power changes split the step: what a model reports before a cut is delivered, what it reports after is not.
+    for (let change = this.power.next(target); change; change = this.power.next(target)) {
+      if (change.at - 1 > this.clock.now()) this.advanceModels(change.at - 1);
+      this.clock.set(Math.max(this.clock.now(), change.at));
+      this.log.info({ at: new Date(change.at).toISOString(), powerOff: change.off.length, powerBack: change.on.length, unpoweredOutputs: this.unpoweredOutputs }, 'power changes');
+      for (const deviceId of change.off) this.cutPower(deviceId);
+      for (const deviceId of change.on) this.restorePower(deviceId);
+    }
+    this.advanceModels(target);
+    return { events: this.eventCount - before.events, telemetry: this.telemetryCount - before.telemetry };
+  }
+
+  /** False while a scripted power cut holds the device down. */
+  isPowered(deviceId: string): boolean {
+    return !this.unpowered.has(deviceId);
+  }
+
+  /** Runs every model up to `untilMs` and hands what the powered devices reported to their agents. */
+  private advanceModels(untilMs: number): void {
     // Move the clock first: agents stamping their own envelopes (heartbeats) must not lag the models.
-    this.clock.set(target);
+    this.clock.set(untilMs);
     for (const [deviceId, model] of this.models) {
       const agent = this.agents.get(deviceId)!;
-      for (const output of model.advance(target)) this.deliver(agent, output.channel, output.type, output.data, output.at);
+      const outputs = model.advance(untilMs);
+      // A dead device sees nothing, so nothing it "saw" may reach its agent. The model still
+      // runs through the dark: the world goes on (rain fills the manhole, people use the door),
+      // and when power returns the device reports the world as it is then. Pausing the model
+      // instead would make it pour out the whole dark period at once on power-on, since models
+      // are driven by simulated time, not by ticks.
+      if (this.unpowered.has(deviceId)) {
+        this.unpoweredOutputs += outputs.length;
+        continue;
+      }
+      for (const output of outputs) this.deliver(agent, output.channel, output.type, output.data, output.at);
     }
-    return { events: this.eventCount - before.events, telemetry: this.telemetryCount - before.telemetry };
+  }
+
+  private cutPower(deviceId: string): void {
+    if (this.unpowered.has(deviceId)) return;
+    this.unpowered.add(deviceId);
+    const cut = this.agents.get(deviceId)?.powerOff?.();
+    if (!cut) return;
+    const tracked = cut.catch((err: unknown) => this.log.warn({ deviceId, err: (err as Error).message }, 'power-off failed'));
+    this.powerOffs.add(tracked);
+    void tracked.then(() => this.powerOffs.delete(tracked));
+  }
+
+  private restorePower(deviceId: string): void {
+    if (!this.unpowered.delete(deviceId)) return;
+    try {
+      // start() after powerOff() is the device booting: it reconnects, says `online` and resends its outbox.
+      this.agents.get(deviceId)?.start?.();
+    } catch (err) {
+      this.log.warn({ deviceId, err: (err as Error).message }, 'power back, but the agent would not start');
+    }
   }
 
   /**
@@ -272,13 +331,15 @@ export class SimulationRunner {
   private async shutdown(drainTimeoutMs: number): Promise<{ drained: boolean }> {
     this.stop();
     const agents = [...this.agents.values()];
-    const drains = agents.map((a) => a.whenDrained?.() ?? Promise.resolve());
+    // A device still without power cannot deliver; its outbox keeps what it holds for the next run.
+    const drains = agents.filter((a) => !this.unpowered.has(a.deviceId)).map((a) => a.whenDrained?.() ?? Promise.resolve());
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), drainTimeoutMs);
     });
     const drained = await Promise.race([Promise.all(drains).then(() => true as const, () => false as const), timedOut]);
     clearTimeout(timer);
+    await Promise.allSettled([...this.powerOffs]);
     await Promise.allSettled(agents.map((a) => a.close?.()));
     this.log.info({ drained, ...this.progress() }, 'simulation closed');
     return { drained };

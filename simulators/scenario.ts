@@ -14,7 +14,10 @@ const share = z.number().min(0).max(1);
 const base = {
   /** Seconds of simulated time after the start. */
   at: z.number().nonnegative(),
-  /** A device id, a place id (m3, b1-u1, gate-n) or `*` for every device the action fits. */
+  /**
+   * A device id, a place id (m3, b1-u1, gate-n), a building id (b2), a compound id (dl8)
+   * or `*`: every device there that the action fits.
+   */
   target: z.string().min(1),
 };
 
@@ -31,6 +34,8 @@ const eventSchema = z.discriminatedUnion('do', [
     .object({ ...base, do: z.literal('grease-blockage'), ratePerHour: share, maxBlockage: share.optional(), blockage: share.optional() })
     .strict(),
   z.object({ ...base, do: z.literal('clear-blockage') }).strict(),
+  /** The devices lose power at `at` and get it back `durationS` later (see SimulationRunner). */
+  z.object({ ...base, do: z.literal('power-cut'), durationS: seconds }).strict(),
 ]);
 
 // ISO 8601 with an explicit zone: the zone sets the local hour the traffic models follow.
@@ -51,7 +56,7 @@ export const scenarioSchema = z
       .regex(ISO_WITH_ZONE, 'must be an ISO 8601 date-time with a zone, e.g. 2026-07-15T18:00:00+08:00')
       .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date')
       .optional(),
-    /** Which devices to simulate: kinds (door), device ids or place ids; omitted, all. */
+    /** Which devices to simulate: kinds (door), device ids, or place, building or compound ids; omitted, all. */
     devices: z.array(z.string().min(1)).min(1).optional(),
     broker: z.string().regex(/^mqtts?:\/\/[^\s/]+/, 'must be mqtt://host:port or mqtts://host:port').optional(),
     events: z.array(eventSchema).default([]),
@@ -68,6 +73,11 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
 export type ScenarioVerb = ScenarioEvent['do'];
 export type ModelAction = DoorAction | CameraAction | DrainAction;
+/** Not a model's action: the runner cuts the device's power (its agent and its model) for `durationS`. */
+export interface PowerCutAction {
+  do: 'power-cut';
+  durationS: number;
+}
 
 /** Which device kinds each scripted action makes sense for. */
 export const ACTION_KINDS: Record<ScenarioVerb, readonly DeviceKind[]> = {
@@ -79,6 +89,7 @@ export const ACTION_KINDS: Record<ScenarioVerb, readonly DeviceKind[]> = {
   rainstorm: ['drain'],
   'grease-blockage': ['drain'],
   'clear-blockage': ['drain'],
+  'power-cut': DEVICE_KINDS,
 };
 
 /** Validates a parsed scenario; errors carry OC_CONFIG_INVALID and name the key, e.g. `events.3.durationS`. */
@@ -114,14 +125,14 @@ export interface ScheduledAction {
   atMs: number;
   deviceId: string;
   kind: DeviceKind;
-  action: ModelAction;
+  action: ModelAction | PowerCutAction;
   /** Index in `scenario.events`, for messages. */
   eventIndex: number;
 }
 
 /**
- * Binds every scripted event to the devices it means. A target is a device id,
- * a place id (the devices there that the action fits), or `*`.
+ * Binds every scripted event to the devices it means. A target is a device id, or
+ * a place, building or compound id (the devices there that the action fits), or `*`.
  */
 export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, devices: readonly PlacedDevice[]): ScheduledAction[] {
   const out: ScheduledAction[] = [];
@@ -137,27 +148,32 @@ export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, device
       }
       matched = [byId];
     } else {
-      const candidates = target === '*' ? devices : devices.filter((d) => d.placeId === target);
-      if (candidates.length === 0) throw scenarioKeyError(key, `unknown device or place '${target}'`);
+      const candidates = target === '*' ? devices : devices.filter((d) => isAt(d, target));
+      if (candidates.length === 0) throw scenarioKeyError(key, `unknown device, place, building or compound '${target}'`);
       matched = candidates.filter((d) => kinds.includes(d.kind));
       if (matched.length === 0) throw scenarioKeyError(key, `no ${kinds.join(' or ')} at '${target}' for '${event.do}'`);
     }
     for (const d of matched) {
-      out.push({ atMs: Math.round(at * 1000), deviceId: d.id, kind: d.kind, action: action as ModelAction, eventIndex: i });
+      out.push({ atMs: Math.round(at * 1000), deviceId: d.id, kind: d.kind, action: action as ModelAction | PowerCutAction, eventIndex: i });
     }
   });
   return out;
 }
 
-/** The devices a `devices` filter keeps: each entry is a kind, a device id or a place id. */
+/** The device sits at this place, in this building or in this compound. */
+function isAt(d: PlacedDevice, where: string): boolean {
+  return d.placeId === where || d.buildingId === where || d.compoundId === where;
+}
+
+/** The devices a `devices` filter keeps: each entry is a kind, a device id, or a place, building or compound id. */
 export function selectDevices(devices: readonly PlacedDevice[], filter: readonly string[] | undefined): PlacedDevice[] {
   if (!filter) return [...devices];
   const keep = new Set<string>();
   filter.forEach((f, i) => {
     const matches = (DEVICE_KINDS as readonly string[]).includes(f)
       ? devices.filter((d) => d.kind === f)
-      : devices.filter((d) => d.id === f || d.placeId === f);
-    if (matches.length === 0) throw scenarioKeyError(`devices.${i}`, `'${f}' is not a device kind, device id or place id of this site`);
+      : devices.filter((d) => d.id === f || isAt(d, f));
+    if (matches.length === 0) throw scenarioKeyError(`devices.${i}`, `'${f}' is not a device kind, device id or place, building or compound id of this site`);
     for (const d of matches) keep.add(d.id);
   });
   return devices.filter((d) => keep.has(d.id));

@@ -54,6 +54,7 @@ export const ERROR_CATALOGUE = {
   OC_DEVICE_SENSOR_ERROR: 'device reported a fault of its own sensor',
   OC_TICKET_MESSAGE_INVALID: 'oc.tickets record is not a ticket message the reader knows',
   OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
+  OC_AGENT_POWERED_OFF: 'agent has no power: a dead device reports nothing',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

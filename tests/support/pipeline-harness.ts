@@ -12,7 +12,7 @@ import type { SimulationRunner } from '../../simulators/runner.ts';
 import { parseScenario, type ScenarioInput } from '../../simulators/scenario.ts';
 import { committedTicket, startAlertingStack } from './alerting-stack.ts';
 import { GatewayHarness } from './gateway-harness.ts';
-import { playToEnd } from './play-scenario.ts';
+import { playToEnd, playUntil, startScenario } from './play-scenario.ts';
 
 /** A ticket action's answer: the ticket after it, or the error (code, field, current state). */
 export type ActionAnswer = { ticket: Ticket; code?: never } | { ticket?: never; code: string; field?: string; currentState?: string };
@@ -47,6 +47,30 @@ export class PipelineHarness {
   /** Plays a scenario to its end in simulated time and waits until every envelope is in the log. */
   play(input: ScenarioInput, stepMs = 10_000): Promise<SimulationRunner> {
     return playToEnd({ site: this.site, scenario: parseScenario(input), fleet: this.fleet, clock: this.simClock, stepMs });
+  }
+
+  /** Starts a scenario without moving simulated time; move it with `playUntil`. */
+  begin(input: ScenarioInput): SimulationRunner {
+    return startScenario({ site: this.site, scenario: parseScenario(input), fleet: this.fleet, clock: this.simClock });
+  }
+
+  /** Plays a begun scenario to `untilS` simulated seconds after its start; waits for the powered devices' envelopes. */
+  playUntil(runner: SimulationRunner, untilS: number, stepMs = 10_000): Promise<void> {
+    return playUntil(runner, this.fleet, untilS, stepMs);
+  }
+
+  /** Resolves once every agent of the fleet is connected (already, or when the last one connects). */
+  everyAgentConnected(): Promise<void> {
+    const agents = [...this.fleet.agents.values()];
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!agents.every((a) => a.stats().connected)) return;
+        for (const a of agents) a.off('connect', check);
+        resolve();
+      };
+      for (const a of agents) a.on('connect', check);
+      check();
+    });
   }
 
   /** Resolves once a committed ticket satisfies `check` (already there, or when it comes). */

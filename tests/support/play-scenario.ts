@@ -4,14 +4,34 @@ import type { AgentFleet } from '../../simulators/agent-fleet.ts';
 import { SimulationRunner } from '../../simulators/runner.ts';
 import type { Scenario } from '../../simulators/scenario.ts';
 
-/**
- * Plays a scenario to its end on the fleet's agents, moving simulated time as fast as
- * the models go (`stepMs` at a time), then waits until every envelope is in the log.
- */
-export async function playToEnd(o: { site: SiteConfig; scenario: Scenario; fleet: AgentFleet; clock: ManualClock; stepMs: number }): Promise<SimulationRunner> {
+interface PlayOptions {
+  site: SiteConfig;
+  scenario: Scenario;
+  fleet: AgentFleet;
+  clock: ManualClock;
+}
+
+/** A runner on the fleet's agents, started (agents connecting) but not yet stepped. */
+export function startScenario(o: PlayOptions): SimulationRunner {
   const runner = new SimulationRunner({ site: o.site, scenario: o.scenario, agentFactory: o.fleet.factory, clock: o.clock, progressIntervalMs: 0 });
   runner.start();
-  while (!runner.done) runner.step(o.stepMs);
-  await Promise.all([...o.fleet.agents.values()].map((a) => a.whenDrained()));
+  return runner;
+}
+
+/**
+ * Moves simulated time to `untilS` seconds after the start (or the end), `stepMs` at a
+ * time as fast as the models go, then waits until every envelope of the devices that
+ * have power is in the log. A device in a power cut cannot deliver; it is not waited for.
+ */
+export async function playUntil(runner: SimulationRunner, fleet: AgentFleet, untilS: number, stepMs: number): Promise<void> {
+  const until = Math.min(runner.endMs, runner.startMs + untilS * 1000);
+  while (runner.now() < until) runner.step(Math.min(stepMs, until - runner.now()));
+  await Promise.all([...fleet.agents.values()].filter((a) => runner.isPowered(a.deviceId)).map((a) => a.whenDrained()));
+}
+
+/** Plays a scenario to its end, then waits until every envelope is in the log. */
+export async function playToEnd(o: PlayOptions & { stepMs: number }): Promise<SimulationRunner> {
+  const runner = startScenario(o);
+  await playUntil(runner, o.fleet, Infinity, o.stepMs);
   return runner;
 }

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
+import { loadScenarioFile } from '../../../simulators/scenario.ts';
 import { PipelineHarness } from '../../support/pipeline-harness.ts';
 
 let p: PipelineHarness;
@@ -26,6 +28,32 @@ async function throughApi(id: string): Promise<{ ticket: Ticket; timeline: Array
 }
 
 const idsOf = (list: { tickets: Ticket[] }) => list.tickets.map((t) => t.id);
+
+const POWER_CUT_SCENARIO = fileURLToPath(new URL('../../../simulators/scenarios/power-cut.yaml', import.meta.url));
+/**
+ * The oc.status sources the gateway writes when a connection is lost without a DISCONNECT:
+ * the will it publishes for the device, and its own record of the socket closing (or of the
+ * keep-alive running out). A clean close() would add the device's own `offline` ('device').
+ */
+const ABRUPT_SOURCES = ['will', 'disconnect', 'keepalive-timeout'];
+
+/** What the gateway wrote to oc.status, in log order. */
+const gatewayStatuses = () => p.gw.recorder.json<{ deviceId: string; state: string; source: string }>('oc.status');
+
+/** Resolves once the alerting service holds `state` for every one of `ids`; waits on its device changes, no timer. */
+function statusesReach(ids: readonly string[], state: 'online' | 'offline'): Promise<void> {
+  const wanted = new Set(ids);
+  return new Promise((resolve) => {
+    const check = () => {
+      const matching = p.alerting.store.deviceStatuses().filter((s) => wanted.has(s.deviceId) && s.state === state);
+      if (matching.length < wanted.size) return;
+      p.alerting.runtime.service.changes.off('device', check);
+      resolve();
+    };
+    p.alerting.runtime.service.changes.on('device', check);
+    check();
+  });
+}
 
 describe('simulator scenario → gateway → log → alerting → ticket visible through the API', () => {
   it('a rainstorm on a half-blocked manhole opens a critical drainage ticket routed to plumbing', async () => {
@@ -84,36 +112,60 @@ describe('simulator scenario → gateway → log → alerting → ticket visible
     expect(guards).toContain((res.body.ticket!.assignment as { staffId: string }).staffId);
   });
 
-  it('a compound power cut opens one grouped ticket, not a storm', async () => {
-    await p.play({ seed: 8, durationS: 120, startAt: START, events: [] });
-    const cut = [...p.fleet.agents.values()].slice(0, 24);
-    await Promise.all(cut.map((a) => a.close()));
-    const offlineIds = new Set(cut.map((a) => a.deviceId));
-    // Every offline record of the cut has reached the alerting service…
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        const offline = p.alerting.store.deviceStatuses().filter((s) => offlineIds.has(s.deviceId) && s.state === 'offline');
-        if (offline.length === cut.length) {
-          p.alerting.runtime.service.changes.off('device', check);
-          resolve();
-        }
-      };
-      p.alerting.runtime.service.changes.on('device', check);
-      check();
-    });
-    // …then the offline grace (60 s) passes on the alerting clock, well before the
-    // heartbeat timeout (210 s) of the devices that are still up.
+  it('a compound power cut, played from the shipped scenario, opens one grouped ticket that clears when power returns', async () => {
+    // simulators/scenarios/power-cut.yaml: every device of compound dl8 loses power at t=60 s, for 600 s.
+    const runner = p.begin(loadScenarioFile(POWER_CUT_SCENARIO));
+    const dl8 = p.devices.filter((d) => d.compoundId === 'dl8').map((d) => d.id).sort();
+    expect(dl8.length).toBe(p.devices.length);
+    // Up to just before the cut: every device connected, online at the desk, its envelopes in the log.
+    await p.playUntil(runner, 59);
+    await p.everyAgentConnected();
+    await statusesReach(dl8, 'online');
+    const statusRecordsBeforeCut = gatewayStatuses().length;
+
+    await p.playUntil(runner, 60);
+    expect(dl8.every((id) => !runner.isPowered(id))).toBe(true);
+    await statusesReach(dl8, 'offline');
+    // The gateway learned it from the sockets: each device's will, and no `offline` of the device's own.
+    const afterCut = gatewayStatuses().slice(statusRecordsBeforeCut);
+    expect(afterCut.filter((s) => s.source === 'will').map((s) => s.deviceId).sort()).toEqual(dl8);
+    expect(afterCut.filter((s) => s.source === 'device')).toEqual([]);
+    // The desk's device list shows them offline with a gateway source, never the device's own. It keeps the
+    // last record, and the gateway writes its 'disconnect' right after the will; so the will above, not this
+    // list, is what tells a power cut from a clean close (which also ends in 'disconnect').
+    const listed = (await p.apiGet('/api/devices')).devices as Array<{ id: string; status: { state: string; source: string } }>;
+    expect(listed.filter((d) => d.status.state === 'offline').map((d) => d.id).sort()).toEqual(dl8);
+    for (const d of listed) expect(ABRUPT_SOURCES, d.id).toContain(d.status.source);
+
+    // The offline grace (60 s) passes on the alerting clock.
     p.alertClock.set(Date.now() + 90_000);
     p.alerting.runtime.tick();
     const outage = await p.ticket((t) => t.alertType === 'site.mass-outage');
     const { ticket } = await throughApi(outage.id);
-    expect(ticket).toMatchObject({ alertType: 'site.mass-outage', priority: 'P1', category: 'device-fault', state: 'open', subject: { groupId: 'dl8', compoundId: 'dl8', communityId: p.devices[0]!.communityId } });
-    expect(ticket.title.en).toContain('24 devices');
+    expect(ticket).toMatchObject({ alertType: 'site.mass-outage', priority: 'P1', category: 'device-fault', state: 'open', conditionActive: true, subject: { groupId: 'dl8', compoundId: 'dl8', communityId: p.devices[0]!.communityId } });
+    expect(ticket.title.en).toContain(`${dl8.length} devices`);
     const all = (await p.apiGet('/api/tickets?limit=500')) as { tickets: Ticket[] };
     expect(all.tickets.filter((t) => t.alertType === 'site.mass-outage').map((t) => t.id)).toEqual([outage.id]);
     expect(all.tickets.filter((t) => t.alertType === 'device.offline')).toEqual([]);
-    // The device list says which ones are down.
-    const devices = (await p.apiGet('/api/devices')).devices as Array<{ id: string; status: { state: string } }>;
-    expect(devices.filter((d) => d.status.state === 'offline').map((d) => d.id).sort()).toEqual([...offlineIds].sort());
+
+    // Power returns at t=660 s: the devices reconnect, say `online` and resend what they held.
+    await p.playUntil(runner, 661);
+    expect(dl8.every((id) => runner.isPowered(id))).toBe(true);
+    await p.everyAgentConnected();
+    await statusesReach(dl8, 'online');
+    // site.mass-outage is one of the types the alerting domain resolves by itself when the condition clears.
+    const resolved = await p.ticket((t) => t.id === outage.id && t.state === 'resolved');
+    const after = await throughApi(resolved.id);
+    expect(after.ticket).toMatchObject({ state: 'resolved', conditionActive: false, milestones: { autoResolved: true } });
+    expect(after.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['opened', 'condition-cleared', 'resolved']));
+    const listedAgain = (await p.apiGet('/api/devices')).devices as Array<{ id: string; status: { state: string } }>;
+    expect(listedAgain.filter((d) => d.status.state !== 'online').map((d) => d.id)).toEqual([]);
+    const tickets = (await p.apiGet('/api/tickets?limit=500')) as { tickets: Ticket[] };
+    expect(tickets.tickets.filter((t) => t.alertType === 'device.offline' || (t.alertType === 'site.mass-outage' && t.id !== outage.id))).toEqual([]);
+
+    // The rest of the run plays normally, and the devices deliver everything they produced.
+    await p.playUntil(runner, Infinity);
+    expect(runner.done).toBe(true);
+    expect([...p.fleet.agents.values()].map((a) => a.stats().pending).filter((n) => n > 0)).toEqual([]);
   });
 });

@@ -28,6 +28,8 @@ export interface Call {
 /** A DeviceAgent that records what it is given; the runner cannot tell it from an EdgeAgent. */
 export class FakeAgent implements DeviceAgent {
   readonly calls: Call[] = [];
+  /** Lifecycle calls with the simulated time they came at: start (also power back) and powerOff. */
+  readonly lifecycle: Array<{ call: 'start' | 'powerOff'; at: number }> = [];
   started = 0;
   closed = 0;
   private seq = 0;
@@ -55,6 +57,11 @@ export class FakeAgent implements DeviceAgent {
 
   start(): void {
     this.started++;
+    this.lifecycle.push({ call: 'start', at: this.clock.now() });
+  }
+
+  async powerOff(): Promise<void> {
+    this.lifecycle.push({ call: 'powerOff', at: this.clock.now() });
   }
 
   whenDrained(): Promise<void> {

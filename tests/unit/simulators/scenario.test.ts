@@ -86,7 +86,7 @@ describe('scenario', () => {
 
   it('unknown targets and targets of the wrong kind name the key', () => {
     const events = [...example.events.slice(0, 3), { at: 1, do: 'forced-open', target: 'b9-u9' }];
-    expect(configError(() => resolveScenarioEvents(parseScenario({ events }), siteDevices)).message).toMatch(/events\.3\.target: unknown device or place 'b9-u9'/);
+    expect(configError(() => resolveScenarioEvents(parseScenario({ events }), siteDevices)).message).toMatch(/events\.3\.target: unknown device, place, building or compound 'b9-u9'/);
     const wrongKind = [{ at: 1, do: 'forced-open', target: 'dl8-drain-m3' }];
     expect(configError(() => resolveScenarioEvents(parseScenario({ events: wrongKind }), siteDevices)).message).toMatch(/events\.0\.target: 'dl8-drain-m3' is a drain/);
     const noneThere = [{ at: 1, do: 'rainstorm', target: 'b1-u1', durationS: 5, intensityMmH: 5 }];
