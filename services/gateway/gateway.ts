@@ -214,13 +214,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const session = sessions.get(client);
     if (session) session.keepaliveTimedOut = true;
   });
+  /**
+   * Why a session ended, as the desk should read it. aedes sets `_disconnected` only when a valid
+   * DISCONNECT packet arrived (lib/client.js, the same flag that decides whether the will is
+   * published), so without it the socket simply went away: a power or network cut.
+   */
+  const offlineSource = (client: Client, session: DeviceSession): StatusSource => {
+    if (closing) return 'gateway-shutdown';
+    if (session.keepaliveTimedOut) return 'keepalive-timeout';
+    return (client as Client & { _disconnected?: boolean })._disconnected ? 'disconnect' : 'connection-lost';
+  };
   broker.on('clientDisconnect', (client) => {
     const session = sessions.get(client);
     if (!session) return;
     stats.connected -= 1;
     session.admission.close();
-    const source: StatusSource = closing ? 'gateway-shutdown' : session.keepaliveTimedOut ? 'keepalive-timeout' : 'disconnect';
-    appendStatus(session.deviceId, 'offline', source);
+    appendStatus(session.deviceId, 'offline', offlineSource(client, session));
   });
   broker.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client error'));
   broker.on('connectionError', (client, err: Error & { errorCode?: number }) => {

@@ -71,7 +71,8 @@ function acceptStatus(input: InboundPublish): IngestOutcome {
   };
 }
 
-export type StatusSource = 'device' | 'will' | 'connect' | 'disconnect' | 'keepalive-timeout' | 'gateway-shutdown';
+/** `disconnect` is a clean MQTT DISCONNECT; `connection-lost` a socket that closed without one (power or network cut). */
+export type StatusSource = 'device' | 'will' | 'connect' | 'disconnect' | 'connection-lost' | 'keepalive-timeout' | 'gateway-shutdown';
 
 /** The JSON value of an `oc.status` record. */
 export function statusRecord(deviceId: string, state: 'online' | 'offline', source: StatusSource, at: number): Buffer {

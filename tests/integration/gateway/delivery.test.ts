@@ -116,6 +116,33 @@ describe('gateway: device status', () => {
     socket.destroy();
   });
 
+  it('tells a connection dropped without DISCONNECT (power or network cut) from a clean one, and publishes the will', async () => {
+    h = await GatewayHarness.start();
+    const socket = netConnect(h.gateway.port, '127.0.0.1');
+    socket.on('error', () => {});
+    const connack = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'dl8-drain-m5',
+        username: 'dl8-drain-m5',
+        password: Buffer.from(h.secrets.get('dl8-drain-m5')!),
+        keepalive: 30,
+        will: { topic: 'oc/v1/dl8-drain-m5/status', payload: Buffer.from('offline'), qos: 1, retain: true },
+      }),
+    );
+    await connack;
+    await h.recorder.until(() => statuses().some((s) => s.deviceId === 'dl8-drain-m5' && s.state === 'online'));
+    // The power goes: the socket is gone, no DISCONNECT was sent.
+    socket.destroy();
+    await h.recorder.until(() => statuses().filter((s) => s.deviceId === 'dl8-drain-m5' && s.state === 'offline').length === 2);
+    const sources = statuses().filter((s) => s.deviceId === 'dl8-drain-m5' && s.state === 'offline').map((s) => s.source).sort();
+    expect(sources).toEqual(['connection-lost', 'will']);
+  });
+
   it('on close, stops accepting and records every connected device offline before returning', async () => {
     h = await GatewayHarness.start({ wrapLog: (log) => (gate = new GatedLog(log, (topic) => topic === 'oc.status')) });
     await h.connect('dl8-cam-01');

@@ -288,6 +288,8 @@ function statusCause(source: string | undefined): Bilingual {
       return { zh: '连接保活超时', en: 'keepalive timed out' };
     case 'disconnect':
       return { zh: '设备断开连接', en: 'disconnected' };
+    case 'connection-lost':
+      return { zh: '连接中断（未正常断开）', en: 'connection dropped without a disconnect' };
     case 'gateway-shutdown':
       return { zh: '网关关闭', en: 'gateway shut down' };
     case 'device':
