@@ -78,9 +78,12 @@ export class ProtocolFleet {
       if (this.kindPlugins[device.kind]) throw new OcError('OC_CONFIG_INVALID', `protocol simulator for ${device.id} was not prepared`);
       return agent;
     }
-    const driver = simulator.createDriver({ agent, logger: this.options.logger, clock: this.options.clock });
-    this.drivers.set(device.id, driver);
-    const fed = new FedAgent(agent, driver, simulator, this.options.clock);
+    const makeDriver = (): DeviceDriver => {
+      const driver = simulator.createDriver({ agent, logger: this.options.logger, clock: this.options.clock });
+      this.drivers.set(device.id, driver);
+      return driver;
+    };
+    const fed = new FedAgent(agent, makeDriver, simulator, this.options.clock);
     this.fedAgents.push(fed);
     return fed;
   };
@@ -131,15 +134,20 @@ class FedAgent implements DeviceAgent, AgentLifecycle {
   readonly kind: DeviceKind;
   private fed = 0;
   private closed = false;
+  /** Undefined between a power cut and the fresh driver the power coming back boots. */
+  private driver: DeviceDriver | undefined;
+  /** The driver torn down by the last power cut, until its sockets are closed. */
+  private driverStopping: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly agent: EdgeAgent,
-    private readonly driver: DeviceDriver,
+    private readonly makeDriver: () => DeviceDriver,
     private readonly simulator: ProtocolDevice,
     private readonly clock: Clock,
   ) {
     this.deviceId = agent.deviceId;
     this.kind = agent.kind;
+    this.driver = makeDriver();
   }
 
   emitEvent(type: string, data: Record<string, unknown>, deviceTime?: Date): Envelope {
@@ -160,17 +168,26 @@ class FedAgent implements DeviceAgent, AgentLifecycle {
 
   start(): void {
     this.agent.start();
-    this.driver.start();
+    if (this.driver) return this.driver.start();
+    // Power is back. A closed driver does not start again: boot a fresh one once the old one let go.
+    void this.driverStopping.then(() => {
+      if (this.closed || this.driver) return;
+      this.driver = this.makeDriver();
+      this.driver.start();
+    });
   }
 
   /**
-   * The agent's link drops as in a power cut. The driver keeps its loopback socket to the
-   * protocol simulator: the runner feeds that simulator nothing while the power is off, and
-   * whatever the driver still reads is refused by the agent (OC_AGENT_POWERED_OFF), which
-   * drivers log and survive. `start()` brings the agent back; starting the driver again is a no-op.
+   * The edge box loses power with its device: the driver stops (its sockets to the device
+   * close) and the agent's link drops as in a power cut. The power coming back (`start()`)
+   * boots a fresh driver; its durable state (the door controller's cursor) lives beside the
+   * outbox and carries over, as on a real box.
    */
-  powerOff(): Promise<void> {
-    return this.agent.powerOff();
+  async powerOff(): Promise<void> {
+    const stopping = this.driver?.close() ?? Promise.resolve();
+    this.driver = undefined;
+    this.driverStopping = stopping;
+    await Promise.all([stopping, this.agent.powerOff()]);
   }
 
   /** The driver has read all that was fed, and the agent has delivered it. */
@@ -181,7 +198,8 @@ class FedAgent implements DeviceAgent, AgentLifecycle {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.driver.close();
+    await this.driverStopping;
+    await this.driver?.close();
     await this.agent.close();
   }
 

@@ -27,6 +27,7 @@ export function recordingFactory(factory: AgentFactory, fed: Map<string, DeviceO
       onConfig: (listener) => agent.onConfig(listener),
       stats: () => agent.stats(),
       start: () => agent.start?.(),
+      powerOff: () => agent.powerOff?.() ?? Promise.resolve(),
       whenDrained: () => agent.whenDrained?.() ?? Promise.resolve(),
       close: () => agent.close?.() ?? Promise.resolve(),
     };

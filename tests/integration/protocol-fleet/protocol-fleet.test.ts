@@ -92,6 +92,60 @@ describe('protocol fleet: behaviour model → protocol simulator → socket → 
     expect([...fleet.drivers.values()].every((d) => d.status().state === 'ok' && d.status().faults === 0)).toBe(true);
   });
 
+  it('a power cut of building b1 stops its controllers\' drivers and agents; power back boots fresh drivers that resume each controller\'s stream without a repeat', async () => {
+    h = await GatewayHarness.start({ devices: devices.map((d) => ({ id: d.id, kind: d.kind })) });
+    dir = mkdtempSync(join(tmpdir(), 'oc-protocol-fleet-'));
+    const clock = new ManualClock();
+    fleet = new ProtocolFleet({ brokerUrl: h.url, secrets: h.secrets, outboxPath: join(dir, 'outbox.db'), clock, logger: silentLogger(), heartbeatIntervalMs: 0, speed: 100, kinds: { door: openDoorProtocol } });
+    const scenario = parseScenario({
+      seed: 11,
+      durationS: 900,
+      startAt: '2026-07-15T19:00:00+08:00',
+      devices: ['door'],
+      events: [
+        { at: 100, do: 'forced-open', target: 'dl8-b1-u1-door' },
+        { at: 300, do: 'power-cut', target: 'b1', durationS: 300 },
+        { at: 700, do: 'forced-open', target: 'dl8-b1-u2-door' },
+      ],
+    });
+    const fed = new Map<string, DeviceOutput[]>();
+    const runner = new SimulationRunner({ site, scenario, agentFactory: recordingFactory(fleet.factory, fed), clock, progressIntervalMs: 0 });
+    await fleet.prepare(runner.devices);
+    const b1Doors = runner.devices.filter((d) => d.buildingId === 'b1').map((d) => d.id);
+    expect(b1Doors.length).toBeGreaterThan(1);
+    const driversBefore = new Map(b1Doors.map((id) => [id, fleet!.drivers.get(id)]));
+    runner.start();
+    const cutAt = Date.parse(scenario.startAt!) + 300_000;
+    const backAt = cutAt + 300_000;
+    while (!runner.done) {
+      runner.step(10_000);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const { drained } = await runner.close({ drainTimeoutMs: 25_000 });
+    expect(drained).toBe(true);
+
+    const inLog = () => h!.recorder.json<Envelope>('oc.events');
+    const fedCount = runner.devices.reduce((n, d) => n + (fed.get(d.id)?.length ?? 0), 0);
+    await h.recorder.until(() => new Set(inLog().map((e) => e.id)).size >= fedCount);
+    for (const id of b1Doors) {
+      const outputs = fed.get(id) ?? [];
+      // Nothing reached the dark devices.
+      expect(outputs.filter((o) => o.at >= cutAt && o.at < backAt), id).toEqual([]);
+      // Through the old driver and the fresh one: every controller event once, in order.
+      const got = inLog().filter((e) => e.deviceId === id).map((e) => ({ type: e.type, ts: e.ts, data: e.data }));
+      expect(got, id).toEqual(outputs.map(expectedFromDoor));
+      expect(fleet.drivers.get(id), id).not.toBe(driversBefore.get(id));
+      expect(fleet.drivers.get(id)!.status().state, id).toBe('ok');
+    }
+    // Traffic on both sides of the cut went through: the scripted break-ins before and after it.
+    const forced = (id: string) => inLog().filter((e) => e.deviceId === id && e.type === 'door.forced-open').map((e) => Date.parse(e.ts));
+    expect(forced('dl8-b1-u1-door').every((at) => at < cutAt) && forced('dl8-b1-u1-door').length).toBeTruthy();
+    expect(forced('dl8-b1-u2-door').every((at) => at >= backAt) && forced('dl8-b1-u2-door').length).toBeTruthy();
+    // The gateway saw the b1 agents drop without a DISCONNECT, and only them.
+    const lost = h.recorder.json<{ deviceId: string; state: string; source: string }>('oc.status').filter((s) => s.source === 'connection-lost');
+    expect([...new Set(lost.map((s) => s.deviceId))].sort()).toEqual([...b1Doors].sort());
+  });
+
   it('reports which kinds have a protocol plug-in', () => {
     expect(protocolCoverage(devices)).toEqual({ protocol: ['camera', 'door', 'drain'], direct: [] });
     expect(protocolCoverage(devices, { door: openDoorProtocol })).toEqual({ protocol: ['door'], direct: ['camera', 'drain'] });
