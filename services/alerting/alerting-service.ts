@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { LogRecord } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { isOcError } from '../shared/errors.ts';
+import { deadLetter } from '../shared/dead-letter.ts';
+import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import type { DispatchPlanner } from './domain/dispatch/planner.ts';
@@ -56,19 +57,50 @@ export class AlertingService {
     this.changes.setMaxListeners(0);
   }
 
-  /** Handles one batch from the log; throws (so the batch is redelivered) only if the store fails. */
+  /**
+   * Handles one batch from the log; throws (so the batch is redelivered) only if the store fails.
+   * A record it cannot use (unreadable, or from a device its site config lacks: another writer
+   * on the log, or configs out of step) must not stall the desk nor vanish: it goes to
+   * oc.deadletter with the reason, in the batch's transaction.
+   */
   handleBatch(records: readonly LogRecord[]): void {
     const observations: Observation[] = [];
+    const refused: Refused[] = [];
     for (const record of records) {
-      try {
-        observations.push(decodeObservation(record));
-      } catch (err) {
-        // The gateway validated it; a bad record here is a bug upstream, not a reason to stall the desk.
-        this.o.logger.error({ err, topic: record.topic, offset: record.offset }, 'unreadable record skipped');
-      }
+      const decoded = this.decode(record);
+      if ('code' in decoded) refused.push(decoded);
+      else observations.push(decoded);
     }
-    if (observations.length > 0) this.run((tx, out) => observations.forEach((obs) => this.observe(tx, obs, out)));
+    if (observations.length > 0 || refused.length > 0) {
+      this.run((tx, out) => {
+        for (const r of refused) this.deadLetter(tx, r, out);
+        for (const obs of observations) this.observe(tx, obs, out);
+      });
+    }
     this.changes.emit('handled', records.length);
+  }
+
+  private decode(record: LogRecord): Observation | Refused {
+    let obs: Observation;
+    try {
+      obs = decodeObservation(record);
+    } catch (err) {
+      return { record, code: isOcError(err) ? err.code : 'OC_ENVELOPE_INVALID', reason: (err as Error).message };
+    }
+    const deviceId = obs.kind === 'status' ? obs.deviceId : obs.envelope.deviceId;
+    if (this.o.engine.knows(deviceId)) return obs;
+    return { record, code: 'OC_ALERTING_UNKNOWN_DEVICE', reason: `${deviceId} is not a device of the alerting service's site config`, deviceId };
+  }
+
+  private deadLetter(tx: Tx, r: Refused, out: Outbound): void {
+    // Named by its log position, so a redelivered batch does not dead-letter it twice.
+    const position = `${r.record.topic}/${r.record.partition}/${r.record.offset}`;
+    if (tx.wasProcessed(position)) return;
+    tx.markProcessed(position, r.record.timestamp);
+    this.o.logger.warn({ code: r.code, reason: r.reason, position }, 'record dead-lettered');
+    const letter = deadLetter({ code: r.code, reason: r.reason, clientId: r.deviceId, topic: r.record.topic, payload: r.record.value, receivedAt: r.record.timestamp });
+    tx.publish(LOG_TOPICS.deadletter, r.deviceId ?? r.record.key ?? 'unknown', letter);
+    out.deadLetters += 1;
   }
 
   /**
@@ -186,7 +218,7 @@ export class AlertingService {
   /** Runs work in a transaction, retrying a lost race; publishes what changed after the commit. */
   private run<R>(work: (tx: Tx, out: Outbound) => R): R {
     for (let attempt = 1; ; attempt++) {
-      const out: Outbound = { tickets: new Map(), devices: new Map() };
+      const out: Outbound = { tickets: new Map(), devices: new Map(), deadLetters: 0 };
       try {
         const result = this.o.store.transaction((tx) => work(tx, out));
         this.announce(out);
@@ -202,7 +234,7 @@ export class AlertingService {
   }
 
   private announce(out: Outbound): void {
-    if (out.tickets.size > 0) this.o.onOutgoing?.();
+    if (out.tickets.size > 0 || out.deadLetters > 0) this.o.onOutgoing?.();
     for (const [ticket, entries] of out.tickets.values()) this.changes.emit('ticket', ticket, entries);
     for (const status of out.devices.values()) this.changes.emit('device', status);
   }
@@ -211,4 +243,12 @@ export class AlertingService {
 interface Outbound {
   tickets: Map<string, [Ticket, TimelineEntry[]]>;
   devices: Map<string, DeviceStatus>;
+  deadLetters: number;
+}
+
+interface Refused {
+  record: LogRecord;
+  code: ErrorCode;
+  reason: string;
+  deviceId?: string;
 }

@@ -11,7 +11,7 @@ import type { DeviceKind } from '../shared/envelope.ts';
 import { authorizeDevicePublish, authorizeDeviceSubscribe } from './acl.ts';
 import { ClientAdmission } from './admission.ts';
 import type { CredentialStore } from './credentials.ts';
-import { deadLetterRecord } from './dead-letter.ts';
+import { deadLetterRecord } from '../shared/dead-letter.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import { FrameGuardedConnection } from './frame-guard.ts';
 import { classifyPublish, statusRecord, type StatusSource } from './ingest.ts';

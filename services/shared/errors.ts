@@ -55,6 +55,7 @@ export const ERROR_CATALOGUE = {
   OC_TICKET_MESSAGE_INVALID: 'oc.tickets record is not a ticket message the reader knows',
   OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
   OC_AGENT_POWERED_OFF: 'agent has no power: a dead device reports nothing',
+  OC_ALERTING_UNKNOWN_DEVICE: 'record from a device that is not in the alerting service\'s site config',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

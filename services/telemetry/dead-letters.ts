@@ -1,5 +1,5 @@
 import type { LogRecord, ProduceRecord } from '../event-log/port.ts';
-import { deadLetterRecord } from '../gateway/dead-letter.ts';
+import { deadLetterRecord } from '../shared/dead-letter.ts';
 import type { Refusal } from './envelope-to-point.ts';
 
 /** Who wrote a dead letter, in its headers; the gateway's carry none. */

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import type { ProduceRecord } from '../../services/event-log/port.ts';
 import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
-import type { DeadLetter } from '../../services/gateway/dead-letter.ts';
+import type { DeadLetter } from '../../services/shared/dead-letter.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';
 import { listDevices } from '../../services/site/devices.ts';

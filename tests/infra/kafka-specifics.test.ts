@@ -15,7 +15,7 @@ import { KafkaEventLog, type KafkaEventLogOptions } from '../../services/event-l
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import type { LogRecord, ProduceRecord, RecordPosition } from '../../services/event-log/port.ts';
 import { generateSecret, hashSecret, MemoryCredentialStore } from '../../services/gateway/credentials.ts';
-import type { DeadLetter } from '../../services/gateway/dead-letter.ts';
+import type { DeadLetter } from '../../services/shared/dead-letter.ts';
 import { DeviceRegistry } from '../../services/gateway/device-registry.ts';
 import { startGateway } from '../../services/gateway/gateway.ts';
 import { LOG_TOPICS } from '../../services/shared/topics.ts';

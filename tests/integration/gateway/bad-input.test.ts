@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeadLetter } from '../../../services/gateway/dead-letter.ts';
+import type { DeadLetter } from '../../../services/shared/dead-letter.ts';
 import type { Logger } from '../../../services/shared/logger.ts';
 import { until } from '../../support/api-user.ts';
 import { GatedLog } from '../../support/gated-log.ts';

@@ -6,7 +6,7 @@ import { createAlerting } from '../../../services/alerting/compose.ts';
 import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
 import { PLATFORM_TOPICS } from '../../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-log.ts';
-import type { DeadLetter } from '../../../services/gateway/dead-letter.ts';
+import type { DeadLetter } from '../../../services/shared/dead-letter.ts';
 import { ManualClock } from '../../../services/shared/clock.ts';
 import { OcError } from '../../../services/shared/errors.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';

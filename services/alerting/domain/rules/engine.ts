@@ -57,6 +57,11 @@ export class RuleEngine {
   }
 
   /** Pure given the store: reads/writes rule state in `state`, returns signals in order. Unknown device -> no signals (and no throw). */
+  /** Whether the site config this engine was built from has the device. */
+  knows(deviceId: string): boolean {
+    return this.devices.has(deviceId);
+  }
+
   observe(state: RuleStateStore, observation: Observation): AlertSignal[] {
     const device = this.devices.get(deviceIdOf(observation));
     if (!device) return [];

@@ -8,6 +8,7 @@ import type { Ticket, TimelineEntry } from '../../../../services/alerting/domain
 import { loadRoster } from '../../../../services/alerting/roster-file.ts';
 import { SqliteAlertingStore } from '../../../../services/alerting/store/sqlite-alerting-store.ts';
 import type { LogRecord } from '../../../../services/event-log/port.ts';
+import type { DeadLetter } from '../../../../services/shared/dead-letter.ts';
 import { ManualClock } from '../../../../services/shared/clock.ts';
 import { silentLogger } from '../../../../services/shared/logger.ts';
 import { LOG_TOPICS } from '../../../../services/shared/topics.ts';
@@ -116,6 +117,48 @@ describe('AlertingService → oc.tickets', () => {
     makeService(store).handleBatch(batch); // a fresh instance, as after a restart
     expect(published(id)).toHaveLength(after);
     expect(store.listTickets({})[0]).toMatchObject({ firingCount: 2, version: 2 });
+  });
+});
+
+describe('AlertingService: records it cannot use', () => {
+  const raw = (value: string, key = DOOR): LogRecord => ({ topic: LOG_TOPICS.events, partition: 0, offset: offset++, key, headers: {}, timestamp: clock.now(), value: Buffer.from(value) });
+  const deadLetters = () =>
+    store
+      .pendingOutgoing(10_000)
+      .filter((m) => m.topic === LOG_TOPICS.deadletter)
+      .map((m) => ({ key: m.key, letter: JSON.parse(m.value.toString('utf8')) as DeadLetter }));
+
+  it('dead-letters an unreadable record and one from a device outside its site config, with the reason and the raw bytes, and handles the rest of the batch', () => {
+    const garbage = raw('{"v":1,"id":');
+    const ghostEnvelope = JSON.stringify({ v: 1, id: 'g1', deviceId: 'dl9-ghost-door', kind: 'door', type: 'door.forced-open', ts: new Date(clock.now()).toISOString(), seq: 1, data: {} });
+    const ghost = raw(ghostEnvelope, 'dl9-ghost-door');
+    const batch = [garbage, doorRecord('e1', 'door.forced-open'), ghost];
+    service.handleBatch(batch);
+
+    expect(store.listTickets({}).map((t) => [t.alertType, t.subject.deviceId])).toEqual([['door.forced-open', DOOR]]);
+    expect(store.deviceStatuses().map((s) => s.deviceId)).not.toContain('dl9-ghost-door');
+    const letters = deadLetters();
+    expect(letters.map((l) => [l.key, l.letter.code])).toEqual([
+      [DOOR, 'OC_ENVELOPE_MALFORMED_JSON'],
+      ['dl9-ghost-door', 'OC_ALERTING_UNKNOWN_DEVICE'],
+    ]);
+    expect(letters[0]!.letter.reason).toContain(`oc.events@${garbage.offset}`);
+    expect(Buffer.from(letters[0]!.letter.payloadBase64, 'base64').toString()).toBe('{"v":1,"id":');
+    expect(letters[1]!.letter).toMatchObject({ clientId: 'dl9-ghost-door', topic: LOG_TOPICS.events, reason: expect.stringContaining('dl9-ghost-door') });
+    expect(Buffer.from(letters[1]!.letter.payloadBase64, 'base64').toString()).toBe(ghostEnvelope);
+
+    // Redelivered after a restart: nothing is dead-lettered twice.
+    makeService(store).handleBatch(batch);
+    expect(deadLetters()).toHaveLength(2);
+  });
+
+  it('a batch of nothing but bad records still commits its dead letters and wakes the relay', () => {
+    let wakes = 0;
+    const woken = new AlertingService({ store, engine: new RuleEngine(devices), planner: new DispatchPlanner(loadRoster()), policy: makeTicketPolicy(), clock, logger: silentLogger(), onOutgoing: () => wakes++ });
+    woken.handleBatch([raw('not json at all')]);
+    expect(deadLetters().map((l) => l.letter.code)).toEqual(['OC_ENVELOPE_MALFORMED_JSON']);
+    expect(wakes).toBe(1);
+    expect(store.listTickets({})).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ErrorCode } from '../shared/errors.ts';
+import type { ErrorCode } from './errors.ts';
 
 /** Default share of the raw payload kept: enough to diagnose it; the hash identifies the whole. */
 export const DEAD_LETTER_PAYLOAD_KEEP_BYTES = 4096;
@@ -18,7 +18,12 @@ export interface DeadLetter {
   truncated: boolean;
 }
 
-export function deadLetterRecord(input: {
+/** A dead letter's bytes on oc.deadletter: the JSON of `deadLetter(input)`. */
+export function deadLetterRecord(input: DeadLetterInput): Buffer {
+  return Buffer.from(JSON.stringify(deadLetter(input)));
+}
+
+export interface DeadLetterInput {
   code: ErrorCode;
   reason: string;
   field?: string | undefined;
@@ -28,9 +33,12 @@ export function deadLetterRecord(input: {
   receivedAt: number;
   /** Bytes of the payload kept; DEAD_LETTER_PAYLOAD_KEEP_BYTES by default. */
   keepBytes?: number;
-}): Buffer {
+}
+
+/** One format for every writer of oc.deadletter (gateway, telemetry writer, alerting service). */
+export function deadLetter(input: DeadLetterInput): DeadLetter {
   const kept = input.payload.subarray(0, input.keepBytes ?? DEAD_LETTER_PAYLOAD_KEEP_BYTES);
-  const record: DeadLetter = {
+  return {
     code: input.code,
     reason: input.reason,
     field: input.field,
@@ -42,5 +50,4 @@ export function deadLetterRecord(input: {
     payloadBase64: kept.toString('base64'),
     truncated: kept.length < input.payload.length,
   };
-  return Buffer.from(JSON.stringify(record));
 }
