@@ -8,7 +8,7 @@ import { FileCredentialStore } from './gateway/credentials.ts';
 import { DeviceRegistry } from './gateway/device-registry.ts';
 import { startGateway } from './gateway/gateway.ts';
 import { provisionMissing, readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
-import { LogMonitor } from './monitor/log-monitor.ts';
+import { LogMonitor, type LogMonitorSnapshot } from './monitor/log-monitor.ts';
 import { isOcError } from './shared/errors.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { listDevices, type PlacedDevice } from './site/devices.ts';
@@ -21,6 +21,14 @@ import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
 import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
+
+const MONITOR_INTERVAL_MS = 10_000;
+
+/** `event log: events 124, telemetry 25, deadLetters 0, ...`: what reached the log, in the order of the snapshot. */
+const monitorLine = (snapshot: LogMonitorSnapshot): string =>
+  `event log: ${Object.entries(snapshot)
+    .map(([name, value]) => `${name} ${String(value)}`)
+    .join(', ')}`;
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -58,7 +66,15 @@ async function main(logger: Logger): Promise<void> {
     tls: readGatewayTls(config),
   });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
-  const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
+  // The monitor's own timer logs its counts only as fields, which a terminal shows as a key per line
+  // under "event log"; this one also writes them into the message, so its first line reads as the README shows.
+  const monitorLogger = logger.child({ component: 'monitor' });
+  const monitor = await LogMonitor.start(log, monitorLogger, 0);
+  const monitorTimer = setInterval(() => {
+    const snapshot = monitor.snapshot();
+    monitorLogger.info(snapshot, monitorLine(snapshot));
+  }, MONITOR_INTERVAL_MS);
+  monitorTimer.unref();
   const alerting = await createAlerting({
     log,
     devices,
@@ -118,10 +134,19 @@ async function main(logger: Logger): Promise<void> {
     await api.app.close();
     await alerting.runtime.close();
     await telemetry.close();
+    clearInterval(monitorTimer);
     await monitor.close();
     await log.close();
     logger.info(monitor.snapshot(), 'stopped cleanly');
   });
+}
+
+/** A scenario may play only some devices (grease-blockage: the drains); the others stay silent, so say so. */
+function simulatedShare(simulation: LiveSimulation, devices: PlacedDevice[]): string {
+  const played = simulation.runner.devices;
+  if (played.length === devices.length) return '';
+  const kinds = [...new Set(played.map((d) => d.kind))].sort().join(', ');
+  return ` plays ${played.length} of ${devices.length} devices (${kinds || 'none'}), the others stay silent,`;
 }
 
 interface BoundPorts {
@@ -150,7 +175,7 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation
-      ? `  simulation    scenario "${simulation.scenarioName}" ${simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
+      ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
       : '  simulation    off (OC_SIMULATE=false): waiting for real devices',
     '  Every 10 s a line reports what reached the event log. Ctrl-C stops everything cleanly.',
     '',
@@ -160,10 +185,18 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
 
 const logger = createLogger('opencompound');
 main(logger).catch((err: unknown) => {
+  const inUse = err as NodeJS.ErrnoException & { address?: string; port?: number };
   if (isOcError(err)) {
     logger.fatal({ code: err.code }, err.message);
+  } else if (inUse.code === 'EADDRINUSE') {
+    logger.fatal(
+      { code: inUse.code, address: inUse.address, port: inUse.port },
+      `${inUse.address ?? ''}:${inUse.port ?? ''} is already in use (another OpenCompound?); choose free ports with OC_MQTT_PORT, OC_HTTP_PORT or OC_MQTT_TLS_PORT`,
+    );
   } else {
     logger.fatal({ err }, 'failed to start');
   }
-  process.exitCode = 1;
+  // Whatever started before the failure (the log, the gateway's listener, agents) would keep the
+  // process alive, half started; exit instead (pino writes the line above before exit).
+  process.exit(1);
 });

@@ -9,6 +9,8 @@ export interface SimulatorCliOptions {
   help: boolean;
   scenarioFile: string | undefined;
   sitePath: string | undefined;
+  /** The broker when neither --broker nor the scenario names one: OC_MQTT_HOST/OC_MQTT_PORT, as the gateway reads them. */
+  defaultBrokerUrl: string;
   dataDir: string;
   secretsPath: string;
   progressEveryS: number;
@@ -33,17 +35,22 @@ const EVENT_FLAGS: Record<ScenarioVerb, { duration: 'required' | 'optional' | 'n
 export const USAGE = `Usage: npm run simulate -- [options]
 
   --scenario FILE          YAML or JSON scenario (see simulators/scenarios/)
-  --site FILE              site file (default: the Dianliu Block 8 reference site)
-  --broker URL             MQTT broker (default ${DEFAULT_BROKER_URL})
+  --site FILE              site file (default: $OC_SITE_FILE, else the Dianliu Block 8 reference site)
+  --broker URL             MQTT broker (default: mqtt://$OC_MQTT_HOST:$OC_MQTT_PORT, else ${DEFAULT_BROKER_URL})
   --speed N                simulated seconds per wall second
   --duration S             simulated length of the run, seconds
   --seed N                 random seed; the same seed replays the same run
   --start-at ISO           simulated start, e.g. 2026-07-15T18:00:00+08:00 (default: now)
   --devices LIST           only these kinds, device ids, place, building or compound ids, e.g. door,drain
-  --data-dir DIR           where the agents' outboxes live (default ./data/simulator)
-  --secrets FILE           device secrets {deviceId: secret} (default ./data/simulator/device-secrets.json, written by npm start or npm run provision -- --all --simulator)
+  --data-dir DIR           where the agents' outboxes live (default $OC_DATA_DIR/simulator, else ./data/simulator)
+  --secrets FILE           device secrets {deviceId: secret} (default device-secrets.json in that same
+                           $OC_DATA_DIR/simulator or ./data/simulator; written by npm start or
+                           npm run provision -- --all --simulator)
   --progress-every S       wall seconds between progress lines (default 5)
   --drain-timeout S        on exit, how long to wait for outboxes to empty (default 10)
+
+Exit code: 0 when every envelope reached the broker, 3 when some stayed in the outbox
+(they are sent on the next run), 2 for a mistake in the flags, the scenario or the site.
 
 Scripted events (repeatable; AT and DURATION in simulated seconds from the start;
 TARGET is a device id, a place id such as m3, b1-u1, gate-n, a building id such as b2,
@@ -53,8 +60,12 @@ ${Object.entries(EVENT_FLAGS)
   .join('\n')}
 `;
 
-/** Parses argv (without node and script) into options; bad flags throw OC_CONFIG_INVALID naming the flag. */
-export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
+/**
+ * Parses argv (without node and script) into options; bad flags throw OC_CONFIG_INVALID naming the flag.
+ * Defaults come from the same OC_DATA_DIR, OC_SITE_FILE, OC_MQTT_HOST and OC_MQTT_PORT that
+ * `npm run provision` and `npm run gateway` read, so one set of settings serves all three.
+ */
+export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SimulatorCliOptions {
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     values = parseArgs({
@@ -104,16 +115,29 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
     for (const spec of (values[verb] as string[] | undefined) ?? []) scenario.events.push(parseEventFlag(verb, spec));
   }
 
+  const simulatorDir = env.OC_DATA_DIR ? `${env.OC_DATA_DIR}/simulator` : './data/simulator';
   return {
     help: values.help === true,
     scenarioFile: str('scenario'),
-    sitePath: str('site'),
-    dataDir: str('data-dir') ?? './data/simulator',
-    secretsPath: str('secrets') ?? './data/simulator/device-secrets.json',
+    sitePath: str('site') ?? (env.OC_SITE_FILE || undefined),
+    defaultBrokerUrl: brokerFromEnv(env),
+    dataDir: str('data-dir') ?? simulatorDir,
+    secretsPath: str('secrets') ?? `${simulatorDir}/device-secrets.json`,
     progressEveryS: num('progress-every') ?? 5,
     drainTimeoutS: num('drain-timeout') ?? 10,
     scenario,
   };
+}
+
+/** mqtt://OC_MQTT_HOST:OC_MQTT_PORT; a gateway listening on every interface is reached on loopback. */
+function brokerFromEnv(env: NodeJS.ProcessEnv): string {
+  const host = !env.OC_MQTT_HOST || env.OC_MQTT_HOST === '0.0.0.0' ? '127.0.0.1' : env.OC_MQTT_HOST;
+  const raw = env.OC_MQTT_PORT || '1883';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new OcError('OC_CONFIG_INVALID', `OC_MQTT_PORT=${JSON.stringify(raw)}: expected a port number 1-65535 (the broker the agents connect to)`);
+  }
+  return `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 const EVENT_SPEC = /^([^@\s]+)@(\d+(?:\.\d+)?)(?:\+(\d+(?:\.\d+)?))?(?::(\S+))?$/;

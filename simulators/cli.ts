@@ -11,7 +11,7 @@ import { createLogger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
 import { loadSite } from '../services/site/load.ts';
 import { AgentFleet } from './agent-fleet.ts';
-import { buildScenario, DEFAULT_BROKER_URL, parseSimulatorArgs, USAGE } from './cli-args.ts';
+import { buildScenario, parseSimulatorArgs, USAGE } from './cli-args.ts';
 import { DEFAULT_SIM_SITE_KEY, SimulationRunner } from './runner.ts';
 import { resolveScenarioEvents, selectDevices } from './scenario.ts';
 
@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const agentLog = createLogger('edge-agent', process.env.OC_LOG_LEVEL ? {} : { level: 'warn' });
   const site = options.sitePath ? loadSite(resolve(options.sitePath)) : loadSite();
   const scenario = buildScenario(options);
-  const brokerUrl = scenario.broker ?? DEFAULT_BROKER_URL;
+  const brokerUrl = scenario.broker ?? options.defaultBrokerUrl;
   const secretsPath = resolve(options.secretsPath);
   const secrets = readSecretsFile(secretsPath);
 
@@ -38,7 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new OcError(
       'OC_CONFIG_INVALID',
       `no secret for ${missing.length} device(s) in ${secretsPath} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}); ` +
-        'run `npm run provision` or pass --secrets',
+        'run `npm run provision -- --all --simulator` with the same OC_DATA_DIR, or pass --secrets',
     );
   }
 
@@ -65,30 +65,38 @@ async function main(argv: readonly string[]): Promise<number> {
     throw err;
   }
 
-  let interrupted = 0;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupted++;
-    if (interrupted > 1) {
+    // One Ctrl-C reaches us twice within milliseconds (from the terminal, and relayed by npm/tsx):
+    // that is not the impatient second press that skips the drain.
+    if (stoppingSince !== undefined && Date.now() - stoppingSince < 1000) return;
+    if (stoppingSince !== undefined) {
       log.warn({ signal }, 'second signal: exiting without waiting; undelivered envelopes stay in the outbox');
       process.exit(130);
     }
+    stoppingSince = Date.now();
     log.info({ signal }, 'stopping: closing agents after they drain (press Ctrl-C again to quit at once)');
     runner.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  let drained: boolean;
   log.info({ brokerUrl, devices: runner.devices.length, speed: scenario.speed, durationS: scenario.durationS, seed: scenario.seed }, 'simulator starting');
   try {
     await runner.run();
   } finally {
-    const { drained } = await runner.close({ drainTimeoutMs: options.drainTimeoutS * 1000 });
+    ({ drained } = await runner.close({ drainTimeoutMs: options.drainTimeoutS * 1000 }));
     const pending = runner.progress().pending;
     await fleet.close();
     log.info({ drained, pending, counts: runner.counts() }, drained ? 'simulator done; every envelope delivered' : 'simulator done; undelivered envelopes stay in the outbox for the next run');
   }
-  return 0;
+  // A script or test that asks "did everything arrive?" reads the exit code.
+  return drained ? 0 : UNDELIVERED_EXIT_CODE;
 }
+
+/** What was not delivered stays in the outbox for the next run; the exit code says so. */
+const UNDELIVERED_EXIT_CODE = 3;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { loadServiceConfig } from '../config/service-config.ts';
 import { readGatewayTls } from '../config/tls-files.ts';
 import { deviceConfig } from '../device-config.ts';
@@ -23,8 +24,24 @@ async function main(): Promise<void> {
     const credentials = FileCredentialStore.open(config.credentialsFile);
     const unprovisioned = devices.filter((d) => !credentials.has(d.id)).length;
     if (unprovisioned > 0) logger.warn({ unprovisioned }, 'devices without credentials cannot connect; run `npm run provision`');
+    // A fresh OC_DATA_DIR is fine, as under `npm start`: the embedded log creates its file there.
+    mkdirSync(config.dataDir, { recursive: true });
     const log = await openEventLog(config, 'oc-gateway', logger);
-    const gateway = await startGateway({ host: config.mqtt.host, port: config.mqtt.port, log, registry: DeviceRegistry.fromDevices(devices), credentials, logger, tls: readGatewayTls(config) });
+    const gateway = await startGateway({
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      log,
+      registry: DeviceRegistry.fromDevices(devices),
+      credentials,
+      logger,
+      limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
+      tls: readGatewayTls(config),
+    });
+    // Where to look: the log a separately run `npm run alerting` or sqlite3 reads, and the hashes.
+    logger.info(
+      { dataDir: config.dataDir, eventLog: config.eventLog.kind === 'embedded' ? config.eventLog.path : `kafka ${config.eventLog.brokers.join(',')}`, credentials: config.credentialsFile },
+      'gateway data',
+    );
     // As under `npm start`: each device finds its retained config when it subscribes.
     await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
     onShutdownSignal(logger, async () => {

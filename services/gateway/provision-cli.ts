@@ -9,7 +9,8 @@ import { readSecretsFile, writeSecretsFile } from './provision.ts';
 /**
  * `npm run provision -- --device dl8-cam-01 [--device ...] [--rotate]`: issues a
  * secret for each device, stores only its hash, and prints the secret once for
- * the installer to put on the device. `--all` does every device of the site that has none.
+ * the installer to put on the device. `--all` does every device of the site that has none,
+ * `--all --rotate` every device of the site.
  * `--simulator` writes the secrets to the simulators' secrets file instead of printing
  * them, for running `npm run simulate` against a separately started gateway.
  */
@@ -20,9 +21,14 @@ function main(): void {
   const config = loadServiceConfig();
   const known = new Set(listDevices(loadSite(config.siteFile)).map((d) => d.id));
   const store = FileCredentialStore.open(config.credentialsFile);
-  const wanted = values.all ? [...known].filter((id) => !store.has(id)) : (values.device ?? []);
+  // --all issues secrets to the devices that have none; with --rotate, to every device of the site.
+  const wanted = values.all ? [...known].filter((id) => values.rotate || !store.has(id)) : (values.device ?? []);
   if (wanted.length === 0) {
-    console.error('nothing to do: name devices with --device ID, or --all for every device without credentials');
+    console.error(
+      values.all
+        ? `nothing to do: every device of the site already has credentials in ${config.credentialsFile}; add --rotate to issue new secrets to all of them${values.simulator ? ' (and write them for the simulators)' : ''}`
+        : 'nothing to do: name devices with --device ID, or --all for every device without credentials (--all --rotate: every device)',
+    );
     process.exitCode = 2;
     return;
   }

@@ -2,12 +2,15 @@
  * `npm start` as a user runs it (services/main.ts in its own process, on ephemeral
  * ports): the start-up summary names the bound ports, the device counts and the data
  * directory; simulated devices reach the event log; Ctrl-C (SIGINT) stops it cleanly.
- * And a broken site file stops it at once with a message naming the bad key.
+ * And a broken site file stops it at once with a message naming the bad key; a restart
+ * on the same data directory carries on each device's sequence.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -28,8 +31,10 @@ interface MonitorLine {
   msg: string;
   events?: number;
   telemetry?: number;
+  deadLetters?: number;
   online?: number;
   offline?: number;
+  devicesReporting?: number;
   duplicates?: number;
   missingSeq?: number;
   code?: string;
@@ -123,9 +128,14 @@ describe('npm start', () => {
 
     // The monitor line (every 10 s) shows every simulated device online and their envelopes in the log.
     const reached = await out.until('every device online and reporting into the log', () =>
-      out.jsonLines().find((l) => l.msg === 'event log' && (l.events ?? 0) > 0 && l.online === devices.length),
+      out.jsonLines().find((l) => String(l.msg).startsWith('event log: ') && (l.events ?? 0) > 0 && l.online === devices.length),
     );
     expect(reached.missingSeq).toBe(0);
+    // One readable line, as the README shows it, whatever the log format.
+    expect(reached.msg).toBe(
+      `event log: events ${reached.events}, telemetry ${reached.telemetry}, deadLetters ${reached.deadLetters}, online ${reached.online}, ` +
+        `offline ${reached.offline}, devicesReporting ${reached.devicesReporting}, duplicates ${reached.duplicates}, missingSeq ${reached.missingSeq}`,
+    );
 
     const exited = exitOf(proc);
     proc.kill('SIGINT');
@@ -151,5 +161,63 @@ describe('npm start', () => {
     expect(fatal?.msg).toContain('communities.0.compounds.0.devices.2.kind');
     expect(fatal?.msg).toContain(siteFile);
     expect(out.text).not.toContain('OpenCompound is running');
+  });
+
+  it('says when a scenario plays only some devices, and a restart on the same data dir carries on each device\'s sequence', { timeout: 180_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-restart-'));
+    const devices = listDevices(loadSite());
+    const drains = devices.filter((d) => d.kind === 'drain');
+    const env = { OC_DATA_DIR: dir, OC_SIM_SCENARIO: 'simulators/scenarios/grease-blockage.yaml' };
+    const telemetryRecords = () => {
+      const db = new Database(join(dir!, 'events.db'), { readonly: true });
+      try {
+        const rows = db.prepare("SELECT value FROM records WHERE topic = 'oc.telemetry' ORDER BY partition, offset").all() as Array<{ value: Buffer }>;
+        return rows.map((r) => JSON.parse(r.value.toString('utf8')) as { id: string; deviceId: string; seq: number });
+      } finally {
+        db.close();
+      }
+    };
+    const runOnce = async (): Promise<string> => {
+      const { proc, out } = startMain(env);
+      await out.until('the start-up summary', () => (out.text.includes('Ctrl-C stops everything cleanly') ? true : undefined));
+      await out.until('drain readings in the log', () => out.jsonLines().find((l) => String(l.msg).startsWith('event log: ') && (l.telemetry ?? 0) > 0));
+      const exited = exitOf(proc);
+      proc.kill('SIGINT');
+      expect(await exited, out.text.slice(-4000)).toBe(0);
+      return summaryField(out.text, 'simulation');
+    };
+
+    expect(await runOnce()).toContain(`plays ${drains.length} of ${devices.length} devices (drain), the others stay silent`);
+    const first = telemetryRecords();
+    expect(first.length).toBeGreaterThan(0);
+    await runOnce();
+    const all = telemetryRecords();
+    expect(all.length).toBeGreaterThan(first.length);
+
+    // Per drain, over both runs: one envelope per seq, in log order, from 0 with no gap.
+    for (const d of drains) {
+      const seen = new Set<string>();
+      const seqs = all.filter((e) => e.deviceId === d.id && !seen.has(e.id) && seen.add(e.id)).map((e) => e.seq);
+      expect(seqs, d.id).toEqual(seqs.map((_, i) => i));
+    }
+    // The second run's readings continue where the first stopped, rather than starting again at 0.
+    const firstMax = Math.max(...first.map((e) => e.seq));
+    expect(all.slice(first.length).some((e) => e.seq > firstMax)).toBe(true);
+  });
+
+  it('exits 1 with the variable to change when a port is taken, instead of staying half started', { timeout: 60_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-port-taken-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const { proc, out } = startMain({ OC_DATA_DIR: dir, OC_HTTP_PORT: String(port) });
+      expect(await exitOf(proc)).toBe(1);
+      const fatal = out.jsonLines().find((l) => l.code === 'EADDRINUSE');
+      expect(fatal?.msg).toContain(`:${port} is already in use`);
+      expect(fatal?.msg).toContain('OC_HTTP_PORT');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

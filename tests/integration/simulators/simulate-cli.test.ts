@@ -4,9 +4,10 @@
  * with progress lines while it runs, and every envelope in the event log.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSecretsFile } from '../../../services/gateway/provision.ts';
 import type { Envelope } from '../../../services/shared/envelope.ts';
@@ -29,10 +30,10 @@ afterEach(async () => {
 });
 
 /** Runs the CLI to its end; resolves with its exit code and the JSON log lines it printed. */
-function simulate(args: string[]): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; text: string }> {
+function simulate(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; text: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'simulators/cli.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info' },
+    env: { ...process.env, OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -109,5 +110,104 @@ describe('npm run simulate, scripted by flags', () => {
       const seqs = all.filter((e) => e.deviceId === d.id && !seen.has(e.id) && seen.add(e.id)).map((e) => e.seq);
       expect(seqs.sort((a, b) => a - b), d.id).toEqual(seqs.map((_, i) => i));
     }
+  });
+});
+
+describe('npm run simulate, set up by the same environment as the gateway', () => {
+  it('finds broker, secrets and outboxes from OC_MQTT_PORT and OC_DATA_DIR, exits 3 while the broker is down, and delivers in order on the next run', { timeout: 180_000 }, async () => {
+    h = await GatewayHarness.start({ devices: drains.map((d) => ({ id: d.id, kind: d.kind })) });
+    dir = mkdtempSync(join(tmpdir(), 'oc-simulate-env-'));
+    // Where `npm run provision -- --all --simulator` writes them for this OC_DATA_DIR.
+    writeSecretsFile(join(dir, 'simulator', 'device-secrets.json'), h.secrets);
+    const port = h.gateway.port;
+    const env = { OC_DATA_DIR: dir, OC_MQTT_PORT: String(port), OC_MQTT_HOST: '127.0.0.1' };
+    const common = ['--devices', 'drain', '--speed', '600', '--seed', '7', '--start-at', START_ISO, '--progress-every', '0.2'];
+
+    // The broker is down for the whole first run: nothing is delivered, and the exit code says so.
+    await h.gateway.close();
+    const offline = await simulate([...common, '--duration', '600', '--drain-timeout', '1'], env);
+    expect(offline.code, offline.text.slice(-3000)).toBe(3);
+    expect(offline.lines.find((l) => l.msg === 'simulator starting')?.brokerUrl).toBe(`mqtt://127.0.0.1:${port}`);
+    const left = offline.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('simulator done'));
+    expect(left).toMatchObject({ drained: false, msg: 'simulator done; undelivered envelopes stay in the outbox for the next run' });
+    expect(left!.pending as number).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'simulator', 'outbox.db'))).toBe(true);
+
+    // The broker is back: the next run sends what the outbox held first, then its own, and exits 0.
+    await h.startGateway(port);
+    const online = await simulate([...common, '--duration', '120', '--drain-timeout', '60'], env);
+    expect(online.code, online.text.slice(-3000)).toBe(0);
+    const delivered = online.lines.find((l) => l.msg === 'simulator done; every envelope delivered');
+    expect(delivered).toMatchObject({ drained: true, pending: 0 });
+
+    // Everything both runs produced is in the log; per device and topic the first arrivals come
+    // in seq order, and together they are 0..n-1: nothing lost, nothing reordered.
+    const produced = (run: typeof online) => {
+      const last = run.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('sim ')).at(-1)!;
+      return (last.events as number) + (last.telemetry as number);
+    };
+    expect(produced(offline)).toBeGreaterThan(0);
+    const firstArrivals = (topic: string) => {
+      const seen = new Set<string>();
+      return h!.recorder.json<Envelope>(topic).filter((e) => !seen.has(e.id) && seen.add(e.id));
+    };
+    await h.recorder.until(() => firstArrivals('oc.events').length + firstArrivals('oc.telemetry').length >= produced(offline) + produced(online));
+    for (const d of drains) {
+      const perTopic = ['oc.events', 'oc.telemetry'].map((t) => firstArrivals(t).filter((e) => e.deviceId === d.id).map((e) => e.seq));
+      for (const seqs of perTopic) expect(seqs, d.id).toEqual([...seqs].sort((a, b) => a - b));
+      const all = perTopic.flat().sort((a, b) => a - b);
+      expect(all.length, d.id).toBeGreaterThan(1);
+      expect(all, d.id).toEqual(all.map((_, i) => i));
+    }
+  });
+});
+
+describe('npm run simulate, stopped with Ctrl-C', () => {
+  it('treats the doubled SIGINT of one Ctrl-C (terminal + npm relay) as one: it drains for --drain-timeout, then exits 3', { timeout: 120_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-simulate-ctrl-c-'));
+    // No broker on this port: whatever the agents produce stays in their outbox.
+    const spare = createServer();
+    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
+    const port = (spare.address() as AddressInfo).port;
+    await new Promise((resolve) => spare.close(resolve));
+    writeSecretsFile(join(dir, 'simulator', 'device-secrets.json'), new Map(drains.map((d) => [d.id, 'unused'])));
+
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'simulators/cli.ts', '--devices', 'drain', '--speed', '60', '--duration', '86400', '--progress-every', '0.2', '--drain-timeout', '2'],
+      { cwd: REPO_ROOT, env: { ...process.env, OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info', OC_DATA_DIR: dir, OC_MQTT_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let text = '';
+    const progressed = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        text += chunk.toString();
+        // Stop once something waits in the outbox, so there is something to drain.
+        const waiting = text
+          .split('\n')
+          .filter((l) => l.startsWith('{') && l.includes('"msg":"sim '))
+          .some((l) => (JSON.parse(l) as { pending: number }).pending > 0);
+        if (waiting) resolve();
+      };
+      proc.stdout.on('data', onData);
+      proc.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    });
+    const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+    await progressed;
+    // The terminal's SIGINT, then npm's relay of it a moment later: once the first is being handled
+    // (two sent at once would merge into one in the kernel).
+    const handled = new Promise<void>((resolve) => proc.stdout.on('data', () => text.includes('"msg":"stopping:') && resolve()));
+    proc.kill('SIGINT');
+    await handled;
+    proc.kill('SIGINT');
+    const code = await exited;
+
+    const msgs = text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs.filter((m) => m.startsWith('stopping:')), text.slice(-2000)).toHaveLength(1);
+    expect(msgs.some((m) => m.startsWith('second signal'))).toBe(false);
+    expect(msgs, text.slice(-2000)).toContain('simulator done; undelivered envelopes stay in the outbox for the next run');
+    expect(code).toBe(3);
   });
 });
