@@ -38,6 +38,18 @@ export interface AlertingChanges {
 
 export type CommandResult = Decision | { ok: false; error: { code: 'OC_TICKET_NOT_FOUND'; message: string; currentState: undefined } };
 
+/**
+ * Rule-state keys (by fingerprint) of fires a silence held back. The rules fire once when a
+ * condition starts, so a condition that outlasts its silence would otherwise never become a
+ * ticket; held here, it opens one at the first tick after the silence ends, unless it cleared.
+ */
+const HELD_BY_SILENCE = 'service:held-by-silence:';
+
+interface HeldFire {
+  signal: AlertSignal;
+  silenceId: string;
+}
+
 /** Attempts at a transaction that lost a race on a fingerprint or a ticket version. */
 const CONFLICT_RETRIES = 3;
 
@@ -113,6 +125,8 @@ export class AlertingService {
     this.run((tx, out) => {
       const now = this.o.clock.now();
       if (!options.catchingUp) for (const signal of this.o.engine.tick(tx.ruleState, now)) this.applySignal(tx, signal, undefined, out);
+      // Not while catching up: the backlog not yet read may hold the clear of a held fire.
+      if (!options.catchingUp) this.releaseHeldFires(tx, now, out);
       const ctx = this.context(tx);
       for (const ticket of tx.openTickets()) {
         const change = evaluateTimers(ticket, now, ctx);
@@ -139,8 +153,21 @@ export class AlertingService {
     for (const signal of this.o.engine.observe(tx.ruleState, obs)) this.applySignal(tx, signal, obs, out);
   }
 
+  /** Fires held by a silence that has ended, condition not cleared: their tickets open now, saying so. */
+  private releaseHeldFires(tx: Tx, now: number, out: Outbound): void {
+    const silences = tx.activeSilences(now);
+    for (const key of tx.ruleState.keys(HELD_BY_SILENCE)) {
+      const held = tx.ruleState.get<HeldFire>(key);
+      if (!held || findSilence(held.signal, silences, now)) continue;
+      tx.ruleState.delete(key);
+      this.o.logger.info({ fingerprint: held.signal.fingerprint, silence: held.silenceId }, 'silence over, condition still active: opening its ticket');
+      this.applySignal(tx, { ...held.signal, details: { ...held.signal.details, heldBySilence: held.silenceId } }, undefined, out);
+    }
+  }
+
   private applySignal(tx: Tx, signal: AlertSignal, obs: Observation | undefined, out: Outbound): void {
     const now = this.o.clock.now();
+    if (signal.action === 'clear') tx.ruleState.delete(HELD_BY_SILENCE + signal.fingerprint);
     const ctx = this.context(tx);
     const open = tx.openTicket(signal.fingerprint);
     let decision: Decision;
@@ -161,6 +188,7 @@ export class AlertingService {
         const silence = findSilence(signal, tx.activeSilences(now), now);
         if (silence) {
           this.suppressedBySilence += 1;
+          tx.ruleState.set<HeldFire>(HELD_BY_SILENCE + signal.fingerprint, { signal, silenceId: silence.id });
           this.o.logger.info({ fingerprint: signal.fingerprint, silence: silence.id }, 'alert silenced: no ticket opened');
           return;
         }
@@ -208,7 +236,8 @@ export class AlertingService {
       source: obs.kind === 'status' ? obs.source : changed ? 'message' : previous.source,
     };
     tx.setDeviceStatus(status);
-    if (changed) out.devices.set(deviceId, status);
+    // A second record of the same state can still say why (a will, then the lost socket of a power cut).
+    if (changed || status.source !== previous.source) out.devices.set(deviceId, status);
   }
 
   private context(tx: Tx) {

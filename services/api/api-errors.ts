@@ -49,13 +49,34 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
     const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
     const named = params?.missingProperty ?? params?.additionalProperty;
     const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(named ? [named] : [])].join('.');
-    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${first?.message ?? 'is invalid'}` });
+    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${validationMessage(error.validation, first)}` });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', message: error.message });
+    // Fastify's own refusals of a body it cannot parse: the body (or its content type) is the field at fault.
+    const field = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'headers.content-type' : error.code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;
+    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', message: error.message, ...(field ? { field } : {}) });
   }
   request.log.error({ err: error }, 'request failed');
   return sendError(reply, { code: 'OC_API_INTERNAL', message: 'internal error; see the server log' });
+}
+
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * Ajv's wording, made readable where it is not: a missing property "is required" (not "must have
+ * required property"), and a value outside a union of constants names the values allowed (Ajv
+ * reports one "must be equal to constant" per branch; the allowed values are in their params).
+ */
+function validationMessage(issues: readonly ValidationIssue[], first: ValidationIssue | undefined): string {
+  if (!first) return 'is invalid';
+  if (first.keyword === 'required') return 'is required';
+  if (first.keyword === 'const') {
+    const allowed = issues
+      .filter((i) => i.keyword === 'const' && i.instancePath === first.instancePath)
+      .map((i) => String((i.params as { allowedValue?: unknown }).allowedValue));
+    return `must be one of: ${allowed.join(', ')}`;
+  }
+  return first.message ?? 'is invalid';
 }
 
 export const errorSchema = {

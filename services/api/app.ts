@@ -2,8 +2,9 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.ts';
 import type { ApiContext } from './api-context.ts';
-import { apiErrorHandler, sendError } from './api-errors.ts';
+import { apiErrorHandler, errorSchema, sendError } from './api-errors.ts';
 import { installAuth } from './auth/request-auth.ts';
+import type { Access } from './auth/roles.ts';
 import { LiveStream } from './live-stream.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -16,6 +17,7 @@ import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
+import { schemaController } from './validator-compilers.ts';
 import { webAssets } from './web-assets.ts';
 
 export interface Api {
@@ -29,7 +31,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   // warnings and errors still show. The cast only drops pino's extra generics.
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.child({}, { level: logger.isLevelEnabled('warn') ? 'warn' : logger.level }) as FastifyBaseLogger,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    schemaController,
   });
   const live = new LiveStream();
   await app.register(swagger, {
@@ -40,6 +42,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
       security: [{ session: [] }],
     },
   });
+  documentAccessAnswers(app);
   app.setErrorHandler(apiErrorHandler);
   app.setNotFoundHandler((req, reply) => sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no route ${req.method} ${req.url}` }));
   await installAuth(app, ctx.auth);
@@ -72,4 +75,22 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
     live.close();
   });
   return { app, live };
+}
+
+/**
+ * The sign-in hook answers 401 on every route that is not public and 403 where the role
+ * does not reach the route; the OpenAPI document says so on each such route, so a client
+ * generated from it expects them (routes that state their own keep them).
+ */
+function documentAccessAnswers(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: Access } | undefined)?.access ?? 'signed-in';
+    if (access === 'public' || !route.url.startsWith('/api/') || !route.schema || route.schema.hide) return;
+    const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    route.schema.response = {
+      401: { ...errorSchema, description: 'not signed in, or the session ended' },
+      ...(access === 'signed-in' ? {} : { 403: { ...errorSchema, description: `only for the ${access === 'desk' ? 'duty desk (operator, manager)' : 'manager'}` } }),
+      ...response,
+    };
+  });
 }

@@ -3,11 +3,36 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.ts';
 
 const anyObject = Type.Object({}, { additionalProperties: true });
+const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() });
+const deviceSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String({ enum: ['door', 'camera', 'drain'] }),
+    communityId: Type.String(),
+    compoundId: Type.String(),
+    buildingId: Type.Optional(Type.String({ description: 'for unit-entrance devices' })),
+    placeId: Type.String(),
+    placeType: Type.String(),
+    name: Bilingual,
+    status: Type.Object(
+      {
+        deviceId: Type.String(),
+        state: Type.String({ enum: ['online', 'offline', 'unknown'] }),
+        since: Type.Union([Type.Integer(), Type.Null()], { description: 'ms since the epoch it entered this state; null if never heard' }),
+        lastSeen: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'ms since the epoch anything was last heard from it' })),
+        source: Type.String({ description: 'what said so, e.g. connect, disconnect, connection-lost (a power or network cut), will, keepalive-timeout, message; never heard' }),
+      },
+      { additionalProperties: true },
+    ),
+    openTickets: Type.Integer(),
+  },
+  { additionalProperties: true },
+);
 
 export function deviceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/devices',
-    { schema: { tags: ['devices'], summary: 'Every device of the site with its live status and open tickets', response: { 200: Type.Object({ devices: Type.Array(anyObject) }) } } },
+    { schema: { tags: ['devices'], summary: 'Every device of the site with its live status and open tickets', response: { 200: Type.Object({ devices: Type.Array(deviceSchema) }) } } },
     async () => {
       const statuses = new Map(ctx.store.deviceStatuses().map((s) => [s.deviceId, s]));
       const open = new Map<string, number>();

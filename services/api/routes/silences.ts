@@ -28,7 +28,29 @@ const CreateBody = Type.Object(
 );
 const ListQuery = Type.Object({ all: Type.Optional(Type.Boolean({ description: 'include ended silences' })) }, { additionalProperties: false });
 const SilenceId = Type.Object({ id: Type.String({ minLength: 1 }) });
-const silenceSchema = Type.Object({}, { additionalProperties: true });
+const silenceSchema = Type.Object(
+  {
+    id: Type.String(),
+    matcher: Matcher,
+    startsAt: Type.Integer({ description: 'ms since the epoch (the request gives ISO 8601)' }),
+    endsAt: Type.Integer({ description: 'ms since the epoch; a silence ended early has the time it was ended' }),
+    createdBy: Type.String({ description: 'roster id of who created it' }),
+    reason: Type.String(),
+  },
+  { additionalProperties: true },
+);
+
+/**
+ * A matcher naming a device, compound or community the site does not have would silence
+ * nothing while the desk believes the place is covered: a typo must be refused, not kept.
+ */
+function unknownPlace(ctx: ApiContext, m: Static<typeof Matcher>): { field: string; message: string } | undefined {
+  if (m.deviceId !== undefined && !ctx.devices.some((d) => d.id === m.deviceId)) return { field: 'deviceId', message: `no device ${m.deviceId} at this site` };
+  const communities = ctx.site.communities;
+  if (m.communityId !== undefined && !communities.some((c) => c.id === m.communityId)) return { field: 'communityId', message: `no community ${m.communityId} at this site` };
+  if (m.compoundId !== undefined && !communities.some((c) => c.compounds.some((p) => p.id === m.compoundId))) return { field: 'compoundId', message: `no compound ${m.compoundId} at this site` };
+  return undefined;
+}
 
 /** Maintenance windows: the desk's business, created and ended by named people, never open-ended. */
 export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -42,6 +64,8 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/silences',
     { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'Silence new tickets for a device, place or type for a while', body: CreateBody, response: { 201: silenceSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema } } },
     async (req, reply) => {
+      const unknown = unknownPlace(ctx, req.body.matcher);
+      if (unknown) return sendError(reply, { code: 'OC_SILENCE_INVALID', field: `body.matcher.${unknown.field}`, message: `body.matcher.${unknown.field}: ${unknown.message}` });
       const actor = actorOf(req, ctx.roster);
       const now = ctx.clock.now();
       const result = validateSilence(
@@ -55,7 +79,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
         now,
       );
-      if (!result.ok) return sendError(reply, { code: 'OC_SILENCE_INVALID', field: `body.${result.error.field}`, message: `body.${result.error.field} ${result.error.message}` });
+      if (!result.ok) return sendError(reply, { code: 'OC_SILENCE_INVALID', field: `body.${result.error.field}`, message: `body.${result.error.field}: ${result.error.message}` });
       ctx.store.putSilence(result.silence);
       return reply.status(201).send(result.silence);
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../services/shared/clock.ts';
 import { AlertingHarness } from '../../support/alerting-harness.ts';
+import { until } from '../../support/api-user.ts';
 
 let h: AlertingHarness;
 let clock: ManualClock;
@@ -135,6 +136,35 @@ describe('alerting API', () => {
     expect((await inject('DELETE', '/api/silences/nope')).statusCode).toBe(404);
   });
 
+  it('opens the ticket of a condition that outlasted its silence, and none for one that cleared meanwhile', async () => {
+    const endsAt = new Date(clock.now() + 3_600_000).toISOString();
+    const silence = (await inject('POST', '/api/silences', { matcher: { compoundId: 'dl8', category: 'access-control' }, endsAt, reason: 'doors serviced' })).json();
+    // Two doors held open while silenced; one closes again before the silence ends.
+    const service = h.alerting.runtime.service;
+    let handled = 0;
+    const count = (n: number) => void (handled += n);
+    service.changes.on('handled', count);
+    await h.event('dl8-b3-u2-door', 'door.held-open', { openSeconds: 90 });
+    await h.event('dl8-b1-u1-door', 'door.held-open', { openSeconds: 90 });
+    await h.event('dl8-b1-u1-door', 'door.closed', { openSeconds: 120 });
+    await until('the three door events handled', () => (handled >= 3 ? true : undefined));
+    service.changes.off('handled', count);
+    expect(service.suppressedBySilence).toBe(2);
+    service.tick();
+    expect((await inject('GET', '/api/tickets')).json().tickets).toEqual([]);
+
+    expect((await inject('DELETE', `/api/silences/${silence.id}`)).statusCode).toBe(204);
+    clock.advance(5_000);
+    service.tick();
+    const tickets = (await inject('GET', '/api/tickets')).json().tickets;
+    expect(tickets.map((t: { subject: { deviceId: string }; alertType: string }) => [t.subject.deviceId, t.alertType])).toEqual([['dl8-b3-u2-door', 'door.held-open']]);
+    const opened = (await inject('GET', `/api/tickets/${tickets[0].id}`)).json().timeline[0];
+    expect(opened).toMatchObject({ action: 'opened', data: { details: { heldBySilence: silence.id } } });
+    // Released once: a later tick opens nothing more.
+    service.tick();
+    expect((await inject('GET', '/api/tickets')).json().tickets).toHaveLength(1);
+  });
+
   it('shows the roster and who is on duty now', async () => {
     const duty = (await inject('GET', '/api/roster/on-duty')).json();
     expect(duty.supervisor.role).toBe('supervisor');
@@ -199,6 +229,18 @@ describe('alerting API', () => {
     const detail = doc.paths['/api/tickets/{id}'].get.responses['200'].content['application/json'].schema;
     expect(detail.properties.timeline.items.properties.action.enum).toContain('acknowledged');
     expect(doc.paths['/api/silences'].post.requestBody.content['application/json'].schema.required).toEqual(['matcher', 'endsAt', 'reason']);
+    // What comes back is described too: a silence and a device with its live status.
+    const silence = doc.paths['/api/silences'].get.responses['200'].content['application/json'].schema.properties.silences.items;
+    expect(Object.keys(silence.properties)).toEqual(['id', 'matcher', 'startsAt', 'endsAt', 'createdBy', 'reason']);
+    const device = doc.paths['/api/devices'].get.responses['200'].content['application/json'].schema.properties.devices.items;
+    expect(device.properties.status.properties.state.enum).toEqual(['online', 'offline', 'unknown']);
+    expect(device.properties).toHaveProperty('openTickets');
+    // The sign-in's answers are on every route they can come from: 401 unless public, 403 where a role is turned away.
+    expect(Object.keys(doc.paths['/api/tickets'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
+    expect(doc.paths['/api/tickets'].get.responses).not.toHaveProperty('403');
+    expect(Object.keys(doc.paths['/api/roster/on-duty'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(doc.paths['/api/silences'].get.responses['403'].content['application/json'].schema.properties).toHaveProperty('code');
+    expect(doc.paths['/api/session'].post.responses).not.toHaveProperty('403');
   });
 });
 

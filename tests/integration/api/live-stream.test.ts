@@ -74,9 +74,13 @@ describe('live stream', () => {
     expect((await stream.next(about('online'), 'dl8-cam-02 online')).data).toMatchObject({ deviceId: 'dl8-cam-02', state: 'online' });
     await h.status('dl8-cam-02', 'offline', 'will');
     expect((await stream.next(about('offline'), 'dl8-cam-02 offline')).data).toMatchObject({ deviceId: 'dl8-cam-02', state: 'offline' });
+    // A power cut is said twice, the will and the lost socket: the second changes why, not whether,
+    // and the desk that follows the stream must learn it as one that reloads the list would.
+    await h.status('dl8-cam-02', 'offline', 'connection-lost');
+    const why = await stream.next((e) => about('offline')(e) && (e.data as { source: string }).source === 'connection-lost', 'dl8-cam-02 offline from a lost connection');
     // What was pushed is what the device list now says.
     const listed = (await desk.get('/api/devices')).json().devices.find((d: { id: string }) => d.id === 'dl8-cam-02');
-    expect(listed.status).toMatchObject({ deviceId: 'dl8-cam-02', state: 'offline' });
+    expect(listed.status).toEqual(why.data);
   });
 
   it('ends the streams of a session that signs out', async () => {

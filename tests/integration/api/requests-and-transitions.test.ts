@@ -58,6 +58,10 @@ describe('invalid requests: 400 naming the field', () => {
       ['dispatch', { staffId: 'ghost' }, 'OC_API_INVALID_REQUEST', 'body.staffId'],
       ['dispatch', { teamId: 'astronauts' }, 'OC_API_INVALID_REQUEST', 'body.teamId'],
       ['explode', {}, 'OC_API_INVALID_REQUEST', 'params.action'],
+      // JSON carries its types: a number is not quietly stored as the note "5".
+      ['comment', { note: 5 }, 'OC_API_INVALID_REQUEST', 'body.note'],
+      ['dispatch', { staffId: ['chen-gang'] }, 'OC_API_INVALID_REQUEST', 'body.staffId'],
+      ['transfer', { note: 'x', to: { kind: 'team', teamId: 7 } }, 'OC_API_INVALID_REQUEST', 'body.to.teamId'],
       // A cancellation, a resolution and a comment are nothing without their reason: the domain's rule, the same answer.
       ['cancel', {}, 'OC_TICKET_INVALID_COMMAND', 'body.note'],
       ['comment', { note: '   ' }, 'OC_TICKET_INVALID_COMMAND', 'body.note'],
@@ -71,6 +75,17 @@ describe('invalid requests: 400 naming the field', () => {
     expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['opened']);
   });
 
+  it('in words a person reads: what is missing, which values are allowed, a body that is not JSON', async () => {
+    const ticket = await forcedDoor();
+    const missing = await desk.post(`/api/tickets/${ticket.id}/acknowledge`, { note: 'seen' });
+    expect(missing.json()).toEqual({ code: 'OC_API_INVALID_REQUEST', field: 'body.actionId', message: 'body.actionId is required' });
+    const action = (await desk.act(ticket.id, 'explode', {})).json();
+    expect(action.message).toMatch(/^params\.action must be one of: acknowledge, dispatch, accept, arrive, resolve, close, cancel, reopen, transfer, comment, escalate$/);
+    const notJson = await h.api.app.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/comment`, headers: { cookie: desk.cookie, 'content-type': 'application/json' }, payload: '{"actionId": "abcdefgh-1", note' });
+    expect({ status: notJson.statusCode, body: notJson.json() }).toMatchObject({ status: 400, body: { code: 'OC_API_INVALID_REQUEST', field: 'body' } });
+    expect((await desk.get(`/api/tickets/${ticket.id}`)).json().timeline.map((e: { action: string }) => e.action)).toEqual(['opened']);
+  });
+
   it('in a silence, and none is created', async () => {
     const endsAt = new Date(clock.now() + 3_600_000).toISOString();
     const cases: Array<[object, string, string]> = [
@@ -80,9 +95,14 @@ describe('invalid requests: 400 naming the field', () => {
       [{ matcher: { deviceId: 'dl8-drain-m3', colour: 'red' }, endsAt, reason: 'pump works' }, 'OC_API_INVALID_REQUEST', 'body.matcher.colour'],
       [{ matcher: { alertType: 'drain.flooded' }, endsAt, reason: 'pump works' }, 'OC_API_INVALID_REQUEST', 'body.matcher.alertType'],
       [{ matcher: { deviceId: 'dl8-drain-m3' }, endsAt }, 'OC_API_INVALID_REQUEST', 'body.reason'],
+      [{ matcher: { deviceId: 'dl8-drain-m3' }, endsAt, reason: true }, 'OC_API_INVALID_REQUEST', 'body.reason'],
       [{ matcher: {}, endsAt, reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.matcher'],
       [{ matcher: { deviceId: 'dl8-drain-m3' }, endsAt: new Date(clock.now() - 60_000).toISOString(), reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.endsAt'],
       [{ matcher: { deviceId: 'dl8-drain-m3' }, endsAt: new Date(clock.now() + 40 * 86_400_000).toISOString(), reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.endsAt'],
+      // A typo would silence nothing while the desk believes the place covered.
+      [{ matcher: { deviceId: 'dl8-drain-m33' }, endsAt, reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.matcher.deviceId'],
+      [{ matcher: { compoundId: 'dl9' }, endsAt, reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.matcher.compoundId'],
+      [{ matcher: { communityId: 'dianliu-9', alertType: 'drain.rapid-rise' }, endsAt, reason: 'pump works' }, 'OC_SILENCE_INVALID', 'body.matcher.communityId'],
     ];
     for (const [body, code, field] of cases) {
       const res = await desk.post('/api/silences', body);
