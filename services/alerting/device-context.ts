@@ -11,4 +11,6 @@ export const toDeviceContext = (d: PlacedDevice): DeviceContext => ({
   placeId: d.placeId,
   name: d.name,
   depthMm: d.depthMm,
+  ...(d.compoundName ? { compoundName: d.compoundName } : {}),
+  ...(d.buildingName ? { buildingName: d.buildingName } : {}),
 });

@@ -14,6 +14,9 @@ export interface PlacedDevice {
   name: { zh: string; en: string };
   /** Manhole depth for drain sensors. */
   depthMm: number | undefined;
+  /** Names of the places around it, for messages people read (ids otherwise). */
+  compoundName?: { zh: string; en: string };
+  buildingName?: { zh: string; en: string };
 }
 
 export function listDevices(site: SiteConfig): PlacedDevice[] {
@@ -38,6 +41,8 @@ export function listDevices(site: SiteConfig): PlacedDevice[] {
           placeType: entrance ? 'entrance' : point!.type,
           name: d.name ?? { zh: `${placeName.zh}${kindName.zh}`, en: `${placeName.en} ${kindName.en}` },
           depthMm: point?.depthMm,
+          compoundName: compound.name,
+          ...(building ? { buildingName: building.name } : {}),
         });
       }
     }

@@ -46,6 +46,9 @@ export interface DeviceContext {
   name: Bilingual;
   /** Drain sensors: manhole depth. */
   depthMm: number | undefined;
+  /** For messages people read; the ids stand in without them. */
+  compoundName?: Bilingual;
+  buildingName?: Bilingual;
 }
 
 /** What the rules consume, from the event log. `eventId` is unique and makes processing idempotent. */

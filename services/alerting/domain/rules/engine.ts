@@ -47,6 +47,7 @@ export class RuleEngine {
       const group = compounds.get(device.compoundId) ?? {
         compoundId: device.compoundId,
         communityId: device.communityId,
+        name: device.compoundName ?? { zh: `小区 ${device.compoundId}`, en: `Compound ${device.compoundId}` },
         devices: [],
         settings: resolveCompoundSettings(overrides, device.compoundId),
       };
@@ -56,12 +57,12 @@ export class RuleEngine {
     this.liveness = new LivenessRules(compounds, (id) => this.settingsOf(id));
   }
 
-  /** Pure given the store: reads/writes rule state in `state`, returns signals in order. Unknown device -> no signals (and no throw). */
   /** Whether the site config this engine was built from has the device. */
   knows(deviceId: string): boolean {
     return this.devices.has(deviceId);
   }
 
+  /** Pure given the store: reads/writes rule state in `state`, returns signals in order. Unknown device -> no signals (and no throw). */
   observe(state: RuleStateStore, observation: Observation): AlertSignal[] {
     const device = this.devices.get(deviceIdOf(observation));
     if (!device) return [];

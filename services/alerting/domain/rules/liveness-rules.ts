@@ -30,6 +30,12 @@ export interface DownState {
   fired: boolean;
   /** Counted in the compound's mass outage: its own device.offline is held back. */
   inOutage: boolean;
+  /**
+   * Where its grace counts from, when not `since`: the end of the outage it was part of.
+   * Devices come back from a power cut one after another; the last few must not each fire
+   * device.offline the moment the grouped ticket clears.
+   */
+  graceFrom?: number;
 }
 
 export interface LivenessState {
@@ -48,6 +54,8 @@ export interface OutageState {
 export interface CompoundGroup {
   compoundId: string;
   communityId: string;
+  /** For messages; the id when the site gave none. */
+  name: Bilingual;
   devices: readonly DeviceContext[];
   /** Site and compound settings: the mass-outage thresholds. */
   settings: RuleSettings;
@@ -110,7 +118,7 @@ export class LivenessRules {
       out.push(...this.maybeStartOutage(state, group, now));
       for (const device of group.devices) {
         const live = state.get<LivenessState>(liveKey(device.deviceId));
-        if (live?.down && !live.down.fired && !live.down.inOutage && now - live.down.since >= this.settingsOf(device.deviceId).offline.graceMs) {
+        if (live?.down && !live.down.fired && !live.down.inOutage && now - (live.down.graceFrom ?? live.down.since) >= this.settingsOf(device.deviceId).offline.graceMs) {
           out.push(this.fireOffline(state, device, live, live.down, now));
         }
       }
@@ -191,8 +199,8 @@ export class LivenessRules {
         at: now,
         eventId: tickEventId(fingerprint, now),
         summary: {
-          zh: `小区 ${group.compoundId}：${n} 台设备在 ${window} 分钟内离线（${where.zh}），疑似停电或网络中断`,
-          en: `Compound ${group.compoundId}: ${n} devices offline within ${window} min (${where.en}), possible power or network cut`,
+          zh: `${group.name.zh}：${n} 台设备在 ${window} 分钟内离线（${where.zh}），疑似停电或网络中断`,
+          en: `${group.name.en}: ${n} devices offline within ${window} min (${where.en}), possible power or network cut`,
         },
         details: {
           offlineCount: n,
@@ -211,7 +219,7 @@ export class LivenessRules {
     ];
   }
 
-  /** Ends the outage once `clearShare` of its devices are back; the rest get their own device.offline. */
+  /** Ends the outage once `clearShare` of its devices are back; the rest get their own grace from now, then device.offline. */
   private maybeEndOutage(state: RuleStateStore, compoundId: string, at: number, eventId: string): AlertSignal[] {
     const outage = state.get<OutageState>(outageKey(compoundId));
     const group = this.compounds.get(compoundId);
@@ -229,20 +237,18 @@ export class LivenessRules {
         at,
         eventId,
         summary: {
-          zh: `小区 ${compoundId}：${back}/${n} 台设备已恢复在线，大面积离线解除`,
-          en: `Compound ${compoundId}: ${back} of ${n} devices back online, mass outage over`,
+          zh: `${group.name.zh}：${back}/${n} 台设备已恢复在线，大面积离线解除`,
+          en: `${group.name.en}: ${back} of ${n} devices back online, mass outage over`,
         },
         details: { offlineCount: n, backCount: back, stillOffline: stillDown, startedAt: outage.firedAt },
       }),
     ];
-    const byId = new Map(group.devices.map((d) => [d.deviceId, d]));
     for (const id of stillDown) {
       const live = state.get<LivenessState>(liveKey(id))!;
-      const device = byId.get(id)!;
       live.down!.inOutage = false;
+      // tick fires device.offline for those still down a grace after the outage's end.
+      live.down!.graceFrom = at;
       state.set(liveKey(id), live);
-      // Long past their grace by now, as a rule; a late joiner still in its grace waits for tick.
-      if (!live.down!.fired && at - live.down!.since >= this.settingsOf(id).offline.graceMs) out.push(this.fireOffline(state, device, live, live.down!, at));
     }
     return out;
   }
@@ -263,15 +269,17 @@ function buildingIdsOf(devices: readonly DeviceContext[]): string[] {
   return [...new Set(devices.flatMap((d) => (d.buildingId === undefined ? [] : [d.buildingId])))].sort();
 }
 
-/** Which buildings and how many public points (gates, lanes, manholes) the outage covers. */
+/** Which buildings (by name) and how many public points (gates, lanes, manholes) the outage covers. */
 function whereText(devices: readonly DeviceContext[]): Bilingual {
-  const buildings = buildingIdsOf(devices);
+  const names = new Map<string, Bilingual>();
+  for (const d of devices) if (d.buildingId !== undefined) names.set(d.buildingId, d.buildingName ?? { zh: `楼栋 ${d.buildingId}`, en: `building ${d.buildingId}` });
+  const buildings = buildingIdsOf(devices).map((id) => names.get(id)!);
   const points = devices.filter((d) => d.buildingId === undefined).length;
   const zh: string[] = [];
   const en: string[] = [];
   if (buildings.length > 0) {
-    zh.push(`楼栋 ${buildings.join('、')}`);
-    en.push(`building${buildings.length > 1 ? 's' : ''} ${buildings.join(', ')}`);
+    zh.push(buildings.map((b) => b.zh).join('、'));
+    en.push(buildings.map((b) => b.en).join(', '));
   }
   if (points > 0) {
     zh.push(`公共点位设备 ${points} 台`);

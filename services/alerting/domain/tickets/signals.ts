@@ -143,7 +143,7 @@ function applyClear(ticket: Ticket, signal: AlertSignal, now: number, ctx: Ticke
   d.entry(SYSTEM, 'condition-cleared', { data: { eventId: signal.eventId, collapsedFirings: t.storm.collapsed, autoResolve: signal.autoResolve } });
   t.storm.collapsed = 0;
   // On site, the staff decide: they may have found more than the sensor did.
-  if (signal.autoResolve && AUTO_RESOLVABLE_FROM.includes(t.state)) resolve(d, SYSTEM, 'condition cleared; resolved automatically', true);
+  if (signal.autoResolve && AUTO_RESOLVABLE_FROM.includes(t.state)) resolve(d, SYSTEM, undefined, true); // data.auto says why; the desk words it in its language
   return { ok: true, ...d.finish() };
 }
 

@@ -104,6 +104,7 @@ export const en = {
   'timeline.accepted': 'Accepted',
   'timeline.arrived': 'Arrived on site',
   'timeline.resolved': 'Resolved',
+  'timeline.autoResolved': 'automatically, the condition cleared',
   'timeline.reopened': 'Reopened',
   'timeline.closed': 'Closed',
   'timeline.cancelled': 'Cancelled',

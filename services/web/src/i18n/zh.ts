@@ -106,6 +106,7 @@ export const zh: Record<MessageKey, string> = {
   'timeline.accepted': '已接单',
   'timeline.arrived': '已到场',
   'timeline.resolved': '已处理',
+  'timeline.autoResolved': '告警条件消除，自动办结',
   'timeline.reopened': '重新打开',
   'timeline.closed': '已关闭',
   'timeline.cancelled': '已取消',

@@ -172,7 +172,9 @@ describe('clears: auto-resolve vs wait for staff', () => {
     expect(ticket.conditionClearedAt).toBe(at);
     expect(entries[0]).toMatchObject({ action: 'condition-cleared', actor: { kind: 'system' } });
     if (expected === 'resolved') {
-      expect(entries[1]).toMatchObject({ action: 'resolved', fromState: state, toState: 'resolved', actor: { kind: 'system' } });
+      expect(entries[1]).toMatchObject({ action: 'resolved', fromState: state, toState: 'resolved', actor: { kind: 'system' }, data: { auto: true } });
+      // No free text in one language: the desk words an automatic resolution in its own.
+      expect(entries[1]!.note).toBeUndefined();
       expect(ticket.milestones).toMatchObject({ resolvedAt: at, autoResolved: true });
       expect(notifications.map((n) => n.kind)).toContain('ticket.resolved');
     } else {

@@ -14,6 +14,7 @@ export function Timeline({ entries, now }: { entries: TimelineEntry[]; now: numb
     if (staff) return staffName(roster, staff, i18n.lang);
     if (to?.teamId) return teamName(roster, to.teamId, i18n.lang);
     if (to?.departmentId) return teamName(roster, to.departmentId, i18n.lang);
+    if (e.action === 'resolved' && d.auto === true) return t('timeline.autoResolved');
     return undefined;
   };
   return (
