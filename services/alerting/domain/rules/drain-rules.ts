@@ -123,7 +123,7 @@ export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): Al
     const fact = { ...reading, levelPct: Math.round(sharePct * 10) / 10 };
     out.push(...levelThreshold(ctx, st.warning, 'drain.level-warning', s.warningPct, sharePct, t, false, o, fact));
     out.push(...levelThreshold(ctx, st.critical, 'drain.level-critical', s.criticalPct, sharePct, t, overflow, o, fact));
-    out.push(...rapidRise(ctx, st, levelMm, t, o, fact));
+    out.push(...rapidRise(ctx, st, levelMm, sharePct, t, o, fact));
     out.push(...dryWeatherRise(ctx, st, levelMm, depthMm, t, o, fact));
   }
   ctx.state.set(stateKey(ctx.device.deviceId), st);
@@ -265,8 +265,12 @@ function levelThreshold(
   return [];
 }
 
-/** Rise within the window: now against the lowest reading in it. Clears at half the rate, so a wobble does not flap. */
-function rapidRise(ctx: DeviceRuleContext, st: DrainState, levelMm: number, t: number, o: EnvelopeObservation, facts: Record<string, unknown>): AlertSignal[] {
+/**
+ * Rise within the window: now against the lowest reading in it. Fires only at `rapidRiseMinPct`
+ * of depth or above (the rise still counts as rain for the dry-weather hint below it). Clears at
+ * half the rate, so a wobble does not flap.
+ */
+function rapidRise(ctx: DeviceRuleContext, st: DrainState, levelMm: number, sharePct: number, t: number, o: EnvelopeObservation, facts: Record<string, unknown>): AlertSignal[] {
   const s = ctx.settings.drain;
   st.recent = st.recent.filter(([at]) => at > t - s.rapidRiseWindowMs && at <= t);
   st.recent.push([t, levelMm]);
@@ -275,8 +279,8 @@ function rapidRise(ctx: DeviceRuleContext, st: DrainState, levelMm: number, t: n
   if (rapid) st.lastRapidAt = t;
   const place = placeLabel(ctx.device);
   const window = minutes(s.rapidRiseWindowMs);
-  const details = { ...facts, riseMm, windowMs: s.rapidRiseWindowMs, thresholdMm: s.rapidRiseMm };
-  if (!st.rapidActive && rapid) {
+  const details = { ...facts, riseMm, windowMs: s.rapidRiseWindowMs, thresholdMm: s.rapidRiseMm, minLevelPct: s.rapidRiseMinPct };
+  if (!st.rapidActive && rapid && sharePct >= s.rapidRiseMinPct) {
     st.rapidActive = true;
     const summary = {
       zh: `${place.zh}水位快速上涨：${window}分钟内上涨 ${Math.round(riseMm)} 毫米`,

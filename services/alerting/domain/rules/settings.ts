@@ -23,6 +23,11 @@ export interface RuleSettings {
     /** Rise of more than this within `rapidRiseWindowMs` is a rapid rise (rain, a surcharged sewer). */
     rapidRiseMm: number;
     rapidRiseWindowMs: number;
+    /**
+     * A rapid rise is a ticket only from this level up (percent of depth). In a storm every
+     * manhole rises fast; the ones still low drain away, the ones already this full may not.
+     */
+    rapidRiseMinPct: number;
     /** Rise of more than this share of depth over `dryRiseWindowMs`, never at rapid-rise rate: grease. */
     dryRisePct: number;
     dryRiseWindowMs: number;
@@ -99,6 +104,7 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     minDurationMs: 2 * MINUTE,
     rapidRiseMm: 150,
     rapidRiseWindowMs: 10 * MINUTE,
+    rapidRiseMinPct: 30,
     dryRisePct: 20,
     dryRiseWindowMs: 180 * MINUTE,
     minLevelMm: -50,
@@ -212,6 +218,7 @@ function validate(s: RuleSettings, where: string): void {
   for (const k of ['rapidRiseMm', 'rapidRiseWindowMs', 'dryRisePct', 'dryRiseWindowMs', 'outOfRangeReadings', 'stuckReadings', 'staleMs'] as const) {
     check(positive(d[k]), `drain.${k}`, 'a positive number');
   }
+  check(finite(d.rapidRiseMinPct) && d.rapidRiseMinPct >= 0 && d.rapidRiseMinPct < d.warningPct, 'drain.rapidRiseMinPct', '>= 0 and below warningPct');
   check(finite(d.minLevelMm), 'drain.minLevelMm', 'a number');
   check(finite(d.maxAboveDepthMm) && d.maxAboveDepthMm >= 0, 'drain.maxAboveDepthMm', '>= 0');
   check(pct(d.lowBatteryPct), 'drain.lowBatteryPct', 'a percentage');

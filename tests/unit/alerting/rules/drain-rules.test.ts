@@ -102,9 +102,20 @@ describe('drain rapid rise', () => {
   const cases: { name: string; steps: Step[]; expected: string[] }[] = [
     {
       name: '+160 mm in 4 min fires; once the level stops rising it clears at half the rate',
-      // 300 mm rising 40 mm/min for 4 min, then flat at 460 mm.
-      steps: series(0, 1200, 60, (s) => 300 + 40 * Math.min(s / 60, 4), 'mm'),
+      // 500 mm (31% of 1600) rising 40 mm/min for 4 min, then flat at 660 mm.
+      steps: series(0, 1200, 60, (s) => 500 + 40 * Math.min(s / 60, 4), 'mm'),
       expected: [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 720)],
+    },
+    {
+      name: 'the same rise low in the manhole (300 → 460 mm, under 30% of depth) is rain draining away: no ticket',
+      steps: series(0, 1200, 60, (s) => 300 + 40 * Math.min(s / 60, 4), 'mm'),
+      expected: [],
+    },
+    {
+      name: 'a rise that started low fires once it passes 30% of depth while still rising fast',
+      // 400 mm rising 40 mm/min: 480 mm (30%) at 2 min, +160 mm only at 4 min.
+      steps: series(0, 1200, 60, (s) => 400 + 40 * Math.min(s / 60, 6), 'mm'),
+      expected: [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 840)],
     },
     { name: '+140 mm in 10 min is not rapid', steps: series(0, 1200, 60, (s) => 300 + 14 * Math.min(s / 60, 10), 'mm'), expected: [] },
     {
@@ -135,7 +146,8 @@ describe('drain dry-weather rise (grease hint)', () => {
         ...series(3600 + 60, 3600 + 300, 60, (s) => 320 + ((s - 3600) / 60) * 50, 'mm'),
         ...series(3600 + 600, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm'),
       ],
-      expected: [m3('fire', 'drain.rapid-rise', 3600 + 180), m3('clear', 'drain.rapid-rise', 3600 + 600)],
+      // The burst fires once it is over 30% of depth (520 mm at +4 min); the grease hint stays quiet.
+      expected: [m3('fire', 'drain.rapid-rise', 3600 + 240), m3('clear', 'drain.rapid-rise', 3600 + 600)],
     },
   ];
   it.each(cases)('$name', ({ steps, expected }) => {

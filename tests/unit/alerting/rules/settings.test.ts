@@ -40,6 +40,7 @@ describe('rule settings', () => {
 
   it.each([
     { o: { site: { drain: { criticalPct: 50 } } }, key: 'drain.criticalPct' },
+    { o: { site: { drain: { rapidRiseMinPct: 70 } } }, key: 'drain.rapidRiseMinPct' },
     { o: { devices: { [M3.deviceId]: { camera: { quietHours: { from: '25:00' } } } } }, key: 'camera.quietHours' },
     { o: { compounds: { dl8: { massOutage: { minShare: 0 } } } }, key: 'massOutage.minShare' },
     { o: { site: { offline: { graceMs: Number.NaN } } }, key: 'offline.graceMs' },
