@@ -54,7 +54,8 @@ export function observeDoor(ctx: DeviceRuleContext, o: EnvelopeObservation): Ale
       }
       break;
     case 'door.held-open':
-      if (!st.heldActive) {
+      // A forced door standing open is the break-in's ticket, already with a guard; not a second one.
+      if (!st.heldActive && !st.forcedActive) {
         st.heldActive = true;
         const openSeconds = numberField(data, 'openSeconds');
         fire('door.held-open', `门长时间未关（${openSeconds ?? '?'}秒）`, `door held open (${openSeconds ?? '?'} s)`, {
@@ -124,7 +125,7 @@ export function tickDoor(ctx: DeviceRuleContext, now: number): AlertSignal[] {
 
 function heldOpenByTimer(ctx: DeviceRuleContext, st: DoorState, now: number): AlertSignal[] {
   const heldOpenMs = ctx.settings.door.heldOpenMs;
-  if (st.heldActive || st.openedAt === undefined || now - st.openedAt < heldOpenMs) return [];
+  if (st.heldActive || st.forcedActive || st.openedAt === undefined || now - st.openedAt < heldOpenMs) return [];
   st.heldActive = true;
   const place = placeLabel(ctx.device);
   const openSeconds = Math.round((now - st.openedAt) / 1000);

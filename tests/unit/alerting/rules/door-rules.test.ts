@@ -22,9 +22,14 @@ describe('door rules', () => {
       expected: [door('fire', 'door.held-open', 31), door('clear', 'door.held-open', 95)],
     },
     {
-      name: 'forced and then held open: one door.closed clears both',
-      steps: [ev(0, 'door.forced-open'), ev(30, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), ev(40, 'door.closed', { openSeconds: 40 })],
-      expected: [door('fire', 'door.forced-open', 0), door('fire', 'door.held-open', 30), door('clear', 'door.forced-open', 40), door('clear', 'door.held-open', 40)],
+      name: 'forced and then left open: the break-in is the one ticket, neither the alarm nor the timer adds a held-open',
+      steps: [ev(0, 'door.opened', { cause: 'forced' }), ev(0, 'door.forced-open'), ev(30, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), tick(90), ev(100, 'door.closed', { openSeconds: 100 })],
+      expected: [door('fire', 'door.forced-open', 0), door('clear', 'door.forced-open', 100)],
+    },
+    {
+      name: 'held open, then forced while open: both stand, one door.closed clears both',
+      steps: [ev(0, 'door.opened', { cause: 'grant' }), ev(31, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), ev(40, 'door.forced-open'), ev(50, 'door.closed', { openSeconds: 50 })],
+      expected: [door('fire', 'door.held-open', 31), door('fire', 'door.forced-open', 40), door('clear', 'door.forced-open', 50), door('clear', 'door.held-open', 50)],
     },
     { name: 'an ordinary door.closed with nothing open raises nothing', steps: [ev(0, 'door.opened'), ev(5, 'door.closed', { openSeconds: 5 })], expected: [] },
     { name: '4 denied cards in 2 min are not enough', steps: [denied(0), denied(20), denied(40), denied(60), tick(60 * 20)], expected: [] },
@@ -51,7 +56,7 @@ describe('door rules', () => {
 
   it('classifies as the issue says: forced open P1 security for a person to check, held open P3 auto-resolving', () => {
     const h = new Harness([DOOR]);
-    const signals = h.run([ev(0, 'door.forced-open'), ev(30, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), ev(40, 'door.closed'), ev(50, 'tamper'), ...[60, 61, 62, 63, 64].map((s) => denied(s, 'same-card'))]);
+    const signals = h.run([ev(0, 'door.forced-open'), ev(10, 'door.closed'), ev(20, 'door.held-open', { openSeconds: 30, thresholdSeconds: 30 }), ev(40, 'door.closed'), ev(50, 'tamper'), ...[60, 61, 62, 63, 64].map((s) => denied(s, 'same-card'))]);
     const traits = Object.fromEntries(signals.filter((s) => s.action === 'fire').map((s) => [s.alertType, [s.category, s.priority, s.autoResolve]]));
     expect(traits).toEqual({
       'door.forced-open': ['security', 'P1', false],
