@@ -175,7 +175,7 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
     simulation
-      ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
+      ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs >= 60_000 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 1000)} s ago (where the last run stopped) at ${simulation.speed}x, then in real time` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
       : '  simulation    off (OC_SIMULATE=false): waiting for real devices',
     '  Every 10 s a line reports what reached the event log. Ctrl-C stops everything cleanly.',
     '',

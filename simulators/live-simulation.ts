@@ -1,13 +1,15 @@
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../services/shared/clock.ts';
 import type { Logger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { AgentFleet } from './agent-fleet.ts';
-import { liveStart } from './live-start.ts';
+import { liveStartAfter } from './live-start.ts';
 import { ProtocolFleet, protocolCoverage } from './protocol-fleet.ts';
 import { SimulationRunner } from './runner.ts';
 import { loadScenarioFile, selectDevices } from './scenario.ts';
+import { SimTimeRecord } from './sim-time-record.ts';
 
 export const LIVE_DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/live-demo.yaml', import.meta.url));
 
@@ -16,6 +18,9 @@ export const LIVE_DEMO_SCENARIO = fileURLToPath(new URL('./scenarios/live-demo.y
  * `protocols`: models drive protocol simulators, real drivers read them over sockets.
  * `auto`: protocols once every simulated kind has a protocol plug-in, agents until then.
  */
+/** Wall ms between saves of how far simulated time got: at most this much is replayed after a hard kill. */
+const SIM_TIME_SAVE_INTERVAL_MS = 1_000;
+
 export type SimulationMode = 'agents' | 'protocols' | 'auto';
 
 export interface LiveSimulationOptions {
@@ -23,6 +28,8 @@ export interface LiveSimulationOptions {
   brokerUrl: string;
   secrets: ReadonlyMap<string, string>;
   outboxPath: string;
+  /** Where how far simulated time got is kept between runs. Default: sim-time.json beside the outbox. */
+  simTimeFile?: string | undefined;
   scenarioFile?: string | undefined;
   speed?: number | undefined;
   mode?: SimulationMode;
@@ -52,7 +59,8 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   const file = options.scenarioFile ?? LIVE_DEMO_SCENARIO;
   const loaded = loadScenarioFile(file);
   const paced = options.speed ? { ...loaded, speed: options.speed } : loaded;
-  const start = liveStart(paced, Date.now());
+  const record = new SimTimeRecord(options.simTimeFile ?? join(dirname(options.outboxPath), 'sim-time.json'), options.logger);
+  const start = liveStartAfter(paced, Date.now(), record.load());
   const scenario = { ...paced, startAt: start.startAt };
   const clock = new ManualClock(Date.now());
   // Fifty-odd agents saying "connected" drown the start-up summary; their warnings still show.
@@ -70,6 +78,18 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
     await fleet.close();
     throw err;
   }
+  let saveFailed = false;
+  const saveReached = (): void => {
+    try {
+      record.save(runner.now());
+    } catch (err) {
+      // Once: the simulation goes on; only the next start may overlap this run's device times.
+      if (!saveFailed) options.logger.warn({ file: record.path, err: (err as Error).message }, 'cannot record how far the simulation got');
+      saveFailed = true;
+    }
+  };
+  const saveTimer = setInterval(saveReached, SIM_TIME_SAVE_INTERVAL_MS);
+  saveTimer.unref();
   const finished = runner.run().then(
     (p) => {
       if (p.done) options.logger.info(p, 'scenario finished; agents stay connected');
@@ -91,6 +111,8 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
     close: async () => {
       runner.stop();
       await finished;
+      clearInterval(saveTimer);
+      saveReached();
       const { drained } = await runner.close({ drainTimeoutMs: 5_000 });
       await fleet.close();
       if (!drained) options.logger.warn('some simulated messages were not delivered yet; they stay in the outboxes for the next start');

@@ -47,3 +47,22 @@ export function isoAtOffset(ms: number, offsetMin: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${local}${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
+
+/**
+ * `liveStart`, but never before `lastReachedMs`, the simulated time a previous run on the
+ * same data dir got to (sim-time-record.ts). Its devices already reported up to there: a
+ * run starting earlier would give the time series a second, different reading for
+ * instants already recorded and fire the scripted incidents again in a past that already
+ * happened, which real devices never do. So the history is min(what liveStart wants,
+ * now − lastReached), and the start lands strictly after lastReached, on a whole second.
+ * No record (first run) is exactly liveStart; a record in the future starts now.
+ */
+export function liveStartAfter(scenario: Pick<Scenario, 'events' | 'speed' | 'startAt'>, nowMs: number, lastReachedMs: number | undefined): LiveStart {
+  const wanted = liveStart(scenario, nowMs);
+  if (lastReachedMs === undefined) return wanted;
+  const now = Math.floor(nowMs / 1000) * 1000;
+  const sinceReached = Math.ceil((now - lastReachedMs) / 1000) * 1000 - 1000;
+  const historyMs = Math.max(0, Math.min(wanted.historyMs, sinceReached));
+  if (historyMs === wanted.historyMs) return wanted;
+  return { startAt: isoAtOffset(now - historyMs, scenarioUtcOffsetMin(scenario)), historyMs };
+}

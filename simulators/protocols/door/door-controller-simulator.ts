@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../../../services/shared/clock.ts';
 import { silentLogger, type Logger } from '../../../services/shared/logger.ts';
 import type { DeviceOutput } from '../../models/model.ts';
 import { EventJournal } from './event-journal.ts';
+import type { JournalFlash } from './journal-flash.ts';
 import { EventStreams } from './event-streams.ts';
 import { controllerEventFor } from './model-feed.ts';
 
@@ -31,6 +32,12 @@ export interface DoorControllerSimulatorOptions {
   keepaliveMs?: number;
   /** Events kept in the journal. Default 10 000. */
   capacity?: number;
+  /**
+   * Where the journal is kept. A lasting one (SqliteFlashBank) lets a new simulator on it
+   * come up with the same journal, as a controller does after a power cycle. Default:
+   * kept in memory, so a new simulator object is a factory-new controller.
+   */
+  flash?: JournalFlash;
   /** Session token lifetime, in wall time. Default 1 h. */
   tokenTtlMs?: number;
   serialNumber?: string;
@@ -74,7 +81,7 @@ export class DoorControllerSimulator {
     this.log = options.logger ?? silentLogger();
     this.password = options.password;
     this.listenPort = options.port ?? 0;
-    this.journal = new EventJournal(options.capacity ?? 10_000);
+    this.journal = new EventJournal(options.capacity ?? 10_000, options.flash);
     this.streams = new EventStreams({
       journal: () => this.journal,
       now: () => this.now(),
@@ -209,7 +216,7 @@ export class DoorControllerSimulator {
   /** Wipes the journal (new journal id, seqs from 1 again), as a factory reset or a replaced controller does. */
   factoryReset(): void {
     this.streams.dropAll();
-    this.journal = new EventJournal(this.journal.capacity);
+    this.journal = new EventJournal(this.journal.capacity, this.options.flash, 'format');
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Outbox } from '../../../edge-agent/outbox/outbox.ts';
 import { SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
 import type { Clock } from '../../../services/shared/clock.ts';
 import type { Envelope } from '../../../services/shared/envelope.ts';
-import { silentLogger } from '../../../services/shared/logger.ts';
+import { silentLogger, type Logger } from '../../../services/shared/logger.ts';
 import { DoorControllerSimulator, type DoorControllerSimulatorOptions } from '../../../simulators/protocols/door/door-controller-simulator.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
 import { PowerCutOutbox } from './power-cut-outbox.ts';
@@ -29,6 +29,8 @@ export interface DoorRigOptions {
   sim?: Partial<DoorControllerSimulatorOptions>;
   /** Device time for the agent, the driver and the controller; default the system clock. */
   clock?: Clock;
+  /** The driver's logger, for tests that check what it warns about; default silent. */
+  driverLogger?: Logger;
 }
 
 /**
@@ -104,7 +106,7 @@ export class DoorRig {
         },
         cursor: this.cursors.storeFor(DOOR_ID),
       },
-      { agent: start.driverSees ? start.driverSees(this.agent) : this.agent, logger: silentLogger(), clock: this.options.clock },
+      { agent: start.driverSees ? start.driverSees(this.agent) : this.agent, logger: this.options.driverLogger ?? silentLogger(), clock: this.options.clock },
     );
     this.agent.start();
     this.driver.start();

@@ -172,7 +172,7 @@ describe('npm start', () => {
       const db = new Database(join(dir!, 'events.db'), { readonly: true });
       try {
         const rows = db.prepare("SELECT value FROM records WHERE topic = 'oc.telemetry' ORDER BY partition, offset").all() as Array<{ value: Buffer }>;
-        return rows.map((r) => JSON.parse(r.value.toString('utf8')) as { id: string; deviceId: string; seq: number });
+        return rows.map((r) => JSON.parse(r.value.toString('utf8')) as { id: string; deviceId: string; seq: number; ts: string });
       } finally {
         db.close();
       }
@@ -187,11 +187,20 @@ describe('npm start', () => {
       return summaryField(out.text, 'simulation');
     };
 
-    expect(await runOnce()).toContain(`plays ${drains.length} of ${devices.length} devices (drain), the others stay silent`);
+    const firstSummary = await runOnce();
+    expect(firstSummary).toContain(`plays ${drains.length} of ${devices.length} devices (drain), the others stay silent`);
     const first = telemetryRecords();
     expect(first.length).toBeGreaterThan(0);
-    await runOnce();
+    const secondSummary = await runOnce();
     const all = telemetryRecords();
+    // The second run goes on from where the first run's simulated time got, not an hour back again.
+    const minutesBack = (summary: string) => Number(/from (\d+) min ago/.exec(summary)?.[1] ?? 0);
+    expect(minutesBack(firstSummary)).toBeGreaterThanOrEqual(60);
+    expect(minutesBack(secondSummary)).toBeLessThan(minutesBack(firstSummary));
+    for (const d of drains) {
+      const times = all.filter((e) => e.deviceId === d.id).sort((a, b) => a.seq - b.seq).map((e) => Date.parse(e.ts));
+      expect(times.filter((t, i) => i > 0 && t < times[i - 1]!), `${d.id}: device times going backwards`).toEqual([]);
+    }
     expect(all.length).toBeGreaterThan(first.length);
 
     // Per drain, over both runs: one envelope per seq, in log order, from 0 with no gap.
