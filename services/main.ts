@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
-import { readGatewayTls } from './config/tls-files.ts';
 import { deviceConfig } from './device-config.ts';
 import { openEventLog } from './event-log/open-event-log.ts';
 import { FileCredentialStore } from './gateway/credentials.ts';
-import { DeviceRegistry } from './gateway/device-registry.ts';
-import { startGateway } from './gateway/gateway.ts';
+import { startConfiguredGateway } from './gateway/configured-gateway.ts';
 import { provisionMissing, readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
 import { LogMonitor, type LogMonitorSnapshot } from './monitor/log-monitor.ts';
 import { isOcError } from './shared/errors.ts';
@@ -55,16 +53,7 @@ async function main(logger: Logger): Promise<void> {
     if (issued.length > 0) writeSecretsFile(config.simulator.secretsFile, secrets);
   }
 
-  const gateway = await startGateway({
-    host: config.mqtt.host,
-    port: config.mqtt.port,
-    log,
-    registry: DeviceRegistry.fromDevices(devices),
-    credentials,
-    logger: logger.child({ component: 'gateway' }),
-    limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
-    tls: readGatewayTls(config),
-  });
+  const gateway = await startConfiguredGateway(config, { log, devices, credentials, logger: logger.child({ component: 'gateway' }) });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
   // The monitor's own timer logs its counts only as fields, which a terminal shows as a key per line
   // under "event log"; this one also writes them into the message, so its first line reads as the README shows.

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { loadServiceConfig } from '../config/service-config.ts';
-import { readGatewayTls } from '../config/tls-files.ts';
 import { deviceConfig } from '../device-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
 import { isOcError } from '../shared/errors.ts';
@@ -9,8 +8,7 @@ import { onShutdownSignal } from '../shutdown.ts';
 import { listDevices } from '../site/devices.ts';
 import { loadSite } from '../site/load.ts';
 import { FileCredentialStore } from './credentials.ts';
-import { DeviceRegistry } from './device-registry.ts';
-import { startGateway } from './gateway.ts';
+import { startConfiguredGateway } from './configured-gateway.ts';
 
 /**
  * The gateway as its own process (`npm run gateway`): same settings as `npm start`,
@@ -27,16 +25,7 @@ async function main(): Promise<void> {
     // A fresh OC_DATA_DIR is fine, as under `npm start`: the embedded log creates its file there.
     mkdirSync(config.dataDir, { recursive: true });
     const log = await openEventLog(config, 'oc-gateway', logger);
-    const gateway = await startGateway({
-      host: config.mqtt.host,
-      port: config.mqtt.port,
-      log,
-      registry: DeviceRegistry.fromDevices(devices),
-      credentials,
-      logger,
-      limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
-      tls: readGatewayTls(config),
-    });
+    const gateway = await startConfiguredGateway(config, { log, devices, credentials, logger });
     // Where to look: the log a separately run `npm run alerting` or sqlite3 reads, and the hashes.
     logger.info(
       { dataDir: config.dataDir, eventLog: config.eventLog.kind === 'embedded' ? config.eventLog.path : `kafka ${config.eventLog.brokers.join(',')}`, credentials: config.credentialsFile },

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EdgeAgent, type EdgeAgentEvents } from '../../../edge-agent/agent.ts';
+import { EdgeAgent } from '../../../edge-agent/agent.ts';
 import type { EdgeAgentOptions } from '../../../edge-agent/agent-api.ts';
 import { SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
 import type { Outbox } from '../../../edge-agent/outbox/outbox.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { AgentTestBroker } from '../../support/agent-broker.ts';
+import { nextAgentEvent } from '../../support/agent-events.ts';
 
 const DEVICE = 'door-b1-u1';
 
@@ -49,14 +50,7 @@ function newAgent(outbox: Outbox, overrides: Partial<EdgeAgentOptions> = {}): Ed
   return agent;
 }
 
-const next = <E extends keyof EdgeAgentEvents>(agent: EdgeAgent, event: E): Promise<void> =>
-  new Promise((resolve) => {
-    const listener = (): void => {
-      agent.off(event, listener);
-      resolve();
-    };
-    agent.on(event, listener);
-  });
+const next = nextAgentEvent;
 
 const seqs = (deviceId = DEVICE): number[] => broker.distinctEnvelopes(deviceId).map((e) => e.seq);
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -6,11 +6,12 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EdgeAgent, type EdgeAgentEvents } from '../../../edge-agent/agent.ts';
+import { EdgeAgent } from '../../../edge-agent/agent.ts';
 import { SqliteOutbox } from '../../../edge-agent/outbox/sqlite-outbox.ts';
 import { isOcError } from '../../../services/shared/errors.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
+import { nextAgentEvent } from '../../support/agent-events.ts';
 
 const DEVICE = 'dl8-b1-u1-door';
 
@@ -53,14 +54,7 @@ function newAgent(overrides: { deviceId?: string; maxInFlight?: number; heartbea
   return agent;
 }
 
-const next = <E extends keyof EdgeAgentEvents>(agent: EdgeAgent, event: E): Promise<void> =>
-  new Promise((resolve) => {
-    const listener = (): void => {
-      agent.off(event, listener);
-      resolve();
-    };
-    agent.on(event, listener);
-  });
+const next = nextAgentEvent;
 
 const statuses = (): StatusRecord[] => h.recorder.json<StatusRecord>('oc.status').filter((s) => s.deviceId === DEVICE);
 const eventSeqs = (): number[] => h.recorder.json<{ deviceId: string; seq: number }>('oc.events').filter((e) => e.deviceId === DEVICE).map((e) => e.seq);

@@ -1,4 +1,4 @@
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,30 @@ describe('gateway: PUBACK only after the event log accepted', () => {
   });
 });
 
+/**
+ * Drain M5 over a bare socket (a byte-level MQTT 3.1.1 CONNECT with a retained `offline` will),
+ * so a test decides exactly what the device does afterwards: nothing at all, or vanish.
+ */
+function rawDrainConnect(harness: GatewayHarness, keepalive: number): { socket: Socket; connack: Promise<void> } {
+  const socket = netConnect(harness.gateway.port, '127.0.0.1');
+  socket.on('error', () => {});
+  const connack = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  socket.write(
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: 'dl8-drain-m5',
+      username: 'dl8-drain-m5',
+      password: Buffer.from(harness.secrets.get('dl8-drain-m5')!),
+      keepalive,
+      will: { topic: 'oc/v1/dl8-drain-m5/status', payload: Buffer.from('offline'), qos: 1, retain: true },
+    }),
+  );
+  return { socket, connack };
+}
+
 describe('gateway: device status', () => {
   it('records online on connect, the device status, and offline on a clean disconnect', async () => {
     h = await GatewayHarness.start();
@@ -94,21 +118,7 @@ describe('gateway: device status', () => {
 
   it('detects a silent device by keep-alive and publishes its will', async () => {
     h = await GatewayHarness.start();
-    const socket = netConnect(h.gateway.port, '127.0.0.1');
-    socket.on('error', () => {});
-    socket.write(
-      mqttPacket.generate({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 4,
-        clean: true,
-        clientId: 'dl8-drain-m5',
-        username: 'dl8-drain-m5',
-        password: Buffer.from(h.secrets.get('dl8-drain-m5')!),
-        keepalive: 1,
-        will: { topic: 'oc/v1/dl8-drain-m5/status', payload: Buffer.from('offline'), qos: 1, retain: true },
-      }),
-    );
+    const { socket } = rawDrainConnect(h, 1);
     // Then silence: no PINGREQ ever comes.
     await h.recorder.until(() => statuses().filter((s) => s.deviceId === 'dl8-drain-m5' && s.state === 'offline').length === 2);
     const sources = statuses().filter((s) => s.state === 'offline').map((s) => s.source).sort();
@@ -118,22 +128,7 @@ describe('gateway: device status', () => {
 
   it('tells a connection dropped without DISCONNECT (power or network cut) from a clean one, and publishes the will', async () => {
     h = await GatewayHarness.start();
-    const socket = netConnect(h.gateway.port, '127.0.0.1');
-    socket.on('error', () => {});
-    const connack = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-    socket.write(
-      mqttPacket.generate({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 4,
-        clean: true,
-        clientId: 'dl8-drain-m5',
-        username: 'dl8-drain-m5',
-        password: Buffer.from(h.secrets.get('dl8-drain-m5')!),
-        keepalive: 30,
-        will: { topic: 'oc/v1/dl8-drain-m5/status', payload: Buffer.from('offline'), qos: 1, retain: true },
-      }),
-    );
+    const { socket, connack } = rawDrainConnect(h, 30);
     await connack;
     await h.recorder.until(() => statuses().some((s) => s.deviceId === 'dl8-drain-m5' && s.state === 'online'));
     // The power goes: the socket is gone, no DISCONNECT was sent.

@@ -2,6 +2,7 @@ import type { AgentStats, DeviceAgent } from '../../../edge-agent/agent-api.ts';
 import type { Clock } from '../../../services/shared/clock.ts';
 import type { Envelope } from '../../../services/shared/envelope.ts';
 import { listDevices, type PlacedDevice } from '../../../services/site/devices.ts';
+import { isOcError, type OcError } from '../../../services/shared/errors.ts';
 import { loadSite } from '../../../services/site/load.ts';
 
 export const site = loadSite();
@@ -78,4 +79,15 @@ export class FakeAgent implements DeviceAgent {
     this.calls.push({ channel, type, data, ts: deviceTime.getTime(), calledAt: this.clock.now() });
     return { v: 1, id: `${this.deviceId}-${this.seq}`, deviceId: this.deviceId, kind: this.kind, type, ts: deviceTime.toISOString(), seq: this.seq++, data };
   }
+}
+
+/** The OC_CONFIG_INVALID error `fn` throws; anything else (or nothing) fails the test. */
+export function configError(fn: () => unknown): OcError {
+  try {
+    fn();
+  } catch (err) {
+    if (isOcError(err, 'OC_CONFIG_INVALID')) return err;
+    throw err;
+  }
+  throw new Error('expected OC_CONFIG_INVALID');
 }

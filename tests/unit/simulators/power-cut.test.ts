@@ -6,26 +6,16 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../services/shared/clock.ts';
-import { isOcError, type OcError } from '../../../services/shared/errors.ts';
 import { parseEventFlag } from '../../../simulators/cli-args.ts';
 import { PowerSchedule } from '../../../simulators/power-schedule.ts';
 import { SimulationRunner } from '../../../simulators/runner.ts';
 import { loadScenarioFile, parseScenario, resolveScenarioEvents, type ScenarioInput } from '../../../simulators/scenario.ts';
-import { FakeAgent, site, siteDevices } from './fixtures.ts';
+import { configError, FakeAgent, site, siteDevices } from './fixtures.ts';
 
 const SCENARIO_DIR = fileURLToPath(new URL('../../../simulators/scenarios/', import.meta.url));
 const START_ISO = '2026-07-15T18:00:00+08:00';
 const START = Date.parse(START_ISO);
 
-function configError(fn: () => unknown): OcError {
-  try {
-    fn();
-  } catch (err) {
-    if (isOcError(err, 'OC_CONFIG_INVALID')) return err;
-    throw err;
-  }
-  throw new Error('expected OC_CONFIG_INVALID');
-}
 
 const cutOf = (target: string, extra: Record<string, unknown> = {}) => ({ events: [{ at: 60, do: 'power-cut', target, durationS: 600, ...extra }] });
 const boundIds = (target: string) => resolveScenarioEvents(parseScenario(cutOf(target)), siteDevices).map((a) => a.deviceId).sort();

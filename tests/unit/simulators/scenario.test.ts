@@ -1,21 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isOcError, type OcError } from '../../../services/shared/errors.ts';
 import { loadScenarioFile, parseScenario, resolveScenarioEvents, scenarioUtcOffsetMin, selectDevices } from '../../../simulators/scenario.ts';
-import { siteDevices } from './fixtures.ts';
+import { configError, siteDevices } from './fixtures.ts';
 
 const SCENARIO_DIR = fileURLToPath(new URL('../../../simulators/scenarios/', import.meta.url));
 
-function configError(fn: () => unknown): OcError {
-  try {
-    fn();
-  } catch (err) {
-    if (isOcError(err, 'OC_CONFIG_INVALID')) return err;
-    throw err;
-  }
-  throw new Error('expected OC_CONFIG_INVALID');
-}
 
 const example = {
   seed: 42,

@@ -1,0 +1,22 @@
+import { readGatewayTls } from '../config/tls-files.ts';
+import type { ServiceConfig } from '../config/service-config.ts';
+import type { EventLog } from '../event-log/port.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { PlacedDevice } from '../site/devices.ts';
+import type { CredentialStore } from './credentials.ts';
+import { DeviceRegistry } from './device-registry.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+
+/** The gateway as the service config describes it: one wiring for `npm start` and `npm run gateway`. */
+export function startConfiguredGateway(config: ServiceConfig, parts: { log: EventLog; devices: readonly PlacedDevice[]; credentials: CredentialStore; logger: Logger }): Promise<Gateway> {
+  return startGateway({
+    host: config.mqtt.host,
+    port: config.mqtt.port,
+    log: parts.log,
+    registry: DeviceRegistry.fromDevices(parts.devices),
+    credentials: parts.credentials,
+    logger: parts.logger,
+    limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
+    tls: readGatewayTls(config),
+  });
+}
