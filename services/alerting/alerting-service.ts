@@ -50,6 +50,18 @@ interface HeldFire {
   silenceId: string;
 }
 
+/** A condition a silence is holding back, as the desk is shown it. */
+export interface HeldBySilence {
+  silenceId: string;
+  fingerprint: string;
+  alertType: AlertSignal['alertType'];
+  priority: AlertSignal['priority'];
+  deviceId: string | undefined;
+  /** Service time it fired. */
+  firedAt: number;
+  summary: AlertSignal['summary'];
+}
+
 /** Attempts at a transaction that lost a race on a fingerprint or a ticket version. */
 const CONFLICT_RETRIES = 3;
 
@@ -134,6 +146,22 @@ export class AlertingService {
       }
       // Resolved tickets wait for staff to close them, but deadlines of resolved ones do not run.
     });
+  }
+
+  /**
+   * What silences hold back right now: conditions that fired while silenced and have not
+   * cleared, each of which opens its ticket when its silence ends. The desk sees what a
+   * maintenance window is hiding, not only that it exists.
+   */
+  heldBySilences(): HeldBySilence[] {
+    return this.o.store.transaction((tx) =>
+      tx.ruleState.keys(HELD_BY_SILENCE).flatMap((key) => {
+        const held = tx.ruleState.get<HeldFire>(key);
+        if (!held) return [];
+        const { signal } = held;
+        return [{ silenceId: held.silenceId, fingerprint: signal.fingerprint, alertType: signal.alertType, priority: signal.priority, deviceId: signal.subject.deviceId, firedAt: signal.at, summary: signal.summary }];
+      }),
+    );
   }
 
   command(ticketId: string, command: Command): CommandResult {

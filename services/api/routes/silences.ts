@@ -39,6 +39,15 @@ const silenceSchema = Type.Object(
   },
   { additionalProperties: true },
 );
+const heldSchema = Type.Object({
+  fingerprint: Type.String(),
+  alertType: Type.String(),
+  priority: Type.String(),
+  deviceId: Type.Optional(Type.String()),
+  firedAt: Type.Integer({ description: 'ms since the epoch' }),
+  summary: Type.Object({ zh: Type.String(), en: Type.String() }),
+});
+const listedSilenceSchema = Type.Composite([silenceSchema, Type.Object({ holding: Type.Array(heldSchema, { description: 'conditions this silence holds back now; each opens its ticket when the silence ends unless it clears first' }) })]);
 
 /**
  * A matcher naming a device, compound or community the site does not have would silence
@@ -56,8 +65,12 @@ function unknownPlace(ctx: ApiContext, m: Static<typeof Matcher>): { field: stri
 export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/silences',
-    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'Active silences (all with ?all=true)', querystring: ListQuery, response: { 200: Type.Object({ silences: Type.Array(silenceSchema) }) } } },
-    async (req) => ({ silences: ctx.store.listSilences(ctx.clock.now(), req.query.all === true) }),
+    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'Active silences (all with ?all=true), each with the conditions it holds back', querystring: ListQuery, response: { 200: Type.Object({ silences: Type.Array(listedSilenceSchema) }) } } },
+    async (req) => {
+      const held = ctx.service.heldBySilences();
+      const silences = ctx.store.listSilences(ctx.clock.now(), req.query.all === true);
+      return { silences: silences.map((s) => ({ ...s, holding: held.filter((x) => x.silenceId === s.id).map(({ silenceId: _, ...rest }) => rest) })) };
+    },
   );
 
   app.post<{ Body: Static<typeof CreateBody> }>(

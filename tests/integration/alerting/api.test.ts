@@ -152,6 +152,11 @@ describe('alerting API', () => {
     expect(service.suppressedBySilence).toBe(2);
     service.tick();
     expect((await inject('GET', '/api/tickets')).json().tickets).toEqual([]);
+    // The desk sees what the silence is holding back: the door still open, not the one that closed.
+    const [listed] = (await inject('GET', '/api/silences')).json().silences;
+    expect(listed.holding).toEqual([
+      { fingerprint: 'dl8/dl8-b3-u2-door/door.held-open', alertType: 'door.held-open', priority: 'P3', deviceId: 'dl8-b3-u2-door', firedAt: expect.any(Number), summary: { zh: expect.stringContaining('门长时间未关'), en: expect.stringContaining('door held open') } },
+    ]);
 
     expect((await inject('DELETE', `/api/silences/${silence.id}`)).statusCode).toBe(204);
     clock.advance(5_000);
@@ -231,7 +236,7 @@ describe('alerting API', () => {
     expect(doc.paths['/api/silences'].post.requestBody.content['application/json'].schema.required).toEqual(['matcher', 'endsAt', 'reason']);
     // What comes back is described too: a silence and a device with its live status.
     const silence = doc.paths['/api/silences'].get.responses['200'].content['application/json'].schema.properties.silences.items;
-    expect(Object.keys(silence.properties)).toEqual(['id', 'matcher', 'startsAt', 'endsAt', 'createdBy', 'reason']);
+    expect(Object.keys(silence.properties)).toEqual(['id', 'matcher', 'startsAt', 'endsAt', 'createdBy', 'reason', 'holding']);
     const device = doc.paths['/api/devices'].get.responses['200'].content['application/json'].schema.properties.devices.items;
     expect(device.properties.status.properties.state.enum).toEqual(['online', 'offline', 'unknown']);
     expect(device.properties).toHaveProperty('openTickets');
