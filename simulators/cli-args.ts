@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OcError } from '../services/shared/errors.ts';
+import { ERROR_CATALOGUE, isOcError, OcError } from '../services/shared/errors.ts';
 import { parseScenario, readScenarioFile, type Scenario, type ScenarioVerb } from './scenario.ts';
 
 export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
@@ -17,6 +17,8 @@ export interface SimulatorCliOptions {
   drainTimeoutS: number;
   /** Scenario fields given as flags (seed, speed, durationS, startAt, devices, broker, events). */
   scenario: Record<string, unknown> & { events: Record<string, unknown>[] };
+  /** Each event of `scenario.events` as it was typed (`--power-cut dl8@60+600`), to name it in errors. */
+  eventFlags: string[];
 }
 
 /** Flags that script one event each, and the `target@at[+durationS][:value]` parts each takes. */
@@ -111,8 +113,12 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
   set('startAt', str('start-at'));
   set('broker', str('broker'));
   set('devices', str('devices')?.split(',').map((s) => s.trim()).filter(Boolean));
+  const eventFlags: string[] = [];
   for (const verb of Object.keys(EVENT_FLAGS) as ScenarioVerb[]) {
-    for (const spec of (values[verb] as string[] | undefined) ?? []) scenario.events.push(parseEventFlag(verb, spec));
+    for (const spec of (values[verb] as string[] | undefined) ?? []) {
+      scenario.events.push(parseEventFlag(verb, spec));
+      eventFlags.push(`--${verb} ${spec}`);
+    }
   }
 
   const simulatorDir = env.OC_DATA_DIR ? `${env.OC_DATA_DIR}/simulator` : './data/simulator';
@@ -126,6 +132,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
     progressEveryS: num('progress-every') ?? 5,
     drainTimeoutS: num('drain-timeout') ?? 10,
     scenario,
+    eventFlags,
   };
 }
 
@@ -178,7 +185,7 @@ export function parseEventFlag(verb: ScenarioVerb, spec: string): Record<string,
  * The scenario to run: the file (if any), with flag fields overriding it and
  * flag events added after the file's. Validated as a whole.
  */
-export function buildScenario(options: Pick<SimulatorCliOptions, 'scenarioFile' | 'scenario'>, readFile: (path: string) => unknown = readScenarioFile): Scenario {
+export function buildScenario(options: Pick<SimulatorCliOptions, 'scenarioFile' | 'scenario' | 'eventFlags'>, readFile: (path: string) => unknown = readScenarioFile): Scenario {
   const fromFile = options.scenarioFile === undefined ? {} : readFile(options.scenarioFile);
   if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
     throw new OcError('OC_CONFIG_INVALID', `${options.scenarioFile}: (root): must be an object`);
@@ -191,7 +198,28 @@ export function buildScenario(options: Pick<SimulatorCliOptions, 'scenarioFile' 
     ...flagFields,
     events: Array.isArray(fileEvents) ? [...fileEvents, ...flagEvents] : fileEvents,
   };
-  return parseScenario(merged, options.scenarioFile ?? 'command line');
+  try {
+    return parseScenario(merged, options.scenarioFile ?? 'command line');
+  } catch (err) {
+    throw inFlagTerms(err, options.eventFlags, Array.isArray(merged.events) ? merged.events.length : 0);
+  }
+}
+
+/**
+ * A scenario error about an event that came from a flag, said with the flag as typed:
+ * `--power-cut dl9@60+10 (events.0.target): unknown device or place 'dl9'`. Flag events
+ * come after the file's, so the last `flags.length` of `eventCount` events are theirs.
+ */
+export function inFlagTerms(err: unknown, flags: readonly string[], eventCount: number): unknown {
+  if (!isOcError(err, 'OC_CONFIG_INVALID') || flags.length === 0) return err;
+  const firstFlagEvent = eventCount - flags.length;
+  const prefix = `${ERROR_CATALOGUE.OC_CONFIG_INVALID}: `;
+  const detail = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  const named = detail.replace(/events\.(\d+)(?:\.\w+)*/g, (path: string, index: string) => {
+    const flag = flags[Number(index) - firstFlagEvent];
+    return flag === undefined ? path : `${flag} (${path})`;
+  });
+  return named === detail ? err : new OcError('OC_CONFIG_INVALID', named, err.details);
 }
 
 function flagError(flag: string, value: string, expected: string): OcError {

@@ -11,7 +11,7 @@ import { createLogger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
 import { loadSite } from '../services/site/load.ts';
 import { AgentFleet } from './agent-fleet.ts';
-import { buildScenario, parseSimulatorArgs, USAGE } from './cli-args.ts';
+import { buildScenario, inFlagTerms, parseSimulatorArgs, USAGE } from './cli-args.ts';
 import { DEFAULT_SIM_SITE_KEY, SimulationRunner } from './runner.ts';
 import { resolveScenarioEvents, selectDevices } from './scenario.ts';
 
@@ -31,7 +31,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const secrets = readSecretsFile(secretsPath);
 
   // Script mistakes first: they are the likelier ones, and need no secrets to find.
-  resolveScenarioEvents(scenario, listDevices(site));
+  try {
+    resolveScenarioEvents(scenario, listDevices(site));
+  } catch (err) {
+    throw inFlagTerms(err, options.eventFlags, scenario.events.length);
+  }
   const devices = selectDevices(listDevices(site), scenario.devices);
   const missing = devices.filter((d) => !secrets.has(d.id)).map((d) => d.id);
   if (missing.length > 0) {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isOcError } from '../../../services/shared/errors.ts';
-import { buildScenario, parseEventFlag, parseSimulatorArgs } from '../../../simulators/cli-args.ts';
+import { buildScenario, inFlagTerms, parseEventFlag, parseSimulatorArgs } from '../../../simulators/cli-args.ts';
+import { resolveScenarioEvents } from '../../../simulators/scenario.ts';
+import { configError, siteDevices } from './fixtures.ts';
 
-function flagError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isOcError(err, 'OC_CONFIG_INVALID')) return err.message;
-    throw err;
-  }
-  throw new Error('expected OC_CONFIG_INVALID');
-}
+const flagError = (fn: () => unknown): string => configError(fn).message;
 
 describe('simulator command line', () => {
   it('turns flags into the scenario structure', () => {
@@ -80,6 +73,30 @@ describe('simulator command line', () => {
     const opts = parseSimulatorArgs(['--scenario', 'bad.yaml']);
     const message = flagError(() => buildScenario(opts, () => ({ speed: -1 })));
     expect(message).toContain('bad.yaml: speed:');
+  });
+
+  it('a flag event the scenario refuses is named by the flag as typed, after the file\'s events', () => {
+    const file = { durationS: 600, events: [{ at: 5, do: 'forced-open', target: 'b1-u1' }] };
+    const opts = parseSimulatorArgs(['--scenario', 'night.yaml', '--held-open', 'b1-u2@7+60', '--power-cut', 'dl8@900+60']);
+    const message = flagError(() => buildScenario(opts, () => file));
+    expect(message).toContain('--power-cut dl8@900+60 (events.2.at): is after the end of the run');
+    // A file event keeps its key.
+    const fromFile = flagError(() => buildScenario(parseSimulatorArgs(['--scenario', 'night.yaml', '--held-open', 'b1-u2@7+60']), () => ({ ...file, events: [{ at: 900, do: 'forced-open', target: 'b1-u1' }] })));
+    expect(fromFile).toContain('events.0.at');
+    expect(fromFile).not.toContain('--held-open');
+  });
+
+  it('a flag naming a place the site lacks is named by the flag when the events are bound to devices', () => {
+    const opts = parseSimulatorArgs(['--power-cut', 'dl9@60+10']);
+    const scenario = buildScenario(opts);
+    const message = flagError(() => {
+      try {
+        resolveScenarioEvents(scenario, siteDevices);
+      } catch (err) {
+        throw inFlagTerms(err, opts.eventFlags, scenario.events.length);
+      }
+    });
+    expect(message).toContain("--power-cut dl9@60+10 (events.0.target): unknown device, place, building or compound 'dl9'");
   });
 
   it.each([
