@@ -8,6 +8,7 @@ import { LOG_TOPICS } from '../shared/topics.ts';
 import type { DispatchPlanner } from './domain/dispatch/planner.ts';
 import type { AlertSignal, Observation } from './domain/model.ts';
 import type { RuleEngine } from './domain/rules/engine.ts';
+import { deviceIdOf } from './domain/rules/observations.ts';
 import { findSilence, type Silence } from './domain/silences.ts';
 import { applyCommand, applySignal, evaluateTimers, openFromSignal, shouldReopen } from './domain/tickets/index.ts';
 import type { Change, Command, Decision, Ticket, TicketPolicy, TimelineEntry } from './domain/tickets/types.ts';
@@ -111,7 +112,7 @@ export class AlertingService {
     } catch (err) {
       return { record, code: isOcError(err) ? err.code : 'OC_ENVELOPE_INVALID', reason: (err as Error).message };
     }
-    const deviceId = obs.kind === 'status' ? obs.deviceId : obs.envelope.deviceId;
+    const deviceId = deviceIdOf(obs);
     if (this.o.engine.knows(deviceId)) return obs;
     return { record, code: 'OC_ALERTING_UNKNOWN_DEVICE', reason: `${deviceId} is not a device of the alerting service's site config`, deviceId };
   }
@@ -250,7 +251,7 @@ export class AlertingService {
   }
 
   private trackDevice(tx: Tx, obs: Observation, out: Outbound): void {
-    const deviceId = obs.kind === 'status' ? obs.deviceId : obs.envelope.deviceId;
+    const deviceId = deviceIdOf(obs);
     const previous = tx.deviceStatus(deviceId);
     const state = obs.kind === 'status' ? obs.state : 'online';
     // A late record from before the current state must not flip it back.

@@ -11,7 +11,7 @@ import { CATEGORIES, PRIORITIES } from './domain/model.ts';
 import { makeTicketPolicy, slaFor, type TicketPolicyOverrides } from './domain/tickets/policy.ts';
 import type { TicketPolicy } from './domain/tickets/types.ts';
 
-export const REFERENCE_TICKET_POLICY_PATH = fileURLToPath(new URL('./reference/dianliu-block8-tickets.yaml', import.meta.url));
+const REFERENCE_TICKET_POLICY_PATH = fileURLToPath(new URL('./reference/dianliu-block8-tickets.yaml', import.meta.url));
 
 const durationMs = z.number().int().positive();
 const targets = z.object({ acknowledgeMs: durationMs, arriveMs: durationMs, resolveMs: durationMs }).partial().strict();
@@ -34,7 +34,7 @@ const policySchema = z
   })
   .strict();
 
-/** The defaults when there is no file; otherwise the file's values over them, every key and every deadline checked. */
+/** The file's values over the domain's defaults (an empty file is the defaults), every key and every deadline checked. */
 export function loadTicketPolicy(path: string = REFERENCE_TICKET_POLICY_PATH): TicketPolicy {
   const source = `ticket policy file ${path}`;
   const raw = readConfigFile(path, 'ticket policy file') ?? {};

@@ -49,7 +49,7 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
     const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
     const named = params?.missingProperty ?? params?.additionalProperty;
     const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(named ? [named] : [])].join('.');
-    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${validationMessage(error.validation, first)}` });
+    return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${validationMessage(error.validation)}` });
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     // Fastify's own refusals of a body it cannot parse: the body (or its content type) is the field at fault.
@@ -67,7 +67,8 @@ type ValidationIssue = NonNullable<FastifyError['validation']>[number];
  * required property"), and a value outside a union of constants names the values allowed (Ajv
  * reports one "must be equal to constant" per branch; the allowed values are in their params).
  */
-function validationMessage(issues: readonly ValidationIssue[], first: ValidationIssue | undefined): string {
+function validationMessage(issues: readonly ValidationIssue[]): string {
+  const first = issues[0];
   if (!first) return 'is invalid';
   if (first.keyword === 'required') return 'is required';
   if (first.keyword === 'const') {

@@ -26,7 +26,7 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['reports'],
         summary: 'SLA figures for the last `days` local days (default 7): per day, per category, per priority, and the recurring trouble spots',
         querystring: ReportQuery,
-        response: { 200: anyObject, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        response: { 200: anyObject, 400: errorSchema },
       },
     },
     async (req) => {

@@ -62,7 +62,7 @@ export function sessionRoutes(app: FastifyInstance, auth: SessionRoutesOptions):
 
   app.get(
     '/api/session',
-    { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: UserReply, 401: errorSchema } } },
+    { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: UserReply } } },
     async (req) => ({ user: req.user! }),
   );
 

@@ -75,7 +75,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Body: Static<typeof CreateBody> }>(
     '/api/silences',
-    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'Silence new tickets for a device, place or type for a while', body: CreateBody, response: { 201: silenceSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema } } },
+    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'Silence new tickets for a device, place or type for a while', body: CreateBody, response: { 201: silenceSchema, 400: errorSchema } } },
     async (req, reply) => {
       const unknown = unknownPlace(ctx, req.body.matcher);
       if (unknown) return sendError(reply, { code: 'OC_SILENCE_INVALID', field: `body.matcher.${unknown.field}`, message: `body.matcher.${unknown.field}: ${unknown.message}` });
@@ -100,7 +100,7 @@ export function silenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.delete<{ Params: Static<typeof SilenceId> }>(
     '/api/silences/:id',
-    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'End a silence now', params: SilenceId, response: { 204: Type.Null(), 401: errorSchema, 403: errorSchema, 404: errorSchema } } },
+    { config: { access: 'desk' }, schema: { tags: ['silences'], summary: 'End a silence now', params: SilenceId, response: { 204: Type.Null(), 404: errorSchema } } },
     async (req, reply) => {
       if (!ctx.store.expireSilence(req.params.id, ctx.clock.now())) return sendError(reply, { code: 'OC_SILENCE_NOT_FOUND', message: `no silence ${req.params.id}` });
       return reply.status(204).send();
