@@ -5,7 +5,7 @@ import { listDevices, type PlacedDevice } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { createDeviceModel } from './models/index.ts';
 import type { DeviceModel } from './models/model.ts';
-import { PowerSchedule } from './power-schedule.ts';
+import { PowerSchedule, type PowerCut } from './power-schedule.ts';
 import { resolveScenarioEvents, scenarioUtcOffsetMin, selectDevices, type ModelAction, type Scenario } from './scenario.ts';
 
 /** What the runner drives: any DeviceAgent; real EdgeAgents also have a lifecycle. */
@@ -137,7 +137,7 @@ export class SimulationRunner {
     };
     for (const device of this.devices) this.models.set(device.id, createDeviceModel(device, ctx));
     let skipped = 0;
-    const cuts: Array<{ deviceId: string; offAt: number; onAt: number }> = [];
+    const cuts: PowerCut[] = [];
     for (const a of actions) {
       const model = this.models.get(a.deviceId);
       if (!model) skipped++;

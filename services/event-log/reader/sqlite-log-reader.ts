@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { OcError } from '../../shared/errors.ts';
 import type { LogRecord } from '../port.ts';
+import { toLogRecord, type RecordRow } from '../sqlite/statements.ts';
 
 export interface ReadQuery {
   topic: string;
@@ -8,16 +9,6 @@ export interface ReadQuery {
   key?: string | undefined;
   /** The newest `last` records, oldest first. */
   last: number;
-}
-
-interface Row {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: Buffer;
-  headers: string | null;
-  timestamp: number;
 }
 
 /**
@@ -45,10 +36,10 @@ export class SqliteLogReader {
     // Across partitions "newest" is by append time; the offset breaks ties within one partition.
     const rows = (
       q.key === undefined
-        ? this.db.prepare('SELECT * FROM records WHERE topic = ? ORDER BY timestamp DESC, offset DESC LIMIT ?').all(q.topic, q.last)
-        : this.db.prepare('SELECT * FROM records WHERE topic = ? AND key = ? ORDER BY timestamp DESC, offset DESC LIMIT ?').all(q.topic, q.key, q.last)
-    ) as Row[];
-    return rows.reverse().map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : {}, timestamp: r.timestamp }));
+        ? this.db.prepare('SELECT offset, key, value, headers, timestamp FROM records WHERE topic = ? ORDER BY timestamp DESC, offset DESC LIMIT ?').all(q.topic, q.last)
+        : this.db.prepare('SELECT offset, key, value, headers, timestamp FROM records WHERE topic = ? AND key = ? ORDER BY timestamp DESC, offset DESC LIMIT ?').all(q.topic, q.key, q.last)
+    ) as RecordRow[];
+    return rows.reverse().map((r) => toLogRecord(q.topic, r));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.ts';
 import type { BatchHandler, LogConsumer, LogRecord } from '../port.ts';
-import { EMBEDDED_PARTITION, type RecordRow, type Statements } from './statements.ts';
+import { EMBEDDED_PARTITION, toLogRecord, type Statements } from './statements.ts';
 
 /** Back-off after a failed batch: 100 ms doubling up to 5 s, reset by the next success. */
 export const RETRY_BACKOFF_INITIAL_MS = 100;
@@ -139,16 +139,4 @@ export class SqliteConsumer implements LogConsumer {
       this.pauseEndsOnAppend = endsOnAppend;
     });
   }
-}
-
-function toLogRecord(topic: string, row: RecordRow): LogRecord {
-  return {
-    topic,
-    partition: EMBEDDED_PARTITION,
-    offset: row.offset,
-    key: row.key,
-    value: row.value,
-    headers: row.headers === null ? {} : (JSON.parse(row.headers) as Record<string, string>),
-    timestamp: row.timestamp,
-  };
 }

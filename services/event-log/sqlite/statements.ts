@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { LogRecord } from '../port.ts';
 
 /** The single partition every embedded topic has (Kafka semantics, one partition). */
 export const EMBEDDED_PARTITION = 0;
@@ -14,6 +15,19 @@ export interface RecordRow {
   value: Buffer;
   headers: string | null;
   timestamp: number;
+}
+
+/** A row of `records` as the port's LogRecord (headers are stored as JSON text). */
+export function toLogRecord(topic: string, row: RecordRow): LogRecord {
+  return {
+    topic,
+    partition: EMBEDDED_PARTITION,
+    offset: row.offset,
+    key: row.key,
+    value: row.value,
+    headers: row.headers === null ? {} : (JSON.parse(row.headers) as Record<string, string>),
+    timestamp: row.timestamp,
+  };
 }
 
 /**

@@ -1,34 +1,21 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { MqttClient } from 'mqtt';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../../services/shared/dead-letter.ts';
-import type { Logger } from '../../../services/shared/logger.ts';
 import { until } from '../../support/api-user.ts';
 import { GatedLog } from '../../support/gated-log.ts';
 import { envelopeFor, GatewayHarness, type HarnessOptions } from '../../support/gateway-harness.ts';
+import { recordingLogger } from '../../support/recording-logger.ts';
 
 // events.once would reject on the 'error' a cut connection also emits; only the close matters here.
 const closedOf = (c: MqttClient) => new Promise<void>((resolve) => c.once('close', () => resolve()));
 
-/** The gateway's own log lines, so a test can see that a refusal was logged, not only counted. */
-function capturingLogger(): { logger: Logger; lines: Array<{ level: number; code?: string; msg: string }> } {
-  const lines: Array<{ level: number; code?: string; msg: string }> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as (typeof lines)[number]);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
-
 const PINO_WARN = 40;
 let h: GatewayHarness;
-let logged: ReturnType<typeof capturingLogger>['lines'];
+/** The gateway's own log lines, so a test can see that a refusal was logged, not only counted. */
+let logged: ReturnType<typeof recordingLogger>['lines'];
 const startHarness = async (options: HarnessOptions) => {
-  const capture = capturingLogger();
+  const capture = recordingLogger('info');
   logged = capture.lines;
   h = await GatewayHarness.start({ ...options, logger: capture.logger });
 };

@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSecretsFile } from '../../../services/gateway/provision.ts';
 import type { Envelope } from '../../../services/shared/envelope.ts';
 import { listDevices } from '../../../services/site/devices.ts';
 import { loadSite } from '../../../services/site/load.ts';
+import { freePort } from '../../support/free-port.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
 import { REPO_ROOT } from '../../support/mosquitto-env.ts';
 
@@ -166,10 +166,7 @@ describe('npm run simulate, stopped with Ctrl-C', () => {
   it('treats the doubled SIGINT of one Ctrl-C (terminal + npm relay) as one: it drains for --drain-timeout, then exits 3', { timeout: 120_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-simulate-ctrl-c-'));
     // No broker on this port: whatever the agents produce stays in their outbox.
-    const spare = createServer();
-    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
-    const port = (spare.address() as AddressInfo).port;
-    await new Promise((resolve) => spare.close(resolve));
+    const port = await freePort();
     writeSecretsFile(join(dir, 'simulator', 'device-secrets.json'), new Map(drains.map((d) => [d.id, 'unused'])));
 
     const proc = spawn(

@@ -1,21 +1,15 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveStart, liveStartAfter, MIN_LIVE_HISTORY_MS } from '../../../simulators/live-start.ts';
 import { LIVE_DEMO_SCENARIO } from '../../../simulators/live-simulation.ts';
 import { loadScenarioFile } from '../../../simulators/scenario.ts';
 import { SimTimeRecord } from '../../../simulators/sim-time-record.ts';
+import { recordingLogger } from '../../support/recording-logger.ts';
 
 const NOW = Date.parse('2026-11-26T01:52:03.456Z');
 const demo = loadScenarioFile(LIVE_DEMO_SCENARIO);
-
-function capturingLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { logger, lines };
-}
 
 let dir: string | undefined;
 afterEach(() => {
@@ -51,7 +45,7 @@ describe('liveStartAfter: a restart never starts before the time the last run re
 describe('SimTimeRecord', () => {
   it('has nothing before the first save, then reads back what was saved, written by rename (no temp file left)', () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-simtime-'));
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = recordingLogger();
     const record = new SimTimeRecord(join(dir, 'sim', 'sim-time.json'), logger);
     expect(record.load()).toBeUndefined();
     record.save(NOW);
@@ -69,7 +63,7 @@ describe('SimTimeRecord', () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-simtime-'));
     const path = join(dir, 'sim-time.json');
     writeFileSync(path, content);
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = recordingLogger();
     const reached = new SimTimeRecord(path, logger).load();
     expect(reached).toBeUndefined();
     expect(liveStartAfter(demo, NOW, reached)).toEqual(liveStart(demo, NOW));
@@ -84,7 +78,7 @@ describe('SimTimeRecord', () => {
     // A directory where the file should be: unreadable for any user, root included (EISDIR).
     const path = join(dir, 'sim-time.json');
     mkdirSync(path);
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = recordingLogger();
     expect(new SimTimeRecord(path, logger).load()).toBeUndefined();
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
   });

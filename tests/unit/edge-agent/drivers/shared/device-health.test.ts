@@ -4,8 +4,7 @@ import { DeviceHealth } from '../../../../../edge-agent/drivers/shared/device-he
 import { ManualClock } from '../../../../../services/shared/clock.ts';
 import type { Envelope } from '../../../../../services/shared/envelope.ts';
 import { OcError } from '../../../../../services/shared/errors.ts';
-import { pino } from 'pino';
-import type { Logger } from '../../../../../services/shared/logger.ts';
+import { recordingLogger } from '../../../../support/recording-logger.ts';
 
 class RecordingAgent implements DeviceAgent {
   readonly deviceId = 'dl8-b1-u1-door';
@@ -24,13 +23,6 @@ class RecordingAgent implements DeviceAgent {
   stats() {
     return { connected: true, produced: 0, acknowledged: 0, pending: 0, reconnects: 0 };
   }
-}
-
-/** A debug logger whose lines a test can read; pino writes to a plain destination synchronously. */
-function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { logger, lines };
 }
 
 describe('device health: fault episodes told to the agent', () => {
