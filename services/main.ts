@@ -6,7 +6,7 @@ import { openEventLog } from './event-log/open-event-log.ts';
 import { FileCredentialStore } from './gateway/credentials.ts';
 import { startConfiguredGateway } from './gateway/configured-gateway.ts';
 import { provisionMissing, readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
-import { LogMonitor, type LogMonitorSnapshot } from './monitor/log-monitor.ts';
+import { LogMonitor } from './monitor/log-monitor.ts';
 import { isOcError } from './shared/errors.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { listDevices, type PlacedDevice } from './site/devices.ts';
@@ -19,14 +19,6 @@ import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
 import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
-
-const MONITOR_INTERVAL_MS = 10_000;
-
-/** `event log: events 124, telemetry 25, deadLetters 0, ...`: what reached the log, in the order of the snapshot. */
-const monitorLine = (snapshot: LogMonitorSnapshot): string =>
-  `event log: ${Object.entries(snapshot)
-    .map(([name, value]) => `${name} ${String(value)}`)
-    .join(', ')}`;
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -55,15 +47,7 @@ async function main(logger: Logger): Promise<void> {
 
   const gateway = await startConfiguredGateway(config, { log, devices, credentials, logger: logger.child({ component: 'gateway' }) });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
-  // The monitor's own timer logs its counts only as fields, which a terminal shows as a key per line
-  // under "event log"; this one also writes them into the message, so its first line reads as the README shows.
-  const monitorLogger = logger.child({ component: 'monitor' });
-  const monitor = await LogMonitor.start(log, monitorLogger, 0);
-  const monitorTimer = setInterval(() => {
-    const snapshot = monitor.snapshot();
-    monitorLogger.info(snapshot, monitorLine(snapshot));
-  }, MONITOR_INTERVAL_MS);
-  monitorTimer.unref();
+  const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
   const alerting = await createAlerting({
     log,
     devices,
@@ -123,7 +107,6 @@ async function main(logger: Logger): Promise<void> {
     await api.app.close();
     await alerting.runtime.close();
     await telemetry.close();
-    clearInterval(monitorTimer);
     await monitor.close();
     await log.close();
     logger.info(monitor.snapshot(), 'stopped cleanly');

@@ -32,7 +32,10 @@ export class LogMonitor {
     const topics = [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status, LOG_TOPICS.deadletter];
     monitor.consumer = await log.consume({ groupId: 'oc.monitor', topics, fromBeginning: true }, async (batch) => monitor.take(batch));
     if (intervalMs > 0) {
-      monitor.timer = setInterval(() => logger.info(monitor.snapshot(), 'event log'), intervalMs);
+      monitor.timer = setInterval(() => {
+        const snapshot = monitor.snapshot();
+        logger.info(snapshot, monitorLine(snapshot));
+      }, intervalMs);
       monitor.timer.unref();
     }
     return monitor;
@@ -74,3 +77,12 @@ export class LogMonitor {
     }
   }
 }
+
+/**
+ * `event log: events 124, telemetry 25, deadLetters 0, ...`: the counts in the message as well as
+ * in the fields, since a terminal (pino-pretty) shows fields a key per line under the message.
+ */
+export const monitorLine = (snapshot: LogMonitorSnapshot): string =>
+  `event log: ${Object.entries(snapshot)
+    .map(([name, value]) => `${name} ${String(value)}`)
+    .join(', ')}`;
