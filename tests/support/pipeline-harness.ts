@@ -38,8 +38,8 @@ export class PipelineHarness {
     const p = new PipelineHarness();
     p.gw = await GatewayHarness.start({ devices: p.devices.map((d) => ({ id: d.id, kind: d.kind })) });
     ({ alerting: p.alerting, api: p.api } = await startAlertingStack({ log: p.gw.rawLog, site: p.site, devices: p.devices, clock: p.alertClock, dir: p.gw.dir, tickIntervalMs: 3_600_000 }));
-    await p.api.app.listen({ host: '127.0.0.1', port: 0 });
-    p.baseUrl = `http://127.0.0.1:${(p.api.app.server.address() as { port: number }).port}`;
+    // Fastify answers with the address it bound, e.g. http://127.0.0.1:41234.
+    p.baseUrl = await p.api.app.listen({ host: '127.0.0.1', port: 0 });
     p.fleet = new AgentFleet({ brokerUrl: p.gw.url, secrets: p.gw.secrets, outboxPath: join(p.gw.dir, 'outbox.db'), clock: p.simClock, logger: silentLogger(), heartbeatIntervalMs: 0 });
     return p;
   }

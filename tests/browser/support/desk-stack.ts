@@ -35,9 +35,7 @@ export class DeskStack {
     const s = new DeskStack();
     s.gw = await GatewayHarness.start({ devices: s.devices.map((d) => ({ id: d.id, kind: d.kind })), logger: silentLogger() });
     ({ alerting: s.alerting, api: s.api } = await startAlertingStack({ log: s.gw.rawLog, site: s.site, devices: s.devices, clock: systemClock, dir: s.gw.dir, tickIntervalMs: 1_000 }));
-    await s.api.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = s.api.app.server.address() as { port: number };
-    s.baseUrl = `http://127.0.0.1:${port}`;
+    s.baseUrl = await s.api.app.listen({ host: '127.0.0.1', port: 0 });
     return s;
   }
 

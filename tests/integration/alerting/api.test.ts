@@ -251,9 +251,8 @@ describe('alerting API', () => {
 
 describe('alerting API live stream', () => {
   it('pushes a new ticket to a connected page as a server-sent event', async () => {
-    await h.api.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = h.api.app.server.address() as { port: number };
-    const res = await fetch(`http://127.0.0.1:${port}/api/stream`, { headers: { cookie: await h.signIn('desk') } });
+    const base = await h.api.app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${base}/api/stream`, { headers: { cookie: await h.signIn('desk') } });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();

@@ -32,8 +32,7 @@ const aboutTicket = (id: string, action?: string) => (e: SseEvent) => {
 beforeEach(async () => {
   clock = new ManualClock(Date.now());
   h = await AlertingHarness.start(clock);
-  await h.api.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.api.app.server.address() as { port: number }).port}`;
+  base = await h.api.app.listen({ host: '127.0.0.1', port: 0 });
   [desk, guard] = await Promise.all([ApiUser.signIn(h.api.app, 'desk'), ApiUser.signIn(h.api.app, 'guard')]);
 });
 afterEach(async () => {

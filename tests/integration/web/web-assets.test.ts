@@ -17,8 +17,7 @@ describe('the web pages as the API serves them', () => {
     built = await buildWeb(join(dir, 'dist'));
     app = Fastify();
     await webAssets(app, { distDir: built.outDir });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
     await app?.close();
