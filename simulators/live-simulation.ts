@@ -1,11 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManualClock } from '../services/shared/clock.ts';
+import { ManualClock, systemClock, type Clock } from '../services/shared/clock.ts';
 import type { Logger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
 import type { SiteConfig } from '../services/site/schema.ts';
 import { AgentFleet } from './agent-fleet.ts';
-import { liveStartAfter } from './live-start.ts';
+import { incidentLabel, liveStartAfter, resumeScript } from './live-start.ts';
 import { ProtocolFleet, protocolCoverage } from './protocol-fleet.ts';
 import { SimulationRunner } from './runner.ts';
 import { loadScenarioFile, selectDevices } from './scenario.ts';
@@ -34,6 +34,11 @@ export interface LiveSimulationOptions {
   speed?: number | undefined;
   mode?: SimulationMode;
   logger: Logger;
+  /**
+   * Wall time: where the live run starts and what it catches up with. Default: the system
+   * clock; tests pin it to an hour of their choosing (clock.ts `clockStartingAt`).
+   */
+  clock?: Clock;
 }
 
 export interface LiveSimulation {
@@ -60,9 +65,23 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   const loaded = loadScenarioFile(file);
   const paced = options.speed ? { ...loaded, speed: options.speed } : loaded;
   const record = new SimTimeRecord(options.simTimeFile ?? join(dirname(options.outboxPath), 'sim-time.json'), options.logger);
-  const start = liveStartAfter(paced, Date.now(), record.load());
-  const scenario = { ...paced, startAt: start.startAt };
-  const clock = new ManualClock(Date.now());
+  const wallClock = options.clock ?? systemClock;
+  const previous = record.load();
+  const start = liveStartAfter(paced, wallClock.now(), previous?.reachedMs);
+  const startMs = Date.parse(start.startAt);
+  // The script keeps the start of the first run of this scenario on this data dir, so a restart plays on, not again.
+  const scenarioKey = paced.name ?? file;
+  const continued = previous !== undefined && previous.scenario === scenarioKey && previous.scriptStartMs !== undefined ? previous : undefined;
+  const scriptStartMs = continued?.scriptStartMs ?? startMs;
+  const script = resumeScript(paced, scriptStartMs, startMs, continued?.reachedMs);
+  if (continued) {
+    options.logger.info(
+      { played: script.played.map(incidentLabel), missed: script.missed.map(incidentLabel), ahead: script.events.length },
+      'continuing the scenario of the last run: incidents it played are not fired again',
+    );
+  }
+  const scenario = { ...paced, startAt: start.startAt, events: script.events, durationS: script.durationS };
+  const clock = new ManualClock(wallClock.now());
   // Fifty-odd agents saying "connected" drown the start-up summary; their warnings still show.
   const agentLogger = options.logger.child({ component: 'agents' }, { level: 'warn' });
   const coverage = protocolCoverage(selectDevices(listDevices(options.site), scenario.devices));
@@ -72,7 +91,7 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   const fleet = mode === 'protocols' ? new ProtocolFleet({ ...fleetOptions, speed: scenario.speed }) : new AgentFleet(fleetOptions);
   let runner: SimulationRunner;
   try {
-    runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, logger: options.logger, progressIntervalMs: 30_000, capAtWallClock: true });
+    runner = new SimulationRunner({ site: options.site, scenario, agentFactory: fleet.factory, clock, wallClock, logger: options.logger, progressIntervalMs: 30_000, capAtWallClock: true });
     if (fleet instanceof ProtocolFleet) await fleet.prepare(runner.devices);
   } catch (err) {
     await fleet.close();
@@ -81,7 +100,9 @@ export async function startLiveSimulation(options: LiveSimulationOptions): Promi
   let saveFailed = false;
   const saveReached = (): void => {
     try {
-      record.save(runner.now());
+      const reachedMs = runner.now();
+      const played = paced.events.filter((e) => scriptStartMs + e.at * 1000 <= reachedMs).map(incidentLabel);
+      record.save({ reachedMs, scenario: scenarioKey, scriptStartMs, played });
     } catch (err) {
       // Once: the simulation goes on; only the next start may overlap this run's device times.
       if (!saveFailed) options.logger.warn({ file: record.path, err: (err as Error).message }, 'cannot record how far the simulation got');

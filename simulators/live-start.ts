@@ -66,3 +66,42 @@ export function liveStartAfter(scenario: Pick<Scenario, 'events' | 'speed' | 'st
   if (historyMs === wanted.historyMs) return wanted;
   return { startAt: isoAtOffset(now - historyMs, scenarioUtcOffsetMin(scenario)), historyMs };
 }
+
+/** A scenario's scripted incidents as a restarted live run plays them (`resumeScript`). */
+export interface ResumedScript {
+  /** The incidents still ahead, their `at` counted from the new run's start. */
+  events: Scenario['events'];
+  /** What is left of the scenario's duration from the new start (at least a second). */
+  durationS: number;
+  /** Incidents the earlier runs already played: simulated time got past them. Never fired again. */
+  played: Scenario['events'];
+  /** Incidents whose time passed while nothing ran (the new start is after them): not fired either. */
+  missed: Scenario['events'];
+}
+
+/**
+ * The script of a live run goes by the time its first run started (`scriptStartMs`), not by
+ * the start of each restart: a restart on the same data dir continues the site, so an
+ * incident the earlier runs played (simulated time reached it: `reachedMs`) is not fired a
+ * second time, and one still ahead happens at its time. An incident between the last reach
+ * and the new start fell in a gap nobody simulated (the site was stopped longer than the
+ * history a run replays); it is left out too, rather than happening late.
+ */
+export function resumeScript(scenario: Pick<Scenario, 'events' | 'durationS'>, scriptStartMs: number, startMs: number, reachedMs: number | undefined): ResumedScript {
+  const events: Scenario['events'] = [];
+  const played: Scenario['events'] = [];
+  const missed: Scenario['events'] = [];
+  for (const e of scenario.events) {
+    const atMs = scriptStartMs + e.at * 1000;
+    if (reachedMs !== undefined && atMs <= reachedMs) played.push(e);
+    else if (atMs < startMs) missed.push(e);
+    else events.push({ ...e, at: (atMs - startMs) / 1000 });
+  }
+  const durationS = Math.max(1, (scriptStartMs + scenario.durationS * 1000 - startMs) / 1000);
+  return { events, durationS, played, missed };
+}
+
+/** `60 s forced-open dl8-b3-u2-door`: how the progress file names a scripted incident for people reading it. */
+export function incidentLabel(e: Scenario['events'][number]): string {
+  return `${e.at} s ${e.do} ${e.target}`;
+}

@@ -18,3 +18,13 @@ export class ManualClock implements Clock {
     this.current = ms;
   }
 }
+
+/**
+ * A clock that starts at `startMs` and runs at the speed of `base`: the system clock as
+ * if it had been set to another instant. Tests pin a live run's start to an hour of their
+ * choosing (03:00 in Shanghai, a day change) while its timers still run in real time.
+ */
+export function clockStartingAt(startMs: number, base: Clock = systemClock): Clock {
+  const offset = startMs - base.now();
+  return { now: () => base.now() + offset };
+}

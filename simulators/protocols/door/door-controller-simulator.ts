@@ -28,6 +28,8 @@ export interface DoorControllerSimulatorOptions {
   username?: string;
   /** The controller's clock before any scripted offset; simulations pass simulated time. */
   clock?: Clock;
+  /** Wall time, for session-token expiry. Default: the system clock. */
+  wallClock?: Clock;
   /** Keepalive interval on event streams. Default 10 s; tests use less. */
   keepaliveMs?: number;
   /** Events kept in the journal. Default 10 000. */
@@ -58,6 +60,8 @@ const MAX_LOGIN_BODY = 4096;
 export class DoorControllerSimulator {
   private readonly options: DoorControllerSimulatorOptions;
   private readonly clock: Clock;
+  /** Session tokens expire in wall time (the driver counts their lifetime on its own timers), not device time. */
+  private readonly wallClock: Clock;
   private readonly log: Logger;
   private readonly sockets = new Set<Socket>();
   private readonly tokens = new Map<string, number>();
@@ -78,6 +82,7 @@ export class DoorControllerSimulator {
   constructor(options: DoorControllerSimulatorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.wallClock = options.wallClock ?? systemClock;
     this.log = options.logger ?? silentLogger();
     this.password = options.password;
     this.listenPort = options.port ?? 0;
@@ -275,7 +280,7 @@ export class DoorControllerSimulator {
       }
       const token = randomBytes(24).toString('base64url');
       const ttlMs = this.options.tokenTtlMs ?? 3600_000;
-      this.tokens.set(token, Date.now() + ttlMs);
+      this.tokens.set(token, this.wallClock.now() + ttlMs);
       sendJson(res, 200, { token, expiresInS: Math.max(1, Math.round(ttlMs / 1000)) });
     });
   }
@@ -284,7 +289,7 @@ export class DoorControllerSimulator {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     const expires = match ? this.tokens.get(match[1]!) : undefined;
     if (expires === undefined) return false;
-    if (expires > Date.now()) return true;
+    if (expires > this.wallClock.now()) return true;
     this.tokens.delete(match![1]!);
     return false;
   }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveStart, liveStartAfter, MIN_LIVE_HISTORY_MS } from '../../../simulators/live-start.ts';
+import { incidentLabel, liveStart, liveStartAfter, MIN_LIVE_HISTORY_MS, resumeScript } from '../../../simulators/live-start.ts';
 import { LIVE_DEMO_SCENARIO } from '../../../simulators/live-simulation.ts';
 import { loadScenarioFile } from '../../../simulators/scenario.ts';
 import { SimTimeRecord } from '../../../simulators/sim-time-record.ts';
@@ -49,8 +49,8 @@ describe('SimTimeRecord', () => {
     const record = new SimTimeRecord(join(dir, 'sim', 'sim-time.json'), logger);
     expect(record.load()).toBeUndefined();
     record.save(NOW);
-    record.save(NOW + 1234);
-    expect(record.load()).toBe(NOW + 1234);
+    record.save({ reachedMs: NOW + 1234, scenario: 'live-demo', scriptStartMs: NOW - 3_600_000, played: ['60 s forced-open dl8-b3-u2-door'] });
+    expect(record.load()).toEqual({ reachedMs: NOW + 1234, scenario: 'live-demo', scriptStartMs: NOW - 3_600_000, played: ['60 s forced-open dl8-b3-u2-door'] });
     expect(readdirSync(join(dir, 'sim'))).toEqual(['sim-time.json']);
     expect(JSON.parse(readFileSync(record.path, 'utf8'))).toMatchObject({ reachedAt: new Date(NOW + 1234).toISOString() });
     expect(lines.filter((l) => l.level === 40)).toEqual([]);
@@ -66,7 +66,7 @@ describe('SimTimeRecord', () => {
     const { logger, lines } = recordingLogger();
     const reached = new SimTimeRecord(path, logger).load();
     expect(reached).toBeUndefined();
-    expect(liveStartAfter(demo, NOW, reached)).toEqual(liveStart(demo, NOW));
+    expect(liveStartAfter(demo, NOW, reached?.reachedMs)).toEqual(liveStart(demo, NOW));
     const warnings = lines.filter((l) => l.level === 40);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ file: path });
@@ -81,5 +81,42 @@ describe('SimTimeRecord', () => {
     const { logger, lines } = recordingLogger();
     expect(new SimTimeRecord(path, logger).load()).toBeUndefined();
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+  });
+});
+
+describe('resumeScript: a restart continues the script of the first run', () => {
+  const script = {
+    durationS: 3600,
+    events: [
+      { at: 60, do: 'forced-open' as const, target: 'dl8-b3-u2-door' },
+      { at: 120, do: 'held-open' as const, target: 'gate-n', durationS: 240 },
+      { at: 900, do: 'video-loss' as const, target: 'dl8-cam-07', durationS: 600 },
+    ],
+  };
+  const scriptStart = NOW - 3_600_000;
+
+  it('on a first run (nothing reached) keeps every incident at its time', () => {
+    const r = resumeScript(script, scriptStart, scriptStart, undefined);
+    expect(r.events).toEqual(script.events);
+    expect(r.durationS).toBe(3600);
+    expect(r.played).toEqual([]);
+  });
+
+  it('never fires again what simulated time already got past; what is ahead keeps its moment', () => {
+    const reached = scriptStart + 300_000;
+    const restart = reached + 1000;
+    const r = resumeScript(script, scriptStart, restart, reached);
+    expect(r.played.map(incidentLabel)).toEqual(['60 s forced-open dl8-b3-u2-door', '120 s held-open gate-n']);
+    expect(r.events).toEqual([{ ...script.events[2], at: 900 - 301 }]);
+    expect(restart + r.events[0]!.at * 1000).toBe(scriptStart + 900_000);
+    expect(r.durationS).toBe(3600 - 301);
+  });
+
+  it('leaves out an incident whose time passed while nothing ran, rather than firing it late', () => {
+    const reached = scriptStart + 100_000;
+    const r = resumeScript(script, scriptStart, scriptStart + 1_000_000, reached);
+    expect(r.played.map(incidentLabel)).toEqual(['60 s forced-open dl8-b3-u2-door']);
+    expect(r.missed.map(incidentLabel)).toEqual(['120 s held-open gate-n', '900 s video-loss dl8-cam-07']);
+    expect(r.events).toEqual([]);
   });
 });
