@@ -13,6 +13,7 @@ import { listDevices, type PlacedDevice } from './site/devices.ts';
 import { loadSite } from './site/load.ts';
 import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
 import { onShutdownSignal } from './shutdown.ts';
+import { platformCloseOrder } from './platform-close-order.ts';
 import { createAlerting } from './alerting/compose.ts';
 import { createApi } from './api/compose.ts';
 import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
@@ -100,15 +101,10 @@ async function main(logger: Logger): Promise<void> {
 
   printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation);
 
+  // Devices first, so their last messages and offline status reach the log; the log last (platform-close-order.ts).
+  const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, telemetry, api: api.app, monitor, log });
   onShutdownSignal(logger, async () => {
-    // Devices first, so their last messages and offline status reach the log; the log last.
-    await simulation?.close();
-    await gateway.close();
-    await api.app.close();
-    await alerting.runtime.close();
-    await telemetry.close();
-    await monitor.close();
-    await log.close();
+    await closing.close(logger);
     logger.info(monitor.snapshot(), 'stopped cleanly');
   });
 }
@@ -166,7 +162,8 @@ main(logger).catch((err: unknown) => {
       `${inUse.address ?? ''}:${inUse.port ?? ''} is already in use (another OpenCompound?); choose free ports with OC_MQTT_PORT, OC_HTTP_PORT or OC_MQTT_TLS_PORT`,
     );
   } else {
-    logger.fatal({ err }, 'failed to start');
+    // One line naming the cause; the stack stays in the structured record.
+    logger.fatal({ err }, `failed to start: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Whatever started before the failure (the log, the gateway's listener, agents) would keep the
   // process alive, half started; exit instead (pino writes the line above before exit).

@@ -39,7 +39,9 @@ export interface Gateway {
   /** Publishes a device's config, retained, for its agent to pick up. */
   publishConfig(deviceId: string, config: object): Promise<void>;
   stats(): GatewayStatsSnapshot;
-  /** Stops accepting, disconnects devices (recording them offline), waits for log appends. */
+  /** Stops accepting devices: closes the listeners and disconnects the devices (recording them offline). */
+  stopAccepting(): Promise<void>;
+  /** Stops accepting (if not yet), then waits for the log appends still in flight. */
   close(): Promise<void>;
 }
 
@@ -270,6 +272,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tlsPort = ports[1];
   logger.info({ host, port, tlsPort, devices: registry.size }, 'gateway listening');
 
+  let stopped: Promise<void> | undefined;
+  const stopAccepting = (): Promise<void> =>
+    (stopped ??= (async () => {
+      closing = true;
+      const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await serversClosed;
+    })());
+  let closed = false;
+
   return {
     port,
     tlsPort,
@@ -283,13 +296,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         );
       }),
     stats: () => stats.snapshot(),
+    stopAccepting,
     close: async () => {
-      if (closing) return;
-      closing = true;
-      const serversClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await serversClosed;
+      if (closed) return;
+      closed = true;
+      await stopAccepting();
       // The offline records of the devices just disconnected must reach the log before the owner closes it.
       await Promise.allSettled([...pendingAppends]);
       logger.info(stats.snapshot(), 'gateway closed');

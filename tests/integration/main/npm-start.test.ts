@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { listDevices } from '../../../services/site/devices.ts';
 import { loadSite, REFERENCE_SITE_PATH } from '../../../services/site/load.ts';
 import { REPO_ROOT } from '../../support/mosquitto-env.ts';
+import { pollUntil } from '../../support/poll-until.ts';
 
 let dir: string | undefined;
 let child: ChildProcess | undefined;
@@ -90,6 +91,29 @@ function startMain(env: Record<string, string>): { proc: ChildProcess; out: Outp
   return { proc, out: new Output(proc) };
 }
 
+/**
+ * `npm start` itself, as a user types it, in a process group of its own like a terminal's
+ * foreground job: `ctrlC` signals the whole group (npm, its shell, node), as Ctrl-C does.
+ */
+function startNpm(env: Record<string, string>): { proc: ChildProcess; out: Output; ctrlC: () => void } {
+  const proc = spawn('npm', ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: { ...process.env, OC_MQTT_PORT: '0', OC_HTTP_PORT: '0', OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child = proc;
+  return { proc, out: new Output(proc), ctrlC: () => process.kill(-proc.pid!, 'SIGINT') };
+}
+
+/** Like exitOf, with the signal when the process was killed by one (a shell shows that as 128 + n). */
+const endOf = (proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
+  new Promise((resolve) =>
+    proc.exitCode !== null || proc.signalCode !== null
+      ? resolve({ code: proc.exitCode, signal: proc.signalCode })
+      : proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+
 const exitOf = (proc: ChildProcess): Promise<number | null> =>
   new Promise((resolve) => (proc.exitCode !== null ? resolve(proc.exitCode) : proc.once('exit', (code) => resolve(code))));
 
@@ -100,6 +124,46 @@ const summaryField = (text: string, label: string): string => {
 };
 
 describe('npm start', () => {
+  it('restarted after Ctrl-C goes on with the site: the forced door fired once and has one ticket; Ctrl-C exits 0 through npm', { timeout: 240_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-continue-'));
+    const door = 'dl8-b3-u2-door';
+    const read = <T,>(file: string, sql: string): T[] => {
+      const db = new Database(join(dir!, file), { readonly: true });
+      try {
+        return db.prepare(sql).all() as T[];
+      } finally {
+        db.close();
+      }
+    };
+    const forcedOpens = () =>
+      read<{ value: Buffer }>('events.db', "SELECT value FROM records WHERE topic = 'oc.events'")
+        .map((r) => JSON.parse(r.value.toString('utf8')) as { id: string; deviceId: string; type: string })
+        .filter((e) => e.deviceId === door && e.type === 'door.forced-open');
+    const tickets = () => read<{ id: string }>('alerting.db', `SELECT id FROM tickets WHERE fingerprint = 'dl8/${door}/door.forced-open'`);
+    const reached = () => (JSON.parse(readFileSync(join(dir!, 'simulator', 'sim-time.json'), 'utf8')) as { reachedMs: number; played?: string[] });
+
+    const first = startNpm({ OC_DATA_DIR: dir });
+    await first.out.until('the start-up summary', () => (first.out.text.includes('Ctrl-C stops everything cleanly') ? true : undefined));
+    await pollUntil(`the ticket for the forced door of ${door}`, () => tickets().length === 1, { timeoutMs: 90_000 });
+    const firstEnd = endOf(first.proc);
+    first.ctrlC();
+    expect(await firstEnd, first.out.text.slice(-3000)).toEqual({ code: 0, signal: null });
+    expect(first.out.jsonLines().some((l) => l.msg === 'stopped cleanly')).toBe(true);
+    expect(forcedOpens()).toHaveLength(1);
+    const firstReach = reached();
+    expect(firstReach.played).toContain(`60 s forced-open ${door}`);
+
+    const second = startNpm({ OC_DATA_DIR: dir });
+    await second.out.until('the start-up summary', () => (second.out.text.includes('Ctrl-C stops everything cleanly') ? true : undefined));
+    // Well past the moment a replayed script would force the door again (60 simulated s after the start).
+    await pollUntil('the second run 3 simulated minutes on', () => reached().reachedMs > firstReach.reachedMs + 180_000, { timeoutMs: 90_000 });
+    const secondEnd = endOf(second.proc);
+    second.ctrlC();
+    expect(await secondEnd, second.out.text.slice(-3000)).toEqual({ code: 0, signal: null });
+    expect(forcedOpens(), 'door.forced-open events in the log over both runs').toHaveLength(1);
+    expect(tickets(), 'forced-open tickets for the door').toHaveLength(1);
+  });
+
   it('prints ports, device counts and the data directory, gets devices into the log, and stops cleanly on SIGINT', { timeout: 180_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-'));
     const { proc, out } = startMain({ OC_DATA_DIR: dir });

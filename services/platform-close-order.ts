@@ -1,0 +1,33 @@
+import { CloseSequence } from './close-sequence.ts';
+
+/** What `npm start` runs, seen only as the closes its shutdown needs; absent parts are not running. */
+export interface PlatformParts {
+  simulation?: { close(): Promise<void> } | undefined;
+  gateway: { stopAccepting(): Promise<void>; close(): Promise<void> };
+  alerting: { close(): Promise<void> };
+  telemetry: { close(): Promise<void> };
+  api: { close(): Promise<unknown> };
+  monitor: { close(): Promise<void> };
+  log: { close(): Promise<void> };
+}
+
+/**
+ * The order `npm start` closes in. Devices first: the simulated ones deliver what they hold
+ * and say `offline`, then the gateway stops accepting devices and drains the appends still
+ * in flight, so everything a device sent is in the log before anything that reads the log
+ * stops. Then the readers: alerting (its batch in hand commits) and the telemetry writer;
+ * then the API, the monitor, and last the log they all used.
+ */
+export function platformCloseOrder(parts: PlatformParts): CloseSequence {
+  const sequence = new CloseSequence();
+  const { simulation } = parts;
+  if (simulation) sequence.add('simulated devices', () => simulation.close());
+  return sequence
+    .add('gateway: stop accepting devices', () => parts.gateway.stopAccepting())
+    .add('gateway: drain in-flight appends', () => parts.gateway.close())
+    .add('alerting', () => parts.alerting.close())
+    .add('telemetry writer', () => parts.telemetry.close())
+    .add('API', () => parts.api.close())
+    .add('log monitor', () => parts.monitor.close())
+    .add('event log', () => parts.log.close());
+}
