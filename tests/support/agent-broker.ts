@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { conditionText, pollUntil } from './poll-until.ts';
 import type { Aedes } from 'aedes';
 import { parseEnvelope, type Envelope } from '../../services/shared/envelope.ts';
 
@@ -24,7 +25,6 @@ export class AgentTestBroker {
   holdDeviceData = false;
   private heldCount = 0;
   private readonly sockets = new Set<Socket>();
-  private readonly watchers = new Set<() => void>();
   private server: Server | null = null;
   private port = 0;
 
@@ -101,17 +101,9 @@ export class AgentTestBroker {
     });
   }
 
-  /** Resolves as soon as `condition` holds, checked now and after every recorded publish. */
-  waitFor(condition: () => boolean): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!condition()) return;
-        this.watchers.delete(check);
-        resolve();
-      };
-      this.watchers.add(check);
-    });
+  /** Resolves once `condition` holds for what the broker recorded (pollUntil, naming the condition). */
+  async waitFor(condition: () => boolean, what = conditionText(condition)): Promise<void> {
+    await pollUntil(`the broker's publishes to satisfy ${what}`, condition, { timeoutMs: 60_000, intervalMs: 10 });
   }
 
   /** Envelopes a device published, in arrival order, duplicates (by id) included. */
@@ -139,7 +131,6 @@ export class AgentTestBroker {
   }
 
   private notify(): void {
-    for (const check of [...this.watchers]) check();
   }
 
   private listen(port: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pollUntil } from './poll-until.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 /**
@@ -38,12 +39,6 @@ export class ApiUser {
 }
 
 /** Polls `check` until it returns something other than undefined, or fails after `timeoutMs` naming `what`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+export function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(what, check, { timeoutMs });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { conditionText, pollUntil } from './poll-until.ts';
 import type { ConsumerOptions, EventLog, LogConsumer, LogRecord } from '../../services/event-log/port.ts';
 
 /** Topic and group names unique per test, so suites can share one broker or file. */
@@ -22,49 +23,32 @@ export interface Collector {
   readonly deliveries: (readonly LogRecord[])[];
   /** Records of the batches whose handler resolved (and which the log therefore commits), in order. */
   readonly accepted: LogRecord[];
-  /** Resolves once `predicate` holds; checked now and after every delivery. Never times out: the test timeout bounds it. */
-  waitUntil(predicate: () => boolean): Promise<void>;
+  /** Resolves once `predicate` holds for what was delivered (pollUntil: fails naming the predicate). */
+  waitUntil(predicate: () => boolean, what?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Consumes with a handler that records what it gets and wakes waiters; no polling, no sleeping. */
+/** Consumes with a handler that records what it gets; waiting is pollUntil's. */
 export async function startCollector(log: EventLog, options: CollectorOptions): Promise<Collector> {
   const groupId = options.groupId ?? uniqueName('group');
   const deliveries: (readonly LogRecord[])[] = [];
   const accepted: LogRecord[] = [];
-  const waiters: { predicate: () => boolean; resolve: () => void }[] = [];
-
-  const settle = (): void => {
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      const waiter = waiters[i]!;
-      if (waiter.predicate()) {
-        waiters.splice(i, 1);
-        waiter.resolve();
-      }
-    }
-  };
 
   const consumerOptions: ConsumerOptions = { groupId, topics: options.topics, fromBeginning: options.fromBeginning ?? true };
   if (options.maxBatchSize !== undefined) consumerOptions.maxBatchSize = options.maxBatchSize;
   const consumer: LogConsumer = await log.consume(consumerOptions, async (batch) => {
     const deliveryIndex = deliveries.push(batch) - 1;
-    try {
-      await options.onBatch?.(batch, deliveryIndex);
-      accepted.push(...batch);
-    } finally {
-      settle();
-    }
+    await options.onBatch?.(batch, deliveryIndex);
+    accepted.push(...batch);
   });
 
   return {
     groupId,
     deliveries,
     accepted,
-    waitUntil: (predicate) =>
-      new Promise<void>((resolve) => {
-        if (predicate()) resolve();
-        else waiters.push({ predicate, resolve });
-      }),
+    waitUntil: async (predicate, what = conditionText(predicate)) => {
+      await pollUntil(`group ${groupId}'s deliveries to satisfy ${what}`, predicate, { timeoutMs: 120_000, intervalMs: 10 });
+    },
     close: () => consumer.close(),
   };
 }
@@ -86,11 +70,7 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-/**
- * Waits for a predicate over several collectors. A collector re-checks its waiters only
- * after its own batches, so a predicate over two members registered with one of them
- * would miss the moment the other member's batch made it true.
- */
-export function waitUntilAcross(collectors: readonly Collector[], predicate: () => boolean): Promise<void> {
-  return Promise.race(collectors.map((collector) => collector.waitUntil(predicate)));
+/** Waits for a predicate over several collectors (the members of one group). */
+export async function waitUntilAcross(collectors: readonly Collector[], predicate: () => boolean, what = conditionText(predicate)): Promise<void> {
+  await pollUntil(`${collectors.length} collectors' deliveries to satisfy ${what}`, predicate, { timeoutMs: 120_000, intervalMs: 10 });
 }

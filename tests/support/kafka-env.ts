@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { pollUntil } from './poll-until.ts';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,13 +82,10 @@ export async function groupCaughtUp(brokers: string[], groupId: string, topics: 
   const admin = new Kafka({ clientId: uniqueName('oc-test-lag'), brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const until = Date.now() + deadlineMs;
-    for (;;) {
-      const lag = await groupLag(admin, groupId, topics);
-      if (lag === 0) return;
-      if (Date.now() > until) throw new Error(`group ${groupId} still ${lag} records behind after ${deadlineMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await pollUntil(`group ${groupId} to catch up with ${topics.join(", ")}`, async () => (await groupLag(admin, groupId, topics)) === 0, {
+      timeoutMs: deadlineMs,
+      intervalMs: 250,
+    });
   } finally {
     await admin.disconnect();
   }

@@ -1,12 +1,12 @@
 import type { EventLog, LogConsumer, LogRecord } from '../../services/event-log/port.ts';
+import { conditionText, pollUntil } from './poll-until.ts';
 
 /**
  * Reads topics of a real log into memory and lets a test wait for a condition
- * on what has arrived; the waiting ends by the condition, never by a timer.
+ * on what has arrived (pollUntil: it fails naming the condition that never held).
  */
 export class LogRecorder {
   readonly records = new Map<string, LogRecord[]>();
-  private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
   private consumer: LogConsumer | undefined;
 
   static async start(log: EventLog, topics: readonly string[], groupId = `test-recorder-${process.pid}-${Math.random().toString(36).slice(2)}`): Promise<LogRecorder> {
@@ -23,10 +23,9 @@ export class LogRecorder {
     return this.of(topic).map((r) => JSON.parse(r.value.toString('utf8')) as T);
   }
 
-  /** Resolves once `check` holds for what has been recorded. */
-  until(check: () => boolean): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  /** Resolves once `check` holds for what has been recorded; fails after `timeoutMs` naming `what` (default: the check's text). */
+  async until(check: () => boolean, what = conditionText(check), timeoutMs = 60_000): Promise<void> {
+    await pollUntil(`the log records to satisfy ${what}`, check, { timeoutMs });
   }
 
   async close(): Promise<void> {
@@ -39,10 +38,5 @@ export class LogRecorder {
       list.push(record);
       this.records.set(record.topic, list);
     }
-    this.waiters = this.waiters.filter((w) => {
-      if (!w.check()) return true;
-      w.resolve();
-      return false;
-    });
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pollUntil } from './poll-until.ts';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { validateEnvelope, type Envelope } from '../../services/shared/envelope.ts';
 import { parseDeviceTopic } from '../../services/shared/topics.ts';
@@ -26,12 +27,10 @@ export interface PlatformSubscriberOptions {
  */
 export class PlatformSubscriber {
   readonly messages: ReceivedMessage[] = [];
-  private readonly checks = new Set<() => void>();
 
   private constructor(private readonly client: MqttClient) {
     client.on('message', (topic, payload, packet) => {
       this.messages.push({ topic, payload, retain: packet.retain });
-      for (const check of [...this.checks]) check();
     });
   }
 
@@ -54,34 +53,9 @@ export class PlatformSubscriber {
     return subscriber;
   }
 
-  /** Resolves with the first truthy result of `probe`, evaluated now and on every message. */
+  /** Resolves with the first truthy result of `probe` over the messages received (pollUntil). */
   waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): void => {
-        let result: T | undefined | null | false;
-        try {
-          result = probe();
-        } catch (err) {
-          finish();
-          reject(err as Error);
-          return;
-        }
-        if (result) {
-          finish();
-          resolve(result);
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${this.messages.length} messages received`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.checks.delete(check);
-      };
-      this.checks.add(check);
-      check();
-    });
+    return pollUntil(`${what} (among the messages received so far)`, probe, { timeoutMs, intervalMs: 10 });
   }
 
   /** Messages on one device topic channel, in arrival order. */

@@ -36,3 +36,12 @@ export async function pollUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * A waiting helper that was not told what it waits for names the condition by its source
+ * text, e.g. `() => statuses().some((s) => s.state === 'offline')`: enough to find the line.
+ */
+export function conditionText(check: (...args: never[]) => unknown): string {
+  const text = check.toString().replace(/\s+/g, ' ');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

@@ -1,4 +1,5 @@
 import { buildEnvelope } from '../../edge-agent/envelope-builder.ts';
+import { pollUntil } from './poll-until.ts';
 import type { ProduceRecord } from '../../services/event-log/port.ts';
 import { OcError } from '../../services/shared/errors.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
@@ -46,10 +47,5 @@ export class SwitchableStore implements TimeSeriesWriter {
 
 /** Polls an async condition until it holds; fails with `what` after the deadline (generous: loaded CI machines). */
 export async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await pollUntil(what, check, { timeoutMs });
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { conditionText } from '../../support/poll-until.ts';
 import { EdgeAgent } from '../../../edge-agent/agent.ts';
 import type { DoorDriverConfigInput } from '../../../edge-agent/drivers/door/config.ts';
 import { CursorDatabase } from '../../../edge-agent/drivers/door/cursor-store.ts';
@@ -145,9 +146,9 @@ export class DoorRig {
     return this.events(['device.recovered']).length;
   }
 
-  /** Resolves once the condition holds for what the log has recorded (the test timeout bounds it). */
-  until(check: () => boolean): Promise<void> {
-    return this.h.recorder.until(check);
+  /** Resolves once the condition holds for what the log has recorded (LogRecorder.until: pollUntil, naming the condition). */
+  until(check: () => boolean, what = conditionText(check)): Promise<void> {
+    return this.h.recorder.until(check, what);
   }
 
   async close(): Promise<void> {

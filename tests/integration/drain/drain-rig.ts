@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { pollUntil } from '../../support/poll-until.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -140,11 +141,7 @@ export class DrainRig {
 
 /** Polls a condition that no event announces (driver status, simulator counters) until a deadline. */
 export async function until(check: () => boolean, what: string, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await pollUntil(what, check, { timeoutMs: deadlineMs, intervalMs: 5 });
 }
 
 function withDeadline(p: Promise<void>, what: string, ms: number, state: () => string): Promise<void> {

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { conditionText, pollUntil } from '../../support/poll-until.ts';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 
 export interface Mqtt5Publish {
@@ -24,7 +25,6 @@ export class Mqtt5Peer {
   /** Decides the PUBACK reason code of each QoS 1 publish; success unless it says otherwise. */
   pubackReason: (publish: Omit<Mqtt5Publish, 'reasonCode'>) => number = () => 0;
   private readonly sockets = new Set<Socket>();
-  private readonly watchers = new Set<() => void>();
 
   private constructor(private readonly server: Server) {}
 
@@ -40,17 +40,9 @@ export class Mqtt5Peer {
     return `mqtt://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Resolves once `check` holds; checked on every packet. The test's timeout bounds the wait. */
-  waitFor(check: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const watcher = (): void => {
-        if (!check()) return;
-        this.watchers.delete(watcher);
-        resolve();
-      };
-      this.watchers.add(watcher);
-      watcher();
-    });
+  /** Resolves once `check` holds for the packets seen (pollUntil, naming the condition). */
+  async waitFor(check: () => boolean, what = conditionText(check)): Promise<void> {
+    await pollUntil(`the MQTT 5 peer's packets to satisfy ${what}`, check, { timeoutMs: 60_000, intervalMs: 10 });
   }
 
   async close(): Promise<void> {
@@ -69,7 +61,6 @@ export class Mqtt5Peer {
     parser.on('error', () => socket.destroy());
     parser.on('packet', (packet: Packet) => {
       this.handle(packet, send, parser, socket);
-      for (const watcher of [...this.watchers]) watcher();
     });
     socket.on('data', (chunk: Buffer) => parser.parse(chunk));
   }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { pollUntil } from '../../support/poll-until.ts';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeAgent } from '../../../edge-agent/agent.ts';
@@ -10,14 +11,12 @@ import { selfSignedCert } from '../../support/self-signed-cert.ts';
 /** Log lines as they are written, for waiting on what the gateway says happened. */
 class LogLines extends Writable {
   readonly lines: Array<{ msg?: string }> = [];
-  private waiters: Array<{ check: (l: Array<{ msg?: string }>) => boolean; resolve: () => void }> = [];
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
     for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line));
-    this.waiters = this.waiters.filter((w) => (w.check(this.lines) ? (w.resolve(), false) : true));
     done();
   }
-  until(check: (l: Array<{ msg?: string }>) => boolean): Promise<void> {
-    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  async until(what: string, check: (l: Array<{ msg?: string }>) => boolean): Promise<void> {
+    await pollUntil(`gateway log lines: ${what}`, () => check(this.lines));
   }
 }
 
@@ -52,7 +51,7 @@ describe('gateway over TLS (mqtts)', () => {
   it('an agent that does not trust the certificate never gets in', async () => {
     const pair = selfSignedCert();
     const logs = new LogLines();
-    const handshakesFailed = logs.until((lines) => lines.filter((l) => l.msg === 'TLS handshake failed').length >= 2);
+    const handshakesFailed = logs.until('two TLS handshake failures', (lines) => lines.filter((l) => l.msg === 'TLS handshake failed').length >= 2);
     h = await GatewayHarness.start({ tls: { port: 0, ...pair }, logger: pino({ level: 'info' }, logs) });
     const agent = new EdgeAgent({
       deviceId: 'dl8-cam-01',

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../../support/poll-until.ts';
 import { EdgeAgent } from '../../../../../edge-agent/agent.ts';
 import { OnvifCameraDriver } from '../../../../../edge-agent/drivers/camera/onvif-camera-driver.ts';
 import type { CameraDriverConfigInput } from '../../../../../edge-agent/drivers/camera/camera-driver-config.ts';
@@ -88,11 +89,7 @@ const arrived = (check: (events: Envelope[]) => boolean) => h.recorder.until(() 
 
 /** Polls a condition that no event announces; the deadline only turns a hang into a clear failure. */
 async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(what, check, { timeoutMs, intervalMs: 10 });
 }
 
 /** From here on the driver is long-polling, so what the camera raises reaches it at once. */
