@@ -7,6 +7,7 @@
  * The broker-outage test stops and restarts the broker through infra/kafka/*.sh; it runs
  * last in this file and the infra config runs files one at a time.
  */
+import { pollUntil } from '../support/poll-until.ts';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import mqtt from 'mqtt';
@@ -42,6 +43,7 @@ describe.skipIf(setup.state !== 'ready')('KafkaEventLog specifics', () => {
     opened.push(log);
     return log;
   };
+  // A slow handler: the work a consumer takes, not a wait for something.
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   const byPosition = (records: readonly LogRecord[]): Map<string, LogRecord> =>
     new Map(records.map((r) => [`${r.topic}/${r.partition}/${r.offset}`, r]));
@@ -233,13 +235,10 @@ describe.skipIf(setup.state !== 'ready')('KafkaEventLog specifics', () => {
     }
 
     // The same log object recovers (fresh producer) without a restart of the process.
-    let after: RecordPosition[] | undefined;
-    for (let attempt = 0; attempt < 20 && !after; attempt++) {
-      after = await log.append(topic, [{ key: 'd1', value: 'after' }]).catch(async () => {
-        await sleep(1_000);
-        return undefined;
-      });
-    }
+    const after: RecordPosition[] = await pollUntil('an append to succeed again after the broker came back', () => log.append(topic, [{ key: 'd1', value: 'after' }]), {
+      timeoutMs: 20_000,
+      intervalMs: 1_000,
+    });
     expect(after).toBeDefined();
 
     const reported = [
