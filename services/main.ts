@@ -14,6 +14,7 @@ import { loadSite } from './site/load.ts';
 import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
 import { onShutdownSignal } from './shutdown.ts';
 import { platformCloseOrder } from './platform-close-order.ts';
+import { demoSignInHints, type SignInHint } from './sign-in-hints.ts';
 import { createAlerting } from './alerting/compose.ts';
 import { createApi } from './api/compose.ts';
 import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
@@ -99,7 +100,8 @@ async function main(logger: Logger): Promise<void> {
     });
   }
 
-  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation);
+  const hints = config.api.usersFile ? undefined : demoSignInHints(alerting.planner, systemClock.now(), alerting.roster.schedules[0]?.utcOffsetMin ?? 480);
+  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation, hints);
 
   // Devices first, so their last messages and offline status reach the log; the log last (platform-close-order.ts).
   const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, telemetry, api: api.app, monitor, log });
@@ -123,11 +125,23 @@ interface BoundPorts {
   http: number;
 }
 
-function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], ports: BoundPorts, simulation: LiveSimulation | undefined): void {
+function printSummary(
+  config: ServiceConfig,
+  telemetryConfig: TelemetryConfig,
+  devices: PlacedDevice[],
+  ports: BoundPorts,
+  simulation: LiveSimulation | undefined,
+  hints: ReturnType<typeof demoSignInHints> | undefined,
+): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
+  // A browser on this machine reaches a wildcard listener on the loopback.
+  const web = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${ports.http}`;
+  const signIn = (h: SignInHint | undefined) => (h ? `, sign in as ${h.login} / ${h.password} (${h.who})` : '');
   const lines = [
     '',
     'OpenCompound is running (embedded defaults)',
+    `  duty desk     ${web}/${signIn(hints?.desk)}`,
+    `  phone page    ${web}/m${signIn(hints?.phone)}${hints?.phone ? '; the desk dispatches the forced-door ticket to them' : ''}`,
     `  site          ${config.siteFile}`,
     `  data          ${config.dataDir} (everything below lives here; delete it to start afresh)`,
     `  devices       ${devices.length}: ${count('door')} door controllers, ${count('camera')} cameras, ${count('drain')} drain sensors`,

@@ -189,6 +189,9 @@ describe('npm start', () => {
     expect(refused).toBe(4);
     const openapi = await fetch(`http://127.0.0.1:${httpPort}/api/openapi.json`);
     expect(openapi.status).toBe(200);
+    // The first run says where to sign in, and as whom, at this hour.
+    expect(summaryField(out.text, 'duty desk')).toContain(`http://127.0.0.1:${httpPort}/, sign in as desk / desk-demo`);
+    expect(summaryField(out.text, 'phone page')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${httpPort}/m, sign in as ([a-z-]+) / \\1-demo \\(.+, guard on shift now until `));
 
     // The monitor line (every 10 s) shows every simulated device online and their envelopes in the log.
     const reached = await out.until('every device online and reporting into the log', () =>
