@@ -165,6 +165,11 @@ export class AlertingService {
     );
   }
 
+  /** A signal from outside the rules (the platform watching itself): a ticket like any other. */
+  raise(signal: AlertSignal): void {
+    this.run((tx, out) => this.applySignal(tx, signal, undefined, out));
+  }
+
   command(ticketId: string, command: Command): CommandResult {
     return this.run((tx, out) => {
       const ticket = tx.ticket(ticketId);

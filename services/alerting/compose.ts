@@ -1,3 +1,4 @@
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { EventLog } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -27,6 +28,8 @@ export interface AlertingSetup {
   /** Consumer group; instances sharing it share the partitions. */
   groupId?: string;
   startAt?: 'beginning' | 'end';
+  /** The process's consumer registry (stuck consumers: monitor line, /health, IoT ticket). */
+  health?: ConsumerHealth | undefined;
 }
 
 export interface Alerting {
@@ -53,6 +56,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     tickIntervalMs: s.tickIntervalMs,
     groupId: s.groupId,
     startAt: s.startAt,
+    health: s.health,
   });
   return { runtime, store, planner, roster };
 }

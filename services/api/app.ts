@@ -61,7 +61,11 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  // ok is false while a log consumer is stuck on a record: tickets or points are waiting behind it.
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+    const consumers = ctx.health?.snapshot() ?? [];
+    return { ok: consumers.every((c) => c.state !== 'stuck'), consumers: consumers.map(({ consumer, state, record, deadLettered }) => ({ consumer, state, record, deadLettered })) };
+  });
   await webAssets(app);
 
   const onTicket = (ticket: unknown, entries: unknown) => live.broadcast('ticket', { ticket, entries });
