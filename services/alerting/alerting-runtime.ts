@@ -11,7 +11,8 @@ import { RuleEngine } from './domain/rules/engine.ts';
 import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
 import type { TicketPolicy } from './domain/tickets/types.ts';
 import { OutgoingRelay } from './outgoing-relay.ts';
-import { consumerStuckSignal } from './domain/rules/platform-signals.ts';
+import { consumerStuckSignal, gatewayVerdictSignal, isGatewayVerdict } from './domain/rules/platform-signals.ts';
+import type { LogRecord } from '../event-log/port.ts';
 
 export interface AlertingRuntimeOptions {
   log: EventLog;
@@ -76,6 +77,19 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
     { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: o.startAt !== 'end', maxBatchSize: MAX_BATCH },
     guard.handler,
   );
+  // Gateway verdicts on devices (cloned, junk flood) arrive as dead letters; they become device-fault tickets.
+  const verdictGuard = guardBatchHandler(async (batch) => handleVerdicts(service, o.devices, batch), {
+    consumer: 'alerting-verdicts',
+    log: o.log,
+    logger: o.logger,
+    clock: o.watchClock ?? o.clock,
+    health: o.health,
+    stuckAfterMs: o.stuckAfterMs,
+  });
+  const verdicts: LogConsumer = await o.log.consume(
+    { groupId: `${o.groupId ?? 'oc.alerting'}.verdicts`, topics: [LOG_TOPICS.deadletter], fromBeginning: o.startAt !== 'end', maxBatchSize: MAX_BATCH },
+    verdictGuard.handler,
+  );
   const tick = () => {
     try {
       service.tick({ catchingUp });
@@ -95,7 +109,9 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
       (closed ??= (async () => {
         stopWatching?.();
         await consumer.close();
+        await verdicts.close();
         guard.close();
+        verdictGuard.close();
         clearInterval(timer);
         await relay.close();
         o.store.close();
@@ -114,5 +130,22 @@ function raiseStuckTicket(service: AlertingService, devices: readonly DeviceCont
   } catch (err) {
     // The store itself may be what holds the consumer up; the monitor line and /health still say so.
     logger.error({ err, consumer: report.consumer }, 'could not raise the consumer-stuck ticket');
+  }
+}
+
+/** Dead letters that are the gateway's verdict on a device (only those; the rest are for people to read). */
+function handleVerdicts(service: AlertingService, devices: readonly DeviceContext[], batch: readonly LogRecord[]): void {
+  for (const record of batch) {
+    let letter: { code?: unknown; reason?: unknown; clientId?: unknown };
+    try {
+      letter = JSON.parse(record.value.toString('utf8')) as typeof letter;
+    } catch {
+      continue;
+    }
+    if (!isGatewayVerdict(letter.code) || typeof letter.clientId !== 'string') continue;
+    const device = devices.find((d) => d.deviceId === letter.clientId);
+    if (!device) continue;
+    const position = `${record.topic}/${record.partition}/${record.offset}`;
+    service.raise(gatewayVerdictSignal(device, letter.code, typeof letter.reason === 'string' ? letter.reason : '', record.timestamp, position), position);
   }
 }

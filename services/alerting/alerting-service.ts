@@ -165,9 +165,18 @@ export class AlertingService {
     );
   }
 
-  /** A signal from outside the rules (the platform watching itself): a ticket like any other. */
-  raise(signal: AlertSignal): void {
-    this.run((tx, out) => this.applySignal(tx, signal, undefined, out));
+  /**
+   * A signal from outside the rules (the platform watching itself, a gateway verdict): a ticket
+   * like any other. With `onceId`, a redelivered cause raises nothing the second time.
+   */
+  raise(signal: AlertSignal, onceId?: string): void {
+    this.run((tx, out) => {
+      if (onceId !== undefined) {
+        if (tx.wasProcessed(onceId)) return;
+        tx.markProcessed(onceId, signal.at);
+      }
+      this.applySignal(tx, signal, undefined, out);
+    });
   }
 
   command(ticketId: string, command: Command): CommandResult {

@@ -3,7 +3,7 @@
  * one record holds up. They go to the IoT team (category device-fault), like a broken device.
  */
 import type { AlertSignal, DeviceContext } from '../model.ts';
-import { makeSignal } from './signals.ts';
+import { deviceSignal, makeSignal } from './signals.ts';
 
 export interface StuckConsumer {
   consumer: string;
@@ -29,4 +29,20 @@ export function consumerStuckSignal(devices: readonly DeviceContext[], stuck: St
         : { zh: `平台服务 ${stuck.consumer} 已恢复`, en: `${stuck.consumer} moves again` },
     details: { consumer: stuck.consumer, record: stuck.record, error: stuck.error },
   });
+}
+
+/** What the gateway found wrong with a device that no rule sees: it is cloned, or it keeps sending junk. */
+export const GATEWAY_VERDICTS = {
+  OC_CLIENT_ID_CONFLICT: { zh: '两个连接争用同一设备编号（设备被克隆？）', en: 'two connections fight over its client id (a cloned device?)' },
+  OC_DEAD_LETTER_BUDGET: { zh: '持续发送无法处理的数据', en: 'keeps sending messages that cannot be processed' },
+} as const;
+
+export type GatewayVerdict = keyof typeof GATEWAY_VERDICTS;
+
+export const isGatewayVerdict = (code: unknown): code is GatewayVerdict => typeof code === 'string' && Object.hasOwn(GATEWAY_VERDICTS, code);
+
+/** A device-fault ticket for the IoT team from a gateway verdict. */
+export function gatewayVerdictSignal(device: DeviceContext, code: GatewayVerdict, reason: string, at: number, eventId: string): AlertSignal {
+  const what = GATEWAY_VERDICTS[code];
+  return deviceSignal('fire', 'device.fault', device, at, eventId, { zh: `${device.name.zh}：${what.zh}`, en: `${device.name.en}: ${what.en}` }, { code, reason, source: 'gateway' });
 }
