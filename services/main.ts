@@ -64,6 +64,7 @@ async function main(logger: Logger): Promise<void> {
     groupId: config.alerting.groupId,
     startAt: config.alerting.startAt,
     health,
+    clockSkew: telemetryConfig.clockSkew,
   });
   const telemetry = await createTelemetry({
     log,

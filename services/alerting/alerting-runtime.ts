@@ -2,6 +2,7 @@ import type { ConsumerHealth, StuckReport } from '../event-log/guard/consumer-he
 import { guardBatchHandler, type GuardedHandler } from '../event-log/guard/guarded-handler.ts';
 import type { EventLog, LogConsumer } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import { AlertingService, type TicketStore } from './alerting-service.ts';
@@ -35,6 +36,8 @@ export interface AlertingRuntimeOptions {
   watchClock?: Clock;
   /** One record holding the consumer up this long makes it stuck. */
   stuckAfterMs?: number;
+  /** Beyond this a device's timestamp is flagged as clock skew on its status. */
+  clockSkew?: ClockSkewLimits | undefined;
 }
 
 export interface AlertingRuntime {
@@ -60,6 +63,7 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
     clock: o.clock,
     logger: o.logger,
     onOutgoing: () => relay.kick(),
+    ...(o.clockSkew ? { clockSkew: o.clockSkew } : {}),
   });
   relay.kick(); // whatever a previous run queued and did not publish
   // A full batch means more is waiting: the service is catching up, not live.

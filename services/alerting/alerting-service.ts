@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { LogRecord } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import { deadLetter } from '../shared/dead-letter.ts';
+import { clockSkewOf, type ClockSkewLimits } from '../shared/clock-skew.ts';
 import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
@@ -28,6 +29,8 @@ export interface AlertingServiceOptions {
   logger: Logger;
   /** Called after each commit that queued messages for the log. */
   onOutgoing?: () => void;
+  /** Beyond this a device's timestamp is flagged as clock skew on its status. */
+  clockSkew?: ClockSkewLimits;
 }
 
 export interface AlertingChanges {
@@ -278,9 +281,13 @@ export class AlertingService {
       lastSeen: obs.kind === 'envelope' ? obs.at : previous?.lastSeen,
       source: obs.kind === 'status' ? obs.source : changed ? 'message' : previous.source,
     };
+    // The device's clock, judged on each message: flagged while off, cleared by a believable one.
+    const skew = obs.kind === 'envelope' ? clockSkewOf(Date.parse(obs.envelope.ts), obs.at, this.o.clockSkew) : previous?.clockSkewMs;
+    if (skew !== undefined) status.clockSkewMs = Number.isFinite(skew) ? skew : Number.MAX_SAFE_INTEGER;
+    const skewChanged = (previous?.clockSkewMs === undefined) !== (status.clockSkewMs === undefined);
     tx.setDeviceStatus(status);
     // A second record of the same state can still say why (a will, then the lost socket of a power cut).
-    if (changed || status.source !== previous.source) out.devices.set(deviceId, status);
+    if (changed || status.source !== previous.source || skewChanged) out.devices.set(deviceId, status);
   }
 
   private context(tx: Tx) {

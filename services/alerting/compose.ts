@@ -1,6 +1,7 @@
 import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { EventLog } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PlacedDevice } from '../site/devices.ts';
 import { startAlerting, type AlertingRuntime } from './alerting-runtime.ts';
@@ -30,6 +31,7 @@ export interface AlertingSetup {
   startAt?: 'beginning' | 'end';
   /** The process's consumer registry (stuck consumers: monitor line, /health, IoT ticket). */
   health?: ConsumerHealth | undefined;
+  clockSkew?: ClockSkewLimits | undefined;
 }
 
 export interface Alerting {
@@ -57,6 +59,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     groupId: s.groupId,
     startAt: s.startAt,
     health: s.health,
+    clockSkew: s.clockSkew,
   });
   return { runtime, store, planner, roster };
 }

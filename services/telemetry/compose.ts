@@ -70,7 +70,7 @@ export async function createTelemetry(s: TelemetrySetup): Promise<Telemetry> {
   const store = openTimeSeries(s.config.store, s.logger);
   let writer: TelemetryWriter;
   try {
-    writer = await TelemetryWriter.start({ log: s.log, store, devices: s.devices, logger: s.logger, groupId: s.config.groupId, startAt: s.config.startAt, ...(s.backoff ? { backoff: s.backoff } : {}), health: s.health, ...(s.clock ? { clock: s.clock } : {}) });
+    writer = await TelemetryWriter.start({ log: s.log, store, devices: s.devices, logger: s.logger, groupId: s.config.groupId, startAt: s.config.startAt, ...(s.backoff ? { backoff: s.backoff } : {}), health: s.health, ...(s.clock ? { clock: s.clock } : {}), ...(s.config.clockSkew ? { clockSkew: s.config.clockSkew } : {}) });
   } catch (err) {
     await store.close();
     throw err;

@@ -3,6 +3,7 @@ import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import { guardBatchHandler, type GuardedHandler } from '../event-log/guard/guarded-handler.ts';
 import type { EventLog, LogConsumer, LogRecord, ProduceRecord } from '../event-log/port.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
+import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import type { PlacedDevice } from '../site/devices.ts';
@@ -31,6 +32,8 @@ export interface TelemetryWriterOptions {
   /** The clock the stuck limit is measured on. */
   clock?: Clock;
   stuckAfterMs?: number;
+  /** Beyond this, a device's timestamp is not believed and the point takes the receive time. */
+  clockSkew?: ClockSkewLimits;
 }
 
 export interface TelemetryWriterStats {
@@ -77,7 +80,7 @@ export class TelemetryWriter {
   static async start(options: TelemetryWriterOptions): Promise<TelemetryWriter> {
     const writer = new TelemetryWriter(options);
     const tags = siteTagIndex(options.devices);
-    const guard = guardBatchHandler((batch) => writer.handle(batch, tags), {
+    const guard = guardBatchHandler((batch) => writer.handle(batch, tags, options.clockSkew), {
       consumer: 'telemetry-writer',
       log: options.log,
       logger: options.logger,
@@ -116,13 +119,13 @@ export class TelemetryWriter {
     return this.closed;
   }
 
-  private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>): Promise<void> {
+  private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>, clockSkew: ClockSkewLimits | undefined): Promise<void> {
     const points: Point[] = [];
     /** The record each point came from, by the point's index. */
     const sources: LogRecord[] = [];
     const deadLetters: ProduceRecord[] = [];
     for (const record of batch) {
-      const mapped = recordToPoints(record, tags);
+      const mapped = recordToPoints(record, tags, clockSkew);
       if (mapped.ok) {
         for (const point of mapped.points) {
           points.push(point);
@@ -178,8 +181,8 @@ export class TelemetryWriter {
 }
 
 /** Envelopes give one point each; a ticket change one per timeline entry, a notification none. */
-function recordToPoints(record: LogRecord, tags: ReadonlyMap<string, SiteTags>): { ok: true; points: Point[] } | { ok: false; refusal: Refusal } {
+function recordToPoints(record: LogRecord, tags: ReadonlyMap<string, SiteTags>, clockSkew: ClockSkewLimits | undefined): { ok: true; points: Point[] } | { ok: false; refusal: Refusal } {
   if (record.topic === LOG_TOPICS.tickets) return ticketRecordToPoints(record);
-  const mapped = recordToPoint(record, tags);
+  const mapped = recordToPoint(record, tags, clockSkew);
   return mapped.ok ? { ok: true, points: [mapped.point] } : mapped;
 }
