@@ -18,6 +18,8 @@ import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
+import { clientErrorHandler, frameworkErrors } from './hardening/framework-errors.ts';
+import { checkOrigin } from './hardening/origin-check.ts';
 import { webAssets } from './web-assets.ts';
 
 export interface Api {
@@ -32,7 +34,11 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.child({}, { level: logger.isLevelEnabled('warn') ? 'warn' : logger.level }) as FastifyBaseLogger,
     schemaController,
+    // Refusals of the router and of Node's HTTP parser answer with catalogued codes too (issue 13).
+    frameworkErrors,
+    clientErrorHandler,
   });
+  checkOrigin(app);
   const live = new LiveStream();
   await app.register(swagger, {
     openapi: {
