@@ -37,6 +37,8 @@ interface MonitorLine {
   devicesReporting?: number;
   duplicates?: number;
   missingSeq?: number;
+  seqResets?: number;
+  consumers?: string;
   code?: string;
 }
 
