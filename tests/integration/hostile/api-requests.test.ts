@@ -116,6 +116,17 @@ describe('the API answers hostile requests with catalogued errors', () => {
     expect((await api.app.inject({ method: 'POST', url: '/api/session', remoteAddress: '10.1.1.1', payload: { login: 'manager', password: 'manager-demo' } })).statusCode).toBe(200);
   });
 
+  it('documents a 400 on every route that takes input (schemathesis: ST103 on /api/roster/on-duty and /api/silences)', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect(Object.keys(doc.paths['/api/roster/on-duty']!.get!.responses)).toContain('400');
+    expect(Object.keys(doc.paths['/api/silences']!.get!.responses)).toContain('400');
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if ((op.parameters?.length ?? 0) > 0 || op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toContain('400');
+      }
+    }
+  });
+
   it('serves no source maps, and the scripts do not point at any', async () => {
     const maps = readdirSync(join(WEB_DIST, 'assets')).filter((f) => f.endsWith('.map'));
     for (const map of maps) expect((await api.app.inject({ method: 'GET', url: `/assets/${map}` })).statusCode).toBe(404);
