@@ -32,6 +32,8 @@ export interface AlertingSetup {
   /** The process's consumer registry (stuck consumers: monitor line, /health, IoT ticket). */
   health?: ConsumerHealth | undefined;
   clockSkew?: ClockSkewLimits | undefined;
+  /** The clock a stuck consumer is measured on; the service clock by default (tests pin that one). */
+  watchClock?: Clock;
 }
 
 export interface Alerting {
@@ -60,6 +62,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     startAt: s.startAt,
     health: s.health,
     clockSkew: s.clockSkew,
+    ...(s.watchClock ? { watchClock: s.watchClock } : {}),
   });
   return { runtime, store, planner, roster };
 }

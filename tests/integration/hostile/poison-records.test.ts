@@ -47,7 +47,7 @@ describe('one poisonous record cannot stop alerting or the telemetry writer', ()
 
   const startConsumers = async () => {
     health = new ConsumerHealth();
-    alerting = await createAlerting({ log: gw.rawLog, devices, storePath: join(gw.dir, 'alerting.db'), clock: new ManualClock(Date.now()), logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL', health });
+    alerting = await createAlerting({ log: gw.rawLog, devices, storePath: join(gw.dir, 'alerting.db'), clock: new ManualClock(Date.now()), logger: silentLogger(), tickIntervalMs: 3_600_000, synchronous: 'NORMAL', health, watchClock: systemClock });
     series = SqliteTimeSeries.open({ path: join(gw.dir, 'series.db'), retentionMs: 30 * 86_400_000, synchronous: 'NORMAL', logger: silentLogger() });
     writer = await TelemetryWriter.start({ log: gw.rawLog, store: series, devices, logger: silentLogger(), health, clock: systemClock });
   };
@@ -105,7 +105,8 @@ describe('one poisonous record cannot stop alerting or the telemetry writer', ()
     const after = await poisonThenForcedDoor(doors[1]!);
     expect(after).toBeLessThan(1_000);
     expect(health.stuck()).toEqual([]);
-    console.log(`poison: forced door became a ticket ${Math.round(before)} ms after its PUBACK before the restart, ${Math.round(after)} ms after`);
+    const stalls = [alerting.runtime.guard.status().longestStallMs, writer.guard!.status().longestStallMs];
+    console.log(`hostile poison: ${Object.keys(POISON).length} poison shapes refused before PUBACK; a forced door right after became a ticket ${Math.round(before)} ms after its PUBACK, ${Math.round(after)} ms after a restart; longest stall one record caused a consumer: ${Math.max(...stalls)} ms`);
   });
 
   it('poison already in the log (written by a gateway before this check) is dead-lettered by each consumer, which moves on', { timeout: 60_000 }, async () => {
@@ -118,6 +119,8 @@ describe('one poisonous record cannot stop alerting or the telemetry writer', ()
     await pollUntil('the forced-door ticket behind the old poison', () => alerting.store.listTickets({ limit: 500 }).find((t) => t.alertType === 'door.forced-open' && t.subject.deviceId === doors[2]!.id), { timeoutMs: 10_000, intervalMs: 5 });
     expect(performance.now() - start).toBeLessThan(1_000);
     await pollUntil('the telemetry writer past the poison', () => writer.stats().pointsWritten > 0 && health.stuck().length === 0 && writer.stats().deadLettered > 0);
+    const stalls = [alerting.runtime.guard.status().longestStallMs, writer.guard!.status().longestStallMs];
+    console.log(`hostile old poison: 10,000-deep record already in the log dead-lettered by both consumers; forced door behind it a ticket in ${Math.round(performance.now() - start)} ms; longest stall: ${Math.max(...stalls)} ms`);
     client.end(true);
   });
 });
