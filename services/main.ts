@@ -21,6 +21,7 @@ import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
 import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
+import { ConsumerHealth } from './event-log/guard/consumer-health.ts';
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -49,7 +50,9 @@ async function main(logger: Logger): Promise<void> {
 
   const gateway = await startConfiguredGateway(config, { log, devices, credentials, logger: logger.child({ component: 'gateway' }) });
   await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
-  const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }));
+  // Every log consumer of this process reports here: the monitor line, /api/health and a ticket say when one is stuck.
+  const health = new ConsumerHealth();
+  const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }), undefined, { health, clock: systemClock });
   const alerting = await createAlerting({
     log,
     devices,
@@ -62,6 +65,8 @@ async function main(logger: Logger): Promise<void> {
     tickIntervalMs: config.alerting.tickIntervalMs,
     groupId: config.alerting.groupId,
     startAt: config.alerting.startAt,
+    health,
+    clockSkew: telemetryConfig.clockSkew,
   });
   const telemetry = await createTelemetry({
     log,
@@ -69,6 +74,8 @@ async function main(logger: Logger): Promise<void> {
     config: telemetryConfig,
     logger: logger.child({ component: 'telemetry' }),
     ruleOverrides: loadRuleOverrides(config.alerting.rulesFile),
+    health,
+    clock: systemClock,
   });
   const api = await createApi({
     alerting,
@@ -81,6 +88,7 @@ async function main(logger: Logger): Promise<void> {
     sessionPolicy: config.api.session,
     secureCookie: config.api.secureCookie,
     series: telemetry.series,
+    health,
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.

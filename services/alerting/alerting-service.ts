@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { LogRecord } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import { deadLetter } from '../shared/dead-letter.ts';
+import { clockSkewOf, type ClockSkewLimits } from '../shared/clock-skew.ts';
 import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
@@ -28,6 +29,8 @@ export interface AlertingServiceOptions {
   logger: Logger;
   /** Called after each commit that queued messages for the log. */
   onOutgoing?: () => void;
+  /** Beyond this a device's timestamp is flagged as clock skew on its status. */
+  clockSkew?: ClockSkewLimits;
 }
 
 export interface AlertingChanges {
@@ -165,6 +168,20 @@ export class AlertingService {
     );
   }
 
+  /**
+   * A signal from outside the rules (the platform watching itself, a gateway verdict): a ticket
+   * like any other. With `onceId`, a redelivered cause raises nothing the second time.
+   */
+  raise(signal: AlertSignal, onceId?: string): void {
+    this.run((tx, out) => {
+      if (onceId !== undefined) {
+        if (tx.wasProcessed(onceId)) return;
+        tx.markProcessed(onceId, signal.at);
+      }
+      this.applySignal(tx, signal, undefined, out);
+    });
+  }
+
   command(ticketId: string, command: Command): CommandResult {
     return this.run((tx, out) => {
       const ticket = tx.ticket(ticketId);
@@ -264,9 +281,13 @@ export class AlertingService {
       lastSeen: obs.kind === 'envelope' ? obs.at : previous?.lastSeen,
       source: obs.kind === 'status' ? obs.source : changed ? 'message' : previous.source,
     };
+    // The device's clock, judged on each message: flagged while off, cleared by a believable one.
+    const skew = obs.kind === 'envelope' ? clockSkewOf(Date.parse(obs.envelope.ts), obs.at, this.o.clockSkew) : previous?.clockSkewMs;
+    if (skew !== undefined) status.clockSkewMs = Number.isFinite(skew) ? skew : Number.MAX_SAFE_INTEGER;
+    const skewChanged = (previous?.clockSkewMs === undefined) !== (status.clockSkewMs === undefined);
     tx.setDeviceStatus(status);
     // A second record of the same state can still say why (a will, then the lost socket of a power cut).
-    if (changed || status.source !== previous.source) out.devices.set(deviceId, status);
+    if (changed || status.source !== previous.source || skewChanged) out.devices.set(deviceId, status);
   }
 
   private context(tx: Tx) {

@@ -1,5 +1,7 @@
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { EventLog } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PlacedDevice } from '../site/devices.ts';
 import { startAlerting, type AlertingRuntime } from './alerting-runtime.ts';
@@ -27,6 +29,11 @@ export interface AlertingSetup {
   /** Consumer group; instances sharing it share the partitions. */
   groupId?: string;
   startAt?: 'beginning' | 'end';
+  /** The process's consumer registry (stuck consumers: monitor line, /health, IoT ticket). */
+  health?: ConsumerHealth | undefined;
+  clockSkew?: ClockSkewLimits | undefined;
+  /** The clock a stuck consumer is measured on; the service clock by default (tests pin that one). */
+  watchClock?: Clock;
 }
 
 export interface Alerting {
@@ -53,6 +60,9 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     tickIntervalMs: s.tickIntervalMs,
     groupId: s.groupId,
     startAt: s.startAt,
+    health: s.health,
+    clockSkew: s.clockSkew,
+    ...(s.watchClock ? { watchClock: s.watchClock } : {}),
   });
   return { runtime, store, planner, roster };
 }

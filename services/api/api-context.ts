@@ -1,6 +1,7 @@
 import type { AlertingService, TicketStore } from '../alerting/alerting-service.ts';
 import type { DispatchPlanner } from '../alerting/domain/dispatch/planner.ts';
 import type { Roster } from '../alerting/domain/dispatch/types.ts';
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { PlacedDevice } from '../site/devices.ts';
 import type { SiteConfig } from '../site/schema.ts';
@@ -23,4 +24,6 @@ export interface ApiContext {
   actions: ActionLog;
   /** The time-series store for the desk's charts; without it the series routes are not there. */
   series?: SeriesContext;
+  /** The process's log consumers, for /api/health to say when one is stuck. */
+  health?: ConsumerHealth | undefined;
 }

@@ -21,6 +21,13 @@ export const API_ERRORS = {
   OC_API_FORBIDDEN: 403,
   OC_API_ACTION_ID_REUSED: 409,
   OC_API_SIGN_IN_THROTTLED: 429,
+  OC_API_BAD_URL: 400,
+  OC_API_BAD_REQUEST_LINE: 400,
+  OC_API_FOREIGN_ORIGIN: 403,
+  OC_API_REQUEST_TIMEOUT: 408,
+  OC_API_BODY_TOO_LARGE: 413,
+  OC_API_URL_TOO_LONG: 414,
+  OC_API_HEADERS_TOO_LARGE: 431,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -51,6 +58,7 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
     const path = [error.validationContext, ...(first?.instancePath ?? '').split('/').filter(Boolean), ...(named ? [named] : [])].join('.');
     return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: path, message: `${path} ${validationMessage(error.validation)}` });
   }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, { code: 'OC_API_BODY_TOO_LARGE', field: 'body', message: error.message });
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     // Fastify's own refusals of a body it cannot parse: the body (or its content type) is the field at fault.
     const field = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'headers.content-type' : error.code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;

@@ -18,6 +18,8 @@ import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
+import { clientErrorHandler, frameworkErrors } from './hardening/framework-errors.ts';
+import { checkOrigin } from './hardening/origin-check.ts';
 import { webAssets } from './web-assets.ts';
 
 export interface Api {
@@ -32,7 +34,11 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.child({}, { level: logger.isLevelEnabled('warn') ? 'warn' : logger.level }) as FastifyBaseLogger,
     schemaController,
+    // Refusals of the router and of Node's HTTP parser answer with catalogued codes too (issue 13).
+    frameworkErrors,
+    clientErrorHandler,
   });
+  checkOrigin(app);
   const live = new LiveStream();
   await app.register(swagger, {
     openapi: {
@@ -61,7 +67,11 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  // ok is false while a log consumer is stuck on a record: tickets or points are waiting behind it.
+  app.get('/api/health', { config: { access: 'public' }, schema: { hide: true } }, async () => {
+    const consumers = ctx.health?.snapshot() ?? [];
+    return { ok: consumers.every((c) => c.state !== 'stuck'), consumers: consumers.map(({ consumer, state, record, deadLettered }) => ({ consumer, state, record, deadLettered })) };
+  });
   await webAssets(app);
 
   const onTicket = (ticket: unknown, entries: unknown) => live.broadcast('ticket', { ticket, entries });
@@ -85,9 +95,17 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
 function documentAccessAnswers(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const access = (route.config as { access?: Access } | undefined)?.access ?? 'signed-in';
-    if (access === 'public' || !route.url.startsWith('/api/') || !route.schema || route.schema.hide) return;
+    if (!route.url.startsWith('/api/') || !route.schema || route.schema.hide) return;
     const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    // Any route that takes input answers a bad field with a 400 naming it (schemathesis found it undocumented).
+    const takesInput = route.schema.querystring !== undefined || route.schema.params !== undefined || route.schema.body !== undefined;
+    const invalid = takesInput ? { 400: { ...errorSchema, description: 'a request field is invalid; `field` names it' } } : {};
+    if (access === 'public') {
+      route.schema.response = { ...invalid, ...response };
+      return;
+    }
     route.schema.response = {
+      ...invalid,
       401: { ...errorSchema, description: 'not signed in, or the session ended' },
       ...(access === 'signed-in' ? {} : { 403: { ...errorSchema, description: `only for the ${access === 'desk' ? 'duty desk (operator, manager)' : 'manager'}` } }),
       ...response,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Alerting } from '../alerting/compose.ts';
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PlacedDevice } from '../site/devices.ts';
@@ -27,6 +28,8 @@ export interface ApiSetup {
   secureCookie?: boolean;
   /** The time-series store for the desk's charts (issue 7); the series routes need it. */
   series?: SeriesContext;
+  /** The process's log consumers (alerting, telemetry writer), reported by /api/health. */
+  health?: ConsumerHealth | undefined;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         },
         actions: new ActionLog(db, s.clock),
         series: s.series,
+        health: s.health,
       },
       s.logger,
     );

@@ -55,6 +55,8 @@ export async function webAssets(app: FastifyInstance, opts: WebAssetsOptions = {
     immutable: true,
     maxAge: '365d',
     decorateReply: false,
+    // Source maps would publish the pages' source: built for developers, not served.
+    allowedPath: (pathName) => !pathName.endsWith('.map'),
     setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
   });
 }

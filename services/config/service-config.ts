@@ -43,6 +43,8 @@ const envShape = {
   OC_SESSION_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   OC_SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   OC_COOKIE_SECURE: bool.default(false),
+  OC_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  OC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).optional(),
 };
 const envSchema = z.object(envShape).superRefine((e, ctx) => {
   if (e.OC_EVENT_LOG === 'kafka' && e.OC_KAFKA_BROKERS === undefined) {
@@ -63,7 +65,7 @@ export interface ServiceConfig {
   http: { host: string; port: number };
   alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; ticketPolicyFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
   simulator: { enabled: boolean; mode: 'auto' | 'agents' | 'protocols'; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
-  gateway: { maxPayloadBytes: number | undefined };
+  gateway: { maxPayloadBytes: number | undefined; maxConnections?: number | undefined; maxConnectionsPerAddress?: number | undefined };
   api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean };
 }
 
@@ -100,7 +102,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       secretsFile: resolve(dataDir, 'simulator', 'device-secrets.json'),
       outboxFile: resolve(dataDir, 'simulator', 'outbox.db'),
     },
-    gateway: { maxPayloadBytes: e.OC_MAX_PAYLOAD_BYTES },
+    gateway: { maxPayloadBytes: e.OC_MAX_PAYLOAD_BYTES, maxConnections: e.OC_MQTT_MAX_CONNECTIONS, maxConnectionsPerAddress: e.OC_MQTT_MAX_CONNECTIONS_PER_ADDRESS },
     api: {
       usersFile: e.OC_USERS_FILE && resolve(e.OC_USERS_FILE),
       session: { idleMs: e.OC_SESSION_IDLE_HOURS * 3_600_000, maxAgeMs: e.OC_SESSION_MAX_HOURS * 3_600_000 },

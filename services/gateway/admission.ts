@@ -15,9 +15,16 @@ export interface RateLimit {
  * its batch is pending, so a flooding client slows itself down and nobody else.
  * The FIFO keeps the client's message order intact.
  */
+/** A device's tokens, kept by the gateway across its connections so that reconnecting buys no fresh burst. */
+export interface TokenState {
+  tokens: number;
+  refilledAt: number;
+}
+
+export const freshTokens = (limit: RateLimit, now: number): TokenState => ({ tokens: limit.burst, refilledAt: now });
+
 export class ClientAdmission {
-  private tokens: number;
-  private refilledAt: number;
+  private readonly bucket: TokenState;
   private readonly waiting: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private throttledSince: number | undefined;
@@ -28,9 +35,9 @@ export class ClientAdmission {
     private readonly clock: Clock,
     private readonly onFlood: () => void,
     private readonly onThrottle: () => void = () => {},
+    shared?: TokenState,
   ) {
-    this.tokens = limit.burst;
-    this.refilledAt = clock.now();
+    this.bucket = shared ?? freshTokens(limit, clock.now());
   }
 
   /** Runs `go` now if the client is within its rate, else once a token is free. */
@@ -55,16 +62,17 @@ export class ClientAdmission {
 
   private take(): boolean {
     const now = this.clock.now();
-    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.refilledAt) * this.limit.ratePerSecond) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    const b = this.bucket;
+    b.tokens = Math.min(this.limit.burst, b.tokens + ((now - b.refilledAt) * this.limit.ratePerSecond) / 1000);
+    b.refilledAt = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
     return true;
   }
 
   private schedule(): void {
     if (this.timer) return;
-    const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.limit.ratePerSecond));
+    const waitMs = Math.max(1, Math.ceil(((1 - this.bucket.tokens) * 1000) / this.limit.ratePerSecond));
     this.timer = setTimeout(() => this.drain(), waitMs);
   }
 

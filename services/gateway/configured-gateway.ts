@@ -16,7 +16,11 @@ export function startConfiguredGateway(config: ServiceConfig, parts: { log: Even
     registry: DeviceRegistry.fromDevices(parts.devices),
     credentials: parts.credentials,
     logger: parts.logger,
-    limits: config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {},
+    limits: {
+      ...(config.gateway.maxPayloadBytes ? { maxPayloadBytes: config.gateway.maxPayloadBytes } : {}),
+      ...(config.gateway.maxConnections ? { maxConnections: config.gateway.maxConnections } : {}),
+      ...(config.gateway.maxConnectionsPerAddress ? { maxConnectionsPerAddress: config.gateway.maxConnectionsPerAddress } : {}),
+    },
     tls: readGatewayTls(config),
   });
 }

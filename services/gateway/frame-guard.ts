@@ -13,8 +13,19 @@ export class FrameSizeTracker {
   private multiplier = 1;
   private lengthBytes = 0;
   private bodyLeft = 0;
+  /** Packets whose header has been read; the first must be CONNECT when `maxConnectBytes` is set. */
+  private packets = 0;
+  private packetType = 0;
 
-  constructor(private readonly maxBodyBytes: number) {}
+  /**
+   * `maxConnectBytes`: before CONNECT a socket may send only a CONNECT of at most this many
+   * bytes; anything else (a PUBLISH announced before logging in) closes it at once, so an
+   * unauthenticated socket can make the gateway hold no more than that.
+   */
+  constructor(
+    private readonly maxBodyBytes: number,
+    private readonly maxConnectBytes?: number,
+  ) {}
 
   /** Throws OcError('OC_FRAME_TOO_LARGE') once a header announces too large a packet. */
   inspect(chunk: Buffer): void {
@@ -29,6 +40,11 @@ export class FrameSizeTracker {
       }
       const byte = chunk[i++]!;
       if (this.state === 'type') {
+        this.packetType = byte >> 4;
+        this.packets += 1;
+        if (this.maxConnectBytes !== undefined && this.packets === 1 && this.packetType !== 1) {
+          throw new OcError('OC_MQTT_PRE_CONNECT', `packet type ${this.packetType} before CONNECT`);
+        }
         this.state = 'length';
         this.length = 0;
         this.multiplier = 1;
@@ -38,6 +54,9 @@ export class FrameSizeTracker {
       this.length += (byte & 0x7f) * this.multiplier;
       this.multiplier *= 128;
       this.lengthBytes += 1;
+      if (this.maxConnectBytes !== undefined && this.packets === 1 && this.length > this.maxConnectBytes) {
+        throw new OcError('OC_MQTT_PRE_CONNECT', `CONNECT announces ${this.length}+ bytes, limit ${this.maxConnectBytes}`);
+      }
       if (this.length > this.maxBodyBytes || (byte & 0x80 && this.lengthBytes === 4)) {
         throw new OcError('OC_FRAME_TOO_LARGE', `announced ${this.length}+ bytes, limit ${this.maxBodyBytes}`);
       }
@@ -57,9 +76,10 @@ export class FrameGuardedConnection extends Duplex {
     private readonly socket: Socket,
     maxBodyBytes: number,
     private readonly onOversize: (err: OcError) => void,
+    maxConnectBytes?: number,
   ) {
     super({ allowHalfOpen: false });
-    this.tracker = new FrameSizeTracker(maxBodyBytes);
+    this.tracker = new FrameSizeTracker(maxBodyBytes, maxConnectBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.push(null));
     socket.on('error', (err) => this.destroy(err));

@@ -9,9 +9,13 @@ import { deviceTopic, LOG_TOPICS, parseDeviceTopic, type LogTopic } from '../sha
 import type { EventLog } from '../event-log/port.ts';
 import type { DeviceKind } from '../shared/envelope.ts';
 import { authorizeDevicePublish, authorizeDeviceSubscribe } from './acl.ts';
-import { ClientAdmission } from './admission.ts';
+import { ClientAdmission, freshTokens, type TokenState } from './admission.ts';
+import { DeadLetterBudget } from './abuse/dead-letter-budget.ts';
+import { FailureThrottle } from './abuse/failure-throttle.ts';
+import { KeyedBuckets } from './abuse/keyed-buckets.ts';
+import { RefusalSummary } from './abuse/refusal-summary.ts';
 import type { CredentialStore } from './credentials.ts';
-import { deadLetterRecord } from '../shared/dead-letter.ts';
+import { DEAD_LETTER_PAYLOAD_KEEP_BYTES, deadLetterRecord } from '../shared/dead-letter.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import { FrameGuardedConnection } from './frame-guard.ts';
 import { classifyPublish, statusRecord, type StatusSource } from './ingest.ts';
@@ -56,6 +60,8 @@ interface DeviceSession {
 
 // aedes 1.x return codes for CONNACK (its AuthErrorCode is a const enum, unusable under isolatedModules).
 const CONNACK_IDENTIFIER_REJECTED = 2;
+/** "Server unavailable": try again later, what a device held back by a limit should do. */
+const CONNACK_SERVER_UNAVAILABLE = 3;
 const CONNACK_BAD_USERNAME_OR_PASSWORD = 4;
 
 /**
@@ -73,6 +79,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const sessions = new WeakMap<Client, DeviceSession>();
   const pendingAppends = new Set<Promise<unknown>>();
   let closing = false;
+  // Limits that follow the device or the address, not the connection (issue 13).
+  const deviceTokens = new Map<string, TokenState>();
+  const connectsByDevice = new KeyedBuckets(limits.connectAttempts.perDevice, clock);
+  const connectsByAddress = new KeyedBuckets(limits.connectAttempts.perAddress, clock);
+  const loginsByDevice = new FailureThrottle(limits.loginFailures.perDevice, clock);
+  const loginsByAddress = new FailureThrottle(limits.loginFailures.perAddress, clock);
+  const takeovers = new FailureThrottle(limits.clientIdTakeovers, clock);
+  const liveClients = new Map<string, Client>();
+  const budget = new DeadLetterBudget(limits.deadLetters, clock);
+  const refusals = new RefusalSummary(logger, limits.refusalSummaryMs);
+  const addressOf = (client: Client): string => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'unknown';
 
   const append = (topic: LogTopic, key: string, value: Buffer): Promise<unknown> => {
     const p = log.append(topic, [{ key, value }]);
@@ -98,33 +115,71 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   ): Promise<unknown> => {
     stats.deadLettered += 1;
     stats.count(code);
-    logger.warn({ code, reason, field, clientId: client?.id, topic: packet.topic, bytes: packet.payload.length }, 'publish dead-lettered');
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    // Anything up to the payload limit is kept whole, so a rejected message can be replayed as sent;
-    // only an oversized one is cut (its true size and hash stay in the record).
-    const value = deadLetterRecord({ code, reason, field, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now(), keepBytes: limits.maxPayloadBytes });
-    return append(LOG_TOPICS.deadletter, client?.id ?? 'unknown', value);
+    // The reason, the hash, the true size and the first few KB: enough to diagnose, bounded per letter.
+    const value = deadLetterRecord({ code, reason, field, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now(), keepBytes: DEAD_LETTER_PAYLOAD_KEEP_BYTES });
+    const key = client?.id ?? 'unknown';
+    const verdict = budget.admit(key, value.length);
+    if (verdict === 'write') {
+      logger.warn({ code, reason, field, clientId: client?.id, topic: packet.topic, bytes: packet.payload.length }, 'publish dead-lettered');
+      stats.deadLetterBytes += value.length;
+      return append(LOG_TOPICS.deadletter, key, value);
+    }
+    // Over budget: counted, not stored; once per report window the device is named as faulty.
+    stats.deadLettersCounted += 1;
+    if (verdict === 'count') return Promise.resolve();
+    const counted = budget.countedFor(key);
+    stats.count('OC_DEAD_LETTER_BUDGET');
+    logger.warn({ code: 'OC_DEAD_LETTER_BUDGET', clientId: key, counted }, 'device over its dead-letter budget: the rest is counted, not stored');
+    const report = deadLetterRecord({ code: 'OC_DEAD_LETTER_BUDGET', reason: `keeps sending junk (last: ${code}); ${counted.letters} refused messages counted, not stored`, clientId: client?.id, topic: packet.topic, payload, receivedAt: clock.now(), keepBytes: 1024 });
+    stats.deadLetterBytes += report.length;
+    return append(LOG_TOPICS.deadletter, key, report);
   };
 
   const refuse = (client: Client, returnCode: number, code: ErrorCode, detail: string, done: (e: AuthenticateError | null, ok: boolean | null) => void) => {
     stats.refusedConnections += 1;
     stats.count(code);
-    logger.warn({ code, clientId: client.id, detail }, 'connection refused');
+    // One summary line per window, not a line per attempt: a storm of guesses must not drown the log.
+    refusals.add(code, client.id, addressOf(client));
+    logger.debug({ code, clientId: client.id, detail }, 'connection refused');
     const err = new OcError(code, detail) as OcError & { returnCode: number };
     err.returnCode = returnCode;
     done(err as unknown as AuthenticateError, false);
   };
 
   const authenticate: NonNullable<AedesOptions['authenticate']> = (client, username, password, done) => {
+    const address = addressOf(client);
+    const lockedFor = Math.max(loginsByDevice.lockedFor(client.id), loginsByAddress.lockedFor(address));
+    if (lockedFor > 0) return refuse(client, CONNACK_SERVER_UNAVAILABLE, 'OC_AUTH_THROTTLED', `${client.id} from ${address}, ${lockedFor} ms left`, done);
+    if (!connectsByAddress.take(address) || !connectsByDevice.take(client.id)) {
+      return refuse(client, CONNACK_SERVER_UNAVAILABLE, 'OC_MQTT_CONNECT_RATE', `${client.id} from ${address}`, done);
+    }
+    const failed = (returnCode: number, code: ErrorCode, detail: string) => {
+      loginsByDevice.fail(client.id);
+      loginsByAddress.fail(address);
+      refuse(client, returnCode, code, detail, done);
+    };
     const device = registry.get(client.id);
     if (username !== client.id) {
-      return refuse(client, CONNACK_IDENTIFIER_REJECTED, 'OC_AUTH_CLIENT_ID_MISMATCH', `username ${JSON.stringify(username)}`, done);
+      return failed(CONNACK_IDENTIFIER_REJECTED, 'OC_AUTH_CLIENT_ID_MISMATCH', `username ${JSON.stringify(username)}`);
     }
     // Unknown device and wrong secret look the same from outside, so ids cannot be probed.
-    if (!device) return refuse(client, CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_UNKNOWN_DEVICE', client.id, done);
+    if (!device) return failed(CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_UNKNOWN_DEVICE', client.id);
     if (!password || !credentials.verify(device.id, password.toString('utf8'))) {
-      return refuse(client, CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_BAD_CREDENTIALS', client.id, done);
+      return failed(CONNACK_BAD_USERNAME_OR_PASSWORD, 'OC_AUTH_BAD_CREDENTIALS', client.id);
     }
+    loginsByDevice.succeed(client.id);
+    // A live connection already holds this id: a reconnect after a silent cut, or a clone. A few
+    // takeovers pass; a fight is stopped by keeping the live one and refusing the newcomer.
+    const holder = liveClients.get(device.id);
+    if (holder && !holder.closed) {
+      if (takeovers.lockedFor(device.id) > 0 || takeovers.fail(device.id)) {
+        reportClientIdFight(client, device.id);
+        return refuse(client, CONNACK_IDENTIFIER_REJECTED, 'OC_CLIENT_ID_CONFLICT', `${device.id} from ${address}`, done);
+      }
+    }
+    let tokens = deviceTokens.get(device.id);
+    if (!tokens) deviceTokens.set(device.id, (tokens = freshTokens(limits.rate, clock.now())));
     const admission = new ClientAdmission(limits.rate, clock, () => {
       stats.floodDisconnects += 1;
       stats.count('OC_FLOOD');
@@ -132,9 +187,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       client.close();
     }, () => {
       stats.throttled += 1;
-    });
+    }, tokens);
     sessions.set(client, { deviceId: device.id, kind: device.kind, admission, keepaliveTimedOut: false });
     done(null, true);
+  };
+
+  /** The first refusal of a fight is written down (a device-fault ticket comes of it); the rest are counted. */
+  const fightsReported = new Map<string, number>();
+  const reportClientIdFight = (client: Client, deviceId: string): void => {
+    const last = fightsReported.get(deviceId);
+    if (last !== undefined && clock.now() - last < limits.clientIdTakeovers.maxLockMs) return;
+    fightsReported.set(deviceId, clock.now());
+    logger.warn({ code: 'OC_CLIENT_ID_CONFLICT', clientId: deviceId, remote: addressOf(client) }, 'two connections fight over one client id: keeping the live one, refusing the other');
+    const value = deadLetterRecord({ code: 'OC_CLIENT_ID_CONFLICT', reason: `connections from ${addressOf(client)} keep taking over ${deviceId}: a cloned device or a stuck agent`, clientId: deviceId, topic: deviceTopic(deviceId, 'status'), payload: Buffer.alloc(0), receivedAt: clock.now() });
+    append(LOG_TOPICS.deadletter, deviceId, value).catch((err: unknown) => logger.error({ err, deviceId }, 'could not record the client-id fight'));
   };
 
   const ingest = (client: Client | null, session: Pick<DeviceSession, 'deviceId' | 'kind' | 'appendFailed'>, packet: PublishPacket, channel: 'event' | 'telemetry' | 'status', source: 'device' | 'will', done: (err?: Error | null) => void) => {
@@ -209,6 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   broker.on('clientReady', (client) => {
     const session = sessions.get(client);
     if (!session) return;
+    liveClients.set(session.deviceId, client);
     stats.connected += 1;
     appendStatus(session.deviceId, 'online', 'connect');
   });
@@ -231,6 +298,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!session) return;
     stats.connected -= 1;
     session.admission.close();
+    if (liveClients.get(session.deviceId) === client) liveClients.delete(session.deviceId);
     appendStatus(session.deviceId, 'offline', offlineSource(client, session));
   });
   broker.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client error'));
@@ -243,15 +311,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const sockets = new Set<Socket>();
+  const perAddress = new Map<string, number>();
   const accept = (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const fromAddress = perAddress.get(address) ?? 0;
+    if (sockets.size >= limits.maxConnections || fromAddress >= limits.maxConnectionsPerAddress) {
+      stats.refusedConnections += 1;
+      stats.count('OC_MQTT_CONNECTION_LIMIT');
+      refusals.add('OC_MQTT_CONNECTION_LIMIT', undefined, address);
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => {
+      sockets.delete(socket);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
     socket.setNoDelay(true);
     const conn = new FrameGuardedConnection(socket, limits.maxFrameBytes, (err) => {
       stats.oversizedFrames += 1;
       stats.count(err.code);
-      logger.warn({ code: err.code, remote: socket.remoteAddress, detail: err.message }, 'connection closed: frame too large');
-    });
+      logger.warn({ code: err.code, remote: socket.remoteAddress, detail: err.message }, err.code === 'OC_MQTT_PRE_CONNECT' ? 'connection closed: not a small CONNECT first' : 'connection closed: frame too large');
+    }, limits.maxConnectBytes);
     broker.handle(conn);
   };
   const servers: Server[] = [createServer(accept)];
@@ -301,6 +385,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (closed) return;
       closed = true;
       await stopAccepting();
+      refusals.close();
       // The offline records of the devices just disconnected must reach the log before the owner closes it.
       await Promise.allSettled([...pendingAppends]);
       logger.info(stats.snapshot(), 'gateway closed');

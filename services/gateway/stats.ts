@@ -5,6 +5,10 @@ export class GatewayStats {
   connected = 0;
   accepted = { event: 0, telemetry: 0, status: 0 };
   deadLettered = 0;
+  /** Bytes written to oc.deadletter. */
+  deadLetterBytes = 0;
+  /** Refused messages over the dead-letter budget: counted here, not stored. */
+  deadLettersCounted = 0;
   refusedConnections = 0;
   deniedSubscriptions = 0;
   throttled = 0;
@@ -22,6 +26,8 @@ export class GatewayStats {
       connected: this.connected,
       accepted: { ...this.accepted },
       deadLettered: this.deadLettered,
+      deadLetterBytes: this.deadLetterBytes,
+      deadLettersCounted: this.deadLettersCounted,
       refusedConnections: this.refusedConnections,
       deniedSubscriptions: this.deniedSubscriptions,
       throttled: this.throttled,

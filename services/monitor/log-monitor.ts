@@ -1,4 +1,7 @@
+import { describeStuck, type ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { EventLog, LogConsumer, LogRecord } from '../event-log/port.ts';
+import type { Clock } from '../shared/clock.ts';
+import { parseEnvelopeJson } from '../shared/envelope.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import { DeliveryTally } from './delivery-tally.ts';
@@ -12,6 +15,16 @@ export interface LogMonitorSnapshot {
   devicesReporting: number;
   duplicates: number;
   missingSeq: number;
+  /** Devices whose counter started again (reset), counted apart from loss and duplicates. */
+  seqResets: number;
+  /** `ok`, or which consumer is stuck on which record and for how long. */
+  consumers: string;
+}
+
+/** The process's consumers, for the monitor line to say when one is stuck. */
+export interface ConsumerWatch {
+  health: ConsumerHealth;
+  clock: Clock;
 }
 
 /**
@@ -25,10 +38,13 @@ export class LogMonitor {
   private consumer: LogConsumer | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly logger: Logger) {}
+  private constructor(
+    private readonly logger: Logger,
+    private readonly watch: ConsumerWatch | undefined,
+  ) {}
 
-  static async start(log: EventLog, logger: Logger, intervalMs = 10_000): Promise<LogMonitor> {
-    const monitor = new LogMonitor(logger);
+  static async start(log: EventLog, logger: Logger, intervalMs = 10_000, watch?: ConsumerWatch): Promise<LogMonitor> {
+    const monitor = new LogMonitor(logger, watch);
     const topics = [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status, LOG_TOPICS.deadletter];
     monitor.consumer = await log.consume({ groupId: 'oc.monitor', topics, fromBeginning: true }, async (batch) => monitor.take(batch));
     if (intervalMs > 0) {
@@ -51,6 +67,8 @@ export class LogMonitor {
       devicesReporting: this.tally.devices,
       duplicates: this.tally.duplicates,
       missingSeq: this.tally.missing(),
+      seqResets: this.tally.resets,
+      consumers: this.watch ? describeStuck(this.watch.health.snapshot(), this.watch.clock.now()) : 'ok',
     };
   }
 
@@ -61,16 +79,21 @@ export class LogMonitor {
 
   private take(batch: readonly LogRecord[]): void {
     for (const record of batch) {
+      // Dead letters are counted, not read: they carry up to a payload's worth of base64.
+      if (record.topic === LOG_TOPICS.deadletter) {
+        this.counts.deadLetters += 1;
+        continue;
+      }
       let body: { id?: string; deviceId?: string; seq?: number; state?: string };
       try {
-        body = JSON.parse(record.value.toString('utf8'));
+        // Bounded like every reader of device bytes: a record from before the gateway refused poison is skipped.
+        body = parseEnvelopeJson(record.value) as typeof body;
       } catch {
         this.logger.warn({ topic: record.topic, offset: record.offset }, 'unreadable record in the log');
         continue;
       }
-      if (record.topic === LOG_TOPICS.deadletter) this.counts.deadLetters += 1;
-      else if (record.topic === LOG_TOPICS.status && body.deviceId && body.state) this.state.set(body.deviceId, body.state);
-      else if (body.deviceId && body.id && typeof body.seq === 'number' && this.tally.add(body.deviceId, body.id, body.seq)) {
+      if (record.topic === LOG_TOPICS.status && body.deviceId && body.state) this.state.set(body.deviceId, body.state);
+      else if (typeof body.deviceId === 'string' && typeof body.id === 'string' && Number.isSafeInteger(body.seq) && body.seq! >= 0 && this.tally.add(body.deviceId, body.id, body.seq!)) {
         if (record.topic === LOG_TOPICS.events) this.counts.events += 1;
         else this.counts.telemetry += 1;
       }

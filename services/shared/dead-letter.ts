@@ -16,6 +16,8 @@ export interface DeadLetter {
   /** Base64 of the raw bytes, cut to the writer's keep limit (then `truncated`). */
   payloadBase64: string;
   truncated: boolean;
+  /** The consumer that gave up on a record already in the log; absent for the gateway's refusals. */
+  consumer?: string;
 }
 
 /** A dead letter's bytes on oc.deadletter: the JSON of `deadLetter(input)`. */
@@ -33,6 +35,7 @@ export interface DeadLetterInput {
   receivedAt: number;
   /** Bytes of the payload kept; DEAD_LETTER_PAYLOAD_KEEP_BYTES by default. */
   keepBytes?: number;
+  consumer?: string | undefined;
 }
 
 /** One format for every writer of oc.deadletter (gateway, telemetry writer, alerting service). */
@@ -49,5 +52,6 @@ export function deadLetter(input: DeadLetterInput): DeadLetter {
     payloadSha256: createHash('sha256').update(input.payload).digest('hex'),
     payloadBase64: kept.toString('base64'),
     truncated: kept.length < input.payload.length,
+    ...(input.consumer ? { consumer: input.consumer } : {}),
   };
 }

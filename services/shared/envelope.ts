@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { parseBoundedJson } from './bounded-json.ts';
 import { OcError } from './errors.ts';
 import { isValidDeviceId } from './topics.ts';
 
@@ -42,13 +44,17 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
  * field, so the gateway can dead-letter with a reason a person can act on.
  */
 export function parseEnvelope(payload: Buffer | string): Envelope {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
-  } catch (err) {
-    throw new OcError('OC_ENVELOPE_MALFORMED_JSON', (err as Error).message);
-  }
-  return validateEnvelope(raw);
+  return validateEnvelope(parseEnvelopeJson(payload));
+}
+
+/**
+ * The JSON of an envelope, read by the bounded parser: what no consumer could process (too
+ * deep, too many items, too long strings, invalid UTF-8, lone surrogates, unsafe numbers,
+ * `__proto__` keys) is refused while reading, before anything walks or stores it.
+ */
+export function parseEnvelopeJson(payload: Buffer | string): unknown {
+  if (typeof payload !== 'string' && !isUtf8(payload)) throw new OcError('OC_ENVELOPE_MALFORMED_JSON', 'payload is not valid UTF-8');
+  return parseBoundedJson(typeof payload === 'string' ? payload : payload.toString('utf8'));
 }
 
 export function validateEnvelope(raw: unknown): Envelope {

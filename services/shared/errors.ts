@@ -56,6 +56,15 @@ export const ERROR_CATALOGUE = {
   OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
   OC_AGENT_POWERED_OFF: 'agent has no power: a dead device reports nothing',
   OC_ALERTING_UNKNOWN_DEVICE: 'record from a device that is not in the alerting service\'s site config',
+  OC_ENVELOPE_LIMIT_EXCEEDED: 'payload is nested too deep or holds too many keys, items or characters',
+  OC_ENVELOPE_UNSAFE_VALUE: 'payload holds a value consumers cannot process safely (lone surrogate, unsafe number, __proto__ or duplicate key)',
+  OC_MQTT_PRE_CONNECT: 'socket sent something other than a small CONNECT before logging in',
+  OC_MQTT_CONNECTION_LIMIT: 'too many connections in total or from this address',
+  OC_MQTT_CONNECT_RATE: 'too many connection attempts for this device or from this address; back off',
+  OC_AUTH_THROTTLED: 'too many failed logins for this device or from this address; back off',
+  OC_CLIENT_ID_CONFLICT: 'two connections fight over one client id (a cloned device?); the newcomer is refused for a while',
+  OC_DEAD_LETTER_BUDGET: 'device exceeded its dead-letter budget: the rest of its junk is counted, not stored',
+  OC_CONSUMER_RECORD_FAILED: 'a consumer could not process this record and moved past it',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,5 +1,7 @@
 import type { RuleSettingsOverrides } from '../alerting/domain/rules/settings.ts';
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { EventLog } from '../event-log/port.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { PlacedDevice } from '../site/devices.ts';
 import { InfluxTimeSeries } from '../timeseries/influx/influx-time-series.ts';
@@ -49,6 +51,9 @@ export interface TelemetrySetup {
   /** The alerting rule settings, for the thresholds drawn on drain charts. */
   ruleOverrides?: RuleSettingsOverrides;
   backoff?: BackoffSettings;
+  /** The process's consumer registry (stuck consumers: monitor line, /health, IoT ticket). */
+  health?: ConsumerHealth | undefined;
+  clock?: Clock;
 }
 
 export interface Telemetry {
@@ -65,7 +70,7 @@ export async function createTelemetry(s: TelemetrySetup): Promise<Telemetry> {
   const store = openTimeSeries(s.config.store, s.logger);
   let writer: TelemetryWriter;
   try {
-    writer = await TelemetryWriter.start({ log: s.log, store, devices: s.devices, logger: s.logger, groupId: s.config.groupId, startAt: s.config.startAt, ...(s.backoff ? { backoff: s.backoff } : {}) });
+    writer = await TelemetryWriter.start({ log: s.log, store, devices: s.devices, logger: s.logger, groupId: s.config.groupId, startAt: s.config.startAt, ...(s.backoff ? { backoff: s.backoff } : {}), health: s.health, ...(s.clock ? { clock: s.clock } : {}), ...(s.config.clockSkew ? { clockSkew: s.config.clockSkew } : {}) });
   } catch (err) {
     await store.close();
     throw err;

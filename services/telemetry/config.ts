@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CLOCK_SKEW, type ClockSkewLimits } from '../shared/clock-skew.ts';
 import { OcError } from '../shared/errors.ts';
 import { TELEMETRY_WRITER_GROUP } from './telemetry-writer.ts';
 
@@ -21,6 +22,9 @@ const envShape = {
   OC_TIMESERIES_ROLLUP_1H_DAYS: z.coerce.number().positive().max(36_500).default(730),
   OC_TELEMETRY_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a consumer group name').default(TELEMETRY_WRITER_GROUP),
   OC_TELEMETRY_START: z.enum(['beginning', 'end']).default('beginning'),
+  // Device clocks further off than this are not believed (services/shared/clock-skew.ts).
+  OC_CLOCK_SKEW_FUTURE_S: z.coerce.number().positive().default(DEFAULT_CLOCK_SKEW.futureMs / 1000),
+  OC_CLOCK_SKEW_PAST_S: z.coerce.number().positive().default(DEFAULT_CLOCK_SKEW.pastMs / 1000),
 };
 
 const INFLUX_KEYS = ['OC_INFLUX_URL', 'OC_INFLUX_ORG', 'OC_INFLUX_BUCKET', 'OC_INFLUX_TOKEN'] as const;
@@ -49,6 +53,8 @@ export interface TelemetryConfig {
   store: TimeSeriesConfig;
   groupId: string;
   startAt: 'beginning' | 'end';
+  /** Beyond this a device timestamp is flagged (device health) and replaced by the receive time (points). */
+  clockSkew?: ClockSkewLimits;
 }
 
 /** Validates the time-series variables; the embedded file lives in `dataDir`. */
@@ -70,5 +76,5 @@ export function loadTelemetryConfig(dataDir: string, env: NodeJS.ProcessEnv = pr
           retentionMs: e.OC_TIMESERIES_RETENTION_DAYS * DAY_MS,
           rollupRetentionMs: { '5m': e.OC_TIMESERIES_ROLLUP_5M_DAYS * DAY_MS, '1h': e.OC_TIMESERIES_ROLLUP_1H_DAYS * DAY_MS },
         };
-  return { store, groupId: e.OC_TELEMETRY_GROUP, startAt: e.OC_TELEMETRY_START };
+  return { store, groupId: e.OC_TELEMETRY_GROUP, startAt: e.OC_TELEMETRY_START, clockSkew: { futureMs: e.OC_CLOCK_SKEW_FUTURE_S * 1000, pastMs: e.OC_CLOCK_SKEW_PAST_S * 1000 } };
 }

@@ -10,6 +10,7 @@ import { LOG_TOPICS } from '../shared/topics.ts';
 import { describeType, fitsType, measurementSpec, pointProblem, type MeasurementName } from '../timeseries/measurements.ts';
 import type { FieldValue, Point } from '../timeseries/port.ts';
 import type { SiteTags } from './site-tags.ts';
+import { clockSkewOf, DEFAULT_CLOCK_SKEW, type ClockSkewLimits } from '../shared/clock-skew.ts';
 
 export interface Refusal {
   code: ErrorCode;
@@ -57,7 +58,7 @@ const TELEMETRY_MAPPINGS: Readonly<Record<string, TypedMapping>> = {
 
 const SEQ_NANOS = 1_000_000;
 
-export function recordToPoint(record: LogRecord, siteTags: ReadonlyMap<string, SiteTags>): Mapped {
+export function recordToPoint(record: LogRecord, siteTags: ReadonlyMap<string, SiteTags>, clockSkew: ClockSkewLimits = DEFAULT_CLOCK_SKEW): Mapped {
   let envelope: Envelope;
   try {
     envelope = parseEnvelope(record.value);
@@ -71,8 +72,11 @@ export function recordToPoint(record: LogRecord, siteTags: ReadonlyMap<string, S
   if (!site) {
     return refuse('OC_POINT_MISSING_TAG', `device ${deviceId} is not in the site, so its point would have no site path (community, compound, place)`, 'deviceId', deviceId);
   }
+  // A device clock far off (2036, 9999-12-31) would put the point where no chart looks: the
+  // gateway's receive time (the log's timestamp) stands in for it (SCHEMA.md "Time").
+  const deviceTimeMs = Date.parse(envelope.ts);
   const base = {
-    timeMs: Date.parse(envelope.ts),
+    timeMs: clockSkewOf(deviceTimeMs, record.timestamp, clockSkew) === undefined ? deviceTimeMs : record.timestamp,
     // Device time has milliseconds; seq keeps two readings of one millisecond apart (SCHEMA.md "Time").
     nanos: envelope.seq % SEQ_NANOS,
   };

@@ -1,5 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
+import { guardBatchHandler, type GuardedHandler } from '../event-log/guard/guarded-handler.ts';
 import type { EventLog, LogConsumer, LogRecord, ProduceRecord } from '../event-log/port.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import type { PlacedDevice } from '../site/devices.ts';
@@ -23,6 +27,13 @@ export interface TelemetryWriterOptions {
   /** Records per log batch, and so at most points per store write (default 2000). */
   maxBatchSize?: number;
   backoff?: BackoffSettings;
+  /** The process's consumer registry, which hears when the writer is stuck. */
+  health?: ConsumerHealth | undefined;
+  /** The clock the stuck limit is measured on. */
+  clock?: Clock;
+  stuckAfterMs?: number;
+  /** Beyond this, a device's timestamp is not believed and the point takes the receive time. */
+  clockSkew?: ClockSkewLimits;
 }
 
 export interface TelemetryWriterStats {
@@ -58,6 +69,8 @@ export class TelemetryWriter {
   private waitingForStore = false;
   private readonly stopping = new AbortController();
   private consumer: LogConsumer | undefined;
+  /** No record may stop the writer: one that throws is retried while the error may pass, then dead-lettered. */
+  guard: GuardedHandler | undefined;
   private closed: Promise<void> | undefined;
 
   private constructor(private readonly o: TelemetryWriterOptions) {
@@ -67,6 +80,17 @@ export class TelemetryWriter {
   static async start(options: TelemetryWriterOptions): Promise<TelemetryWriter> {
     const writer = new TelemetryWriter(options);
     const tags = siteTagIndex(options.devices);
+    const guard = guardBatchHandler((batch) => writer.handle(batch, tags, options.clockSkew), {
+      consumer: 'telemetry-writer',
+      log: options.log,
+      logger: options.logger,
+      clock: options.clock ?? systemClock,
+      health: options.health,
+      stuckAfterMs: options.stuckAfterMs,
+      stopping: writer.stopping.signal,
+      // The store being down is waited out inside the handler (writeUntilAccepted), never dead-lettered.
+    });
+    writer.guard = guard;
     writer.consumer = await options.log.consume(
       {
         groupId: options.groupId ?? TELEMETRY_WRITER_GROUP,
@@ -74,7 +98,7 @@ export class TelemetryWriter {
         fromBeginning: options.startAt !== 'end',
         maxBatchSize: options.maxBatchSize ?? 2_000,
       },
-      (batch) => writer.handle(batch, tags),
+      guard.handler,
     );
     options.logger.info({ devices: options.devices.length }, 'telemetry writer running');
     return writer;
@@ -89,18 +113,19 @@ export class TelemetryWriter {
     this.closed ??= (async () => {
       this.stopping.abort();
       await this.consumer?.close();
+      this.guard?.close();
       this.o.logger.info(this.stats(), 'telemetry writer stopped');
     })();
     return this.closed;
   }
 
-  private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>): Promise<void> {
+  private async handle(batch: readonly LogRecord[], tags: ReturnType<typeof siteTagIndex>, clockSkew: ClockSkewLimits | undefined): Promise<void> {
     const points: Point[] = [];
     /** The record each point came from, by the point's index. */
     const sources: LogRecord[] = [];
     const deadLetters: ProduceRecord[] = [];
     for (const record of batch) {
-      const mapped = recordToPoints(record, tags);
+      const mapped = recordToPoints(record, tags, clockSkew);
       if (mapped.ok) {
         for (const point of mapped.points) {
           points.push(point);
@@ -156,8 +181,8 @@ export class TelemetryWriter {
 }
 
 /** Envelopes give one point each; a ticket change one per timeline entry, a notification none. */
-function recordToPoints(record: LogRecord, tags: ReadonlyMap<string, SiteTags>): { ok: true; points: Point[] } | { ok: false; refusal: Refusal } {
+function recordToPoints(record: LogRecord, tags: ReadonlyMap<string, SiteTags>, clockSkew: ClockSkewLimits | undefined): { ok: true; points: Point[] } | { ok: false; refusal: Refusal } {
   if (record.topic === LOG_TOPICS.tickets) return ticketRecordToPoints(record);
-  const mapped = recordToPoint(record, tags);
+  const mapped = recordToPoint(record, tags, clockSkew);
   return mapped.ok ? { ok: true, points: [mapped.point] } : mapped;
 }

@@ -38,7 +38,9 @@ export async function buildWeb(outDir = WEB_DIST, opts: { minify?: boolean } = {
     jsx: 'automatic',
     jsxImportSource: 'preact',
     minify: opts.minify ?? true,
-    sourcemap: 'linked',
+    // Maps stay beside the build for a developer, without the sources inside and never served (web-assets.ts).
+    sourcemap: 'external',
+    sourcesContent: false,
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',

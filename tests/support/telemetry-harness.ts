@@ -14,7 +14,8 @@ export class EnvelopeSource {
     const seq = this.seq.get(device.id) ?? 0;
     this.seq.set(device.id, seq + 1);
     const { payload } = buildEnvelope({ deviceId: device.id, kind: device.kind, type, seq, timeMs: this.startMs + offsetMs, data });
-    return { key: device.id, value: payload };
+    // Received when it was sent, as the gateway would have: the log's time is the receive time.
+    return { key: device.id, value: payload, timestamp: this.startMs + offsetMs };
   }
 
   level(device: PlacedDevice, levelMm: number, offsetMs = 0): ProduceRecord {

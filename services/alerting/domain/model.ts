@@ -32,6 +32,7 @@ export const ALERT_TYPES = [
   'site.mass-outage',
   'device.fault',
   'device.events-lost',
+  'platform.consumer-stuck',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 

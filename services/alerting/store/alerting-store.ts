@@ -38,6 +38,8 @@ export interface DeviceStatus {
   /** When anything was last heard from it. */
   lastSeen: number | undefined;
   source: string;
+  /** Set while the device's clock is off beyond the tolerance: its last timestamp minus the receive time, ms. */
+  clockSkewMs?: number;
 }
 
 export interface LinkedEvent {

@@ -21,6 +21,7 @@ const deviceSchema = Type.Object(
         since: Type.Union([Type.Integer(), Type.Null()], { description: 'ms since the epoch it entered this state; null if never heard' }),
         lastSeen: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'ms since the epoch anything was last heard from it' })),
         source: Type.String({ description: 'what said so, e.g. connect, disconnect, connection-lost (a power or network cut), will, keepalive-timeout, message; never heard' }),
+        clockSkewMs: Type.Optional(Type.Integer({ description: 'present while the device clock is off beyond the tolerance: its time minus the receive time, ms' })),
       },
       { additionalProperties: true },
     ),

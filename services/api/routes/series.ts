@@ -76,7 +76,7 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
 
   app.get<{ Params: Static<typeof LevelParams>; Querystring: Static<typeof LevelQuery> }>(
     '/api/series/drains/:deviceId/level',
-    { ...common, schema: { tags: ['series'], summary: "A drain's level over the last hours, downsampled for a chart, with its warning and critical levels", params: LevelParams, querystring: LevelQuery, response: { 200: LevelReply, 404: errorSchema, 503: unavailableSchema } } },
+    { ...common, schema: { tags: ['series'], summary: "A drain's level over the last hours, downsampled for a chart, with its warning and critical levels", params: LevelParams, querystring: LevelQuery, response: { 200: LevelReply, 400: errorSchema, 404: errorSchema, 503: unavailableSchema } } },
     async (req, reply) => {
       const { deviceId } = req.params;
       const thresholds = series.drainThresholds(deviceId);
@@ -107,10 +107,13 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
 
   app.get<{ Querystring: Static<typeof UptimeQuery> }>(
     '/api/series/devices/uptime',
-    { ...common, schema: { tags: ['series'], summary: 'Every device of the site: in what share of the windows it sent heartbeats, and its last one', querystring: UptimeQuery, response: { 200: UptimeReply, 503: unavailableSchema } } },
+    { ...common, schema: { tags: ['series'], summary: 'Every device of the site: in what share of the windows it sent heartbeats, and its last one', querystring: UptimeQuery, response: { 200: UptimeReply, 400: errorSchema, 503: unavailableSchema } } },
     async (req, reply) => {
       const range = lastHours(ctx, req.query.hours);
       const everyMs = req.query.windowMinutes * MINUTE;
+      if ((req.query.hours * HOUR) / everyMs > MAX_UPTIME_WINDOWS) {
+        return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: 'querystring.windowMinutes', message: `${req.query.hours} h in ${req.query.windowMinutes}-minute windows is more than ${MAX_UPTIME_WINDOWS} windows; choose longer windows` });
+      }
       return answer(reply, async () => {
         const rows = new Map((await series.reader.deviceUptime({ range, everyMs })).map((u) => [u.deviceId, u]));
         const aligned = alignRange(range, everyMs);
@@ -126,7 +129,7 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
 
   app.get<{ Querystring: Static<typeof EventsQuery> }>(
     '/api/series/events/hourly',
-    { ...common, schema: { tags: ['series'], summary: 'Device events per hour, optionally for one place, device, kind or event type', querystring: EventsQuery, response: { 200: EventsReply, 503: unavailableSchema } } },
+    { ...common, schema: { tags: ['series'], summary: 'Device events per hour, optionally for one place, device, kind or event type', querystring: EventsQuery, response: { 200: EventsReply, 400: errorSchema, 503: unavailableSchema } } },
     async (req, reply) => {
       const { hours, ...filters } = req.query;
       const tags = Object.fromEntries(Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -141,6 +144,8 @@ export const seriesRoutes: FastifyPluginAsync<{ ctx: ApiContext }> = async (app,
 };
 
 const FIVE_MINUTES = 5 * MINUTE;
+/** What the store answers in one query (services/timeseries/windows.ts), less one for alignment. */
+const MAX_UPTIME_WINDOWS = 9_999;
 
 /**
  * The window for a chart of `spanMs` in at most `maxWindows` points: whole seconds, at
@@ -173,6 +178,8 @@ async function answer<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T
   try {
     return await work();
   } catch (err) {
+    // A range the store cannot answer (before 1970, too many windows) is the request's fault.
+    if (isOcError(err, 'OC_TIMESERIES_QUERY_INVALID')) return sendError(reply, { code: 'OC_API_INVALID_REQUEST', field: 'querystring', message: err.message });
     if (isOcError(err, 'OC_TIMESERIES_UNAVAILABLE')) {
       reply.log.warn({ err }, 'time-series store unavailable');
       return reply.status(503).send({ code: err.code, message: 'the time-series store does not answer; try again shortly' });

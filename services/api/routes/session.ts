@@ -41,7 +41,9 @@ export function sessionRoutes(app: FastifyInstance, auth: SessionRoutesOptions):
     },
     async (req, reply) => {
       const login = req.body.login.trim().toLowerCase();
-      const waitMs = auth.throttle.waitMs(login);
+      // Per login AND source address together: failing five times from elsewhere must not lock the desk out.
+      const throttleKey = `${login} ${req.ip}`;
+      const waitMs = auth.throttle.waitMs(throttleKey);
       if (waitMs > 0) {
         const retryAfterS = Math.ceil(waitMs / 1000);
         return sendError(reply, { code: 'OC_API_SIGN_IN_THROTTLED', message: `too many failed sign-ins for ${login}; try again in ${retryAfterS} s`, retryAfterS });
@@ -49,10 +51,10 @@ export function sessionRoutes(app: FastifyInstance, auth: SessionRoutesOptions):
       const entry = auth.users.find(login);
       const ok = await verifyPassword(req.body.password, entry?.passwordHash ?? (await decoy));
       if (!ok || !entry) {
-        auth.throttle.failed(login);
+        auth.throttle.failed(throttleKey);
         return sendError(reply, { code: 'OC_API_BAD_CREDENTIALS', message: 'wrong login or password' });
       }
-      auth.throttle.succeeded(login);
+      auth.throttle.succeeded(throttleKey);
       if (req.sessionId) auth.sessions.end(req.sessionId);
       const { token } = auth.sessions.create(login);
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: Math.floor(auth.sessions.policy.maxAgeMs / 1000) });

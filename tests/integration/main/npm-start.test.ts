@@ -38,6 +38,8 @@ interface MonitorLine {
   devicesReporting?: number;
   duplicates?: number;
   missingSeq?: number;
+  seqResets?: number;
+  consumers?: string;
   code?: string;
 }
 
@@ -201,8 +203,11 @@ describe('npm start', () => {
     // One readable line, as the README shows it, whatever the log format.
     expect(reached.msg).toBe(
       `event log: events ${reached.events}, telemetry ${reached.telemetry}, deadLetters ${reached.deadLetters}, online ${reached.online}, ` +
-        `offline ${reached.offline}, devicesReporting ${reached.devicesReporting}, duplicates ${reached.duplicates}, missingSeq ${reached.missingSeq}`,
+        `offline ${reached.offline}, devicesReporting ${reached.devicesReporting}, duplicates ${reached.duplicates}, missingSeq ${reached.missingSeq}, ` +
+        `seqResets ${reached.seqResets}, consumers ${reached.consumers}`,
     );
+    // No log consumer is held up by any record (issue 13).
+    expect(reached.consumers).toBe('ok');
 
     const exited = exitOf(proc);
     proc.kill('SIGINT');

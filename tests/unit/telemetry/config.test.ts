@@ -21,7 +21,9 @@ describe('loadTelemetryConfig', () => {
       store: { kind: 'embedded', path: resolve('/srv/oc', 'timeseries.db'), retentionMs: 30 * 86_400_000, rollupRetentionMs: { '5m': 90 * 86_400_000, '1h': 730 * 86_400_000 } },
       groupId: 'oc.telemetry-writer',
       startAt: 'beginning',
+      clockSkew: { futureMs: 600_000, pastMs: 7 * 86_400_000 },
     });
+    expect(loadTelemetryConfig('d', { OC_CLOCK_SKEW_FUTURE_S: '30', OC_CLOCK_SKEW_PAST_S: '3600' }).clockSkew).toEqual({ futureMs: 30_000, pastMs: 3_600_000 });
     expect(loadTelemetryConfig('d', { OC_TIMESERIES_RETENTION_DAYS: '7', OC_TELEMETRY_START: 'end' })).toMatchObject({ store: { retentionMs: 7 * 86_400_000 }, startAt: 'end' });
     expect(loadTelemetryConfig('d', { OC_TIMESERIES_ROLLUP_5M_DAYS: '14', OC_TIMESERIES_ROLLUP_1H_DAYS: '3650' }).store).toMatchObject({ rollupRetentionMs: { '5m': 14 * 86_400_000, '1h': 3650 * 86_400_000 } });
   });

@@ -78,3 +78,22 @@ describe('recordToPoint', () => {
     expect(refusal(recordToPoint(record(LOG_TOPICS.telemetry, JSON.stringify(noSeq)), tags))).toMatchObject({ code: 'OC_ENVELOPE_INVALID', field: 'seq' });
   });
 });
+
+describe('recordToPoint and a device clock far off', () => {
+  const at = (ts: string): LogRecord =>
+    record(LOG_TOPICS.events, JSON.stringify({ v: 1, id: `e-${ts}`, deviceId: door.id, kind: 'door', type: 'door.opened', ts, seq: 1, data: {} }), door.id);
+
+  it('puts a point from 2036 or 9999-12-31 at the gateway receive time, not in the future', () => {
+    for (const ts of ['2036-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '1999-01-01T00:00:00Z']) {
+      const m = recordToPoint(at(ts), tags);
+      expect(m.ok && m.point.timeMs, ts).toBe(T + 5);
+    }
+  });
+
+  it('keeps the device time within the tolerance, and a day-old replay from an outbox', () => {
+    const m = recordToPoint(at(new Date(T - 86_400_000).toISOString()), tags);
+    expect(m.ok && m.point.timeMs).toBe(T - 86_400_000);
+    const tight = recordToPoint(at(new Date(T - 86_400_000).toISOString()), tags, { futureMs: 1_000, pastMs: 60_000 });
+    expect(tight.ok && tight.point.timeMs).toBe(T + 5);
+  });
+});

@@ -33,6 +33,8 @@ export const ALERT_TRAITS: Record<AlertType, AlertTypeTraits> = {
   'device.fault': { category: 'device-fault', priority: 'P3', autoResolve: true },
   // Lost events stay lost and nothing ends the condition: someone reads the device's own log, then closes it.
   'device.events-lost': { category: 'device-fault', priority: 'P4', autoResolve: false },
+  // A consumer of the log that cannot move on: alerts or points are waiting. It clears when it moves again.
+  'platform.consumer-stuck': { category: 'device-fault', priority: 'P2', autoResolve: true },
 };
 
 export function deviceSubject(device: DeviceContext): Subject {

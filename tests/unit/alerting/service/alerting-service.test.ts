@@ -247,3 +247,14 @@ describe('AlertingService: dispatch over a shift change (time travel, reference 
     expect(store.getTicket(id)!.timeline.at(-1)).toMatchObject({ action: 'escalated', data: { breaches: ['arrive'], notified: [{ role: 'supervisor', staffId: planner.supervisorOnDuty(clock.now())!.id }] } });
   });
 });
+
+describe('a device clock far off is flagged on its status', () => {
+  const stamped = (id: string, ts: string): LogRecord => ({ ...doorRecord(id, 'door.opened'), value: Buffer.from(JSON.stringify({ v: 1, id, deviceId: DOOR, kind: 'door', type: 'door.opened', ts, seq: offset, data: {} })) });
+
+  it('sets clockSkewMs while the device says 2036, and clears it when its time is believable again', () => {
+    service.handleBatch([stamped('skew-1', '2036-01-01T00:00:00Z')]);
+    expect(store.deviceStatuses().find((d) => d.deviceId === DOOR)?.clockSkewMs).toBe(Date.parse('2036-01-01T00:00:00Z') - T0);
+    service.handleBatch([stamped('skew-2', new Date(T0).toISOString())]);
+    expect(store.deviceStatuses().find((d) => d.deviceId === DOOR)?.clockSkewMs).toBeUndefined();
+  });
+});
