@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readSecretsFile } from '../services/gateway/provision.ts';
-import { ManualClock } from '../services/shared/clock.ts';
+import { ManualClock, systemClock } from '../services/shared/clock.ts';
 import { isOcError, OcError } from '../services/shared/errors.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { listDevices } from '../services/site/devices.ts';
@@ -47,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // Simulated time, shared with the agents so heartbeats carry it as well.
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(systemClock.now());
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   // One outbox file for every simulated device, NORMAL sync: a simulator may lose its last
@@ -73,12 +73,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     // One Ctrl-C reaches us twice within milliseconds (from the terminal, and relayed by npm/tsx):
     // that is not the impatient second press that skips the drain.
-    if (stoppingSince !== undefined && Date.now() - stoppingSince < 1000) return;
+    if (stoppingSince !== undefined && systemClock.now() - stoppingSince < 1000) return;
     if (stoppingSince !== undefined) {
       log.warn({ signal }, 'second signal: exiting without waiting; undelivered envelopes stay in the outbox');
       process.exit(130);
     }
-    stoppingSince = Date.now();
+    stoppingSince = systemClock.now();
     log.info({ signal }, 'stopping: closing agents after they drain (press Ctrl-C again to quit at once)');
     runner.stop();
   };

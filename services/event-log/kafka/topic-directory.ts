@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig, PartitionMetadata } from 'kafkajs';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { TopicSpec } from '../port.ts';
 import { validateTopicSpec } from '../sqlite/validation.ts';
@@ -27,6 +28,8 @@ export class TopicDirectory {
     private readonly logger: Logger,
     private readonly maxAgeMs: number,
     private readonly replicationFactor: number | undefined,
+    /** For the cache's age only; the Kafka adapter passes none (the system clock). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /**
@@ -35,7 +38,7 @@ export class TopicDirectory {
    */
   partitionsOf(topic: string): Promise<PartitionMetadata[] | undefined> {
     const cached = this.cache.get(topic);
-    if (cached && Date.now() - cached.fetchedAt < this.maxAgeMs) return Promise.resolve(cached.partitions);
+    if (cached && this.clock.now() - cached.fetchedAt < this.maxAgeMs) return Promise.resolve(cached.partitions);
     let lookup = this.lookups.get(topic);
     if (!lookup) {
       lookup = this.lookUp(topic, cached).finally(() => this.lookups.delete(topic));
@@ -93,7 +96,7 @@ export class TopicDirectory {
       const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
       const partitions = topics.find((t) => t.name === topic)?.partitions;
       if (!partitions || partitions.length === 0) return undefined;
-      this.cache.set(topic, { partitions, fetchedAt: Date.now() });
+      this.cache.set(topic, { partitions, fetchedAt: this.clock.now() });
       return partitions;
     } catch (err) {
       if ((err as { type?: string }).type === UNKNOWN_TOPIC) {

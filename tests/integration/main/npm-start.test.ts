@@ -126,7 +126,7 @@ const summaryField = (text: string, label: string): string => {
 };
 
 describe('npm start', () => {
-  it('restarted after Ctrl-C goes on with the site: the forced door fired once and has one ticket; Ctrl-C exits 0 through npm', { timeout: 240_000 }, async () => {
+  it('restarted after Ctrl-C goes on with the site: the forced door fired once and has one ticket; Ctrl-C and SIGTERM exit 0 through npm', { timeout: 240_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-continue-'));
     const door = 'dl8-b3-u2-door';
     const read = <T,>(file: string, sql: string): T[] => {
@@ -160,7 +160,8 @@ describe('npm start', () => {
     // Well past the moment a replayed script would force the door again (60 simulated s after the start).
     await pollUntil('the second run 3 simulated minutes on', () => reached().reachedMs > firstReach.reachedMs + 180_000, { timeoutMs: 90_000 });
     const secondEnd = endOf(second.proc);
-    second.ctrlC();
+    // This time as a service manager stops it: SIGTERM to npm alone, which passes it on.
+    second.proc.kill('SIGTERM');
     expect(await secondEnd, second.out.text.slice(-3000)).toEqual({ code: 0, signal: null });
     expect(forcedOpens(), 'door.forced-open events in the log over both runs').toHaveLength(1);
     expect(tickets(), 'forced-open tickets for the door').toHaveLength(1);

@@ -1,7 +1,8 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Bilingual } from '../api/types.ts';
-import { detectLang, formatDuration, formatTime, htmlLang, LANG_STORAGE_KEY, translate, type Lang, type MessageKey } from './messages.ts';
+import { detectLang, formatDuration, formatDateTime, formatTime, htmlLang, LANG_STORAGE_KEY, translate, type Lang, type MessageKey } from './messages.ts';
+import { eventTypeName } from './event-types.ts';
 
 export interface I18n {
   lang: Lang;
@@ -11,6 +12,10 @@ export interface I18n {
   name(n: Bilingual | undefined): string;
   duration(ms: number): string;
   time(epochMs: number, now?: number, withSeconds?: boolean): string;
+  /** Date and clock time, always with the date (a shift's start and end: 12-07 08:00 – 12-08 08:00). */
+  dateTime(epochMs: number): string;
+  /** A device event type in words (`door.forced-open` → 门被强行打开). */
+  eventType(type: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -44,6 +49,8 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
       name: (n) => (n ? n[lang] : ''),
       duration: (ms) => formatDuration(ms, lang),
       time: (at, now = Date.now(), withSeconds = true) => formatTime(at, lang, now, withSeconds),
+      dateTime: (at) => formatDateTime(at, lang),
+      eventType: (type) => eventTypeName(type, lang),
     }),
     [lang, setLang],
   );

@@ -42,6 +42,13 @@ export function formatDuration(ms: number, lang: Lang): string {
   return lang === 'zh' ? `${h}小时${rest}分` : `${h} h ${rest} min`;
 }
 
+/** Date and clock time, in the browser's time zone (the site's). */
+export function formatDateTime(epochMs: number, lang: Lang): string {
+  const d = new Date(epochMs);
+  const locale = htmlLang(lang);
+  return `${d.toLocaleDateString(locale, { month: '2-digit', day: '2-digit' })} ${d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', hour12: false })}`;
+}
+
 /** Clock time today, date and time otherwise, in the browser's time zone (the site's). */
 export function formatTime(epochMs: number, lang: Lang, now: number, withSeconds = true): string {
   const d = new Date(epochMs);

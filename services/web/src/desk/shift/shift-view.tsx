@@ -20,7 +20,7 @@ export function ShiftView() {
         {s && (
           <span class="muted">
             {' '}
-            · {i18n.name(s.shift.crewName)} · {i18n.time(s.shift.start, now, false)} – {i18n.time(s.shift.end, now, false)}
+            · {i18n.name(s.shift.crewName)} · {i18n.dateTime(s.shift.start)} – {i18n.dateTime(s.shift.end)}
             {s.supervisor && <> · {i18n.name(s.supervisor.name)}</>}
           </span>
         )}

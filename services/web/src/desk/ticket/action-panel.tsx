@@ -106,7 +106,8 @@ export function ActionPanel({ ticket, onDone }: { ticket: Ticket; onDone(t: Tick
                     .filter((s) => s.role === 'staff')
                     .map((s) => (
                       <option key={s.id} value={s.id}>
-                        {i18n.name(s.name)} · {t('ticket.openWork', { n: s.openWork })}
+                        {i18n.name(s.name)}
+                        {s.phone ? ` · ${s.phone}` : ''} · {t('ticket.openWork', { n: s.openWork })}
                       </option>
                     ))}
                 </optgroup>

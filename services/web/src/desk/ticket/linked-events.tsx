@@ -44,7 +44,7 @@ export function LinkedEvents({ events, total, now }: { events: LinkedEvent[]; to
           return (
             <li key={e.eventId} class="event">
               <time class="num">{i18n.time(e.at, now)}</time>
-              <span class="mono">{body.type ?? '—'}</span>
+              <span title={body.type}>{body.type ? i18n.eventType(body.type) : '—'}</span>
               <span class="event__data mono">
                 {Object.entries(data)
                   .slice(0, 5)
