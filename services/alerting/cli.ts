@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createApi } from '../api/compose.ts';
+import { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import { loadServiceConfig } from '../config/service-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -26,10 +27,12 @@ async function main(): Promise<void> {
     const site = loadSite(config.siteFile);
     const devices = listDevices(site);
     const log = await openEventLog(config, 'oc-alerting', logger);
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt });
+    // This process's log consumers: /api/health and an IoT ticket say when one is stuck.
+    const health = new ConsumerHealth();
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, health, clockSkew: telemetryConfig.clockSkew });
     mkdirSync(config.dataDir, { recursive: true });
     const charts = openSeriesReader(telemetryConfig.store, devices, logger.child({ component: 'timeseries' }), loadRuleOverrides(config.alerting.rulesFile));
-    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series });
+    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series, health });
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {
       await api.app.close();

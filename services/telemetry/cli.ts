@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { loadServiceConfig } from '../config/service-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
+import { systemClock } from '../shared/clock.ts';
 import { isOcError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     const devices = listDevices(loadSite(config.siteFile));
     mkdirSync(config.dataDir, { recursive: true });
     const log = await openEventLog(config, 'oc-telemetry', logger);
-    const telemetry = await createTelemetry({ log, devices, config: telemetryConfig, logger });
+    const telemetry = await createTelemetry({ log, devices, config: telemetryConfig, logger, clock: systemClock });
     onShutdownSignal(logger, async () => {
       await telemetry.close();
       await log.close();
