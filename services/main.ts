@@ -19,6 +19,9 @@ import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
 import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
+import { createNotifier } from './notifier/compose.ts';
+import { loadNotifierConfig } from './notifier/config.ts';
+import { openReceiptBook } from './alerting/receipts/receipt-book.ts';
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -32,6 +35,7 @@ const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =
 async function main(logger: Logger): Promise<void> {
   const config = loadServiceConfig();
   const telemetryConfig = loadTelemetryConfig(config.dataDir);
+  const notifierConfig = loadNotifierConfig(config.dataDir, config.http.port);
   const site = loadSite(config.siteFile);
   const devices = listDevices(site);
   mkdirSync(config.dataDir, { recursive: true });
@@ -68,6 +72,8 @@ async function main(logger: Logger): Promise<void> {
     logger: logger.child({ component: 'telemetry' }),
     ruleOverrides: loadRuleOverrides(config.alerting.rulesFile),
   });
+  const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, logger: logger.child({ component: 'notifier' }) });
+  const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }) });
   const api = await createApi({
     alerting,
     site,
@@ -79,6 +85,7 @@ async function main(logger: Logger): Promise<void> {
     sessionPolicy: config.api.session,
     secureCookie: config.api.secureCookie,
     series: telemetry.series,
+    receipts,
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.
@@ -98,7 +105,9 @@ async function main(logger: Logger): Promise<void> {
     });
   }
 
-  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation);
+  const c = notifierConfig.channels;
+  const notifierLine = `  notifier      ${c.webhooks.length} webhook(s), ${c.robots.length} group robot(s)${c.smtp ? ', email' : ''}; deliveries in ${notifierConfig.storePath}, receipts on oc.notifications`;
+  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation, notifierLine);
 
   onShutdownSignal(logger, async () => {
     // Devices first, so their last messages and offline status reach the log; the log last.
@@ -106,6 +115,8 @@ async function main(logger: Logger): Promise<void> {
     await gateway.close();
     await api.app.close();
     await alerting.runtime.close();
+    await notifier.close();
+    await receipts.close();
     await telemetry.close();
     await monitor.close();
     await log.close();
@@ -127,7 +138,7 @@ interface BoundPorts {
   http: number;
 }
 
-function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], ports: BoundPorts, simulation: LiveSimulation | undefined): void {
+function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, devices: PlacedDevice[], ports: BoundPorts, simulation: LiveSimulation | undefined, notifierLine = ''): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
   const lines = [
     '',
@@ -146,6 +157,7 @@ function printSummary(config: ServiceConfig, telemetryConfig: TelemetryConfig, d
     `  API           http://${config.http.host}:${ports.http}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
+    notifierLine,
     simulation
       ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs >= 60_000 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 1000)} s ago (where the last run stopped) at ${simulation.speed}x, then in real time` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
       : '  simulation    off (OC_SIMULATE=false): waiting for real devices',

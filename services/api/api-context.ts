@@ -7,6 +7,7 @@ import type { SiteConfig } from '../site/schema.ts';
 import type { SeriesContext } from '../telemetry/series-context.ts';
 import type { ActionLog } from './actions/action-log.ts';
 import type { AuthSetup } from './auth/request-auth.ts';
+import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
 
 /** What the routes need; the composition root (services/api/compose.ts) builds it. */
 export interface ApiContext {
@@ -23,4 +24,6 @@ export interface ApiContext {
   actions: ActionLog;
   /** The time-series store for the desk's charts; without it the series routes are not there. */
   series?: SeriesContext;
+  /** Delivery receipts of the notifier (from oc.notifications); without them the delivery routes are not there. */
+  receipts?: ReceiptReader;
 }

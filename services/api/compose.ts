@@ -12,6 +12,7 @@ import { SessionStore } from './auth/session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
 import { openApiDb } from './store/api-db.ts';
+import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
 
 export interface ApiSetup {
   alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
@@ -27,6 +28,8 @@ export interface ApiSetup {
   secureCookie?: boolean;
   /** The time-series store for the desk's charts (issue 7); the series routes need it. */
   series?: SeriesContext;
+  /** The notifier's delivery receipts for the ticket timeline (issue 15). */
+  receipts?: ReceiptReader;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         },
         actions: new ActionLog(db, s.clock),
         series: s.series,
+        receipts: s.receipts,
       },
       s.logger,
     );

@@ -56,6 +56,10 @@ export const ERROR_CATALOGUE = {
   OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
   OC_AGENT_POWERED_OFF: 'agent has no power: a dead device reports nothing',
   OC_ALERTING_UNKNOWN_DEVICE: 'record from a device that is not in the alerting service\'s site config',
+  OC_NOTIFY_NO_CHANNEL: 'the person or group has no channel to be notified on',
+  OC_NOTIFY_REFUSED: 'the receiver refused the notification for good (a 4xx other than 408/429, or the robot refused the signature)',
+  OC_NOTIFY_GAVE_UP: 'the notification could not be delivered after every retry',
+  OC_NOTIFY_SUBSCRIPTION_GONE: 'the push subscription no longer exists (404/410 from the push service)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
