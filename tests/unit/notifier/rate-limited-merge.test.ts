@@ -51,7 +51,7 @@ it('holds a burst past the limit and sends it merged when the window reopens', a
       return { ok: true };
     },
   };
-  const sender = new DeliverySender({ store, channels: [channel], retry: { baseMs: 10, maxDelayMs: 100, maxAttempts: 3, timeoutMs: 100 }, clock, logger: silentLogger, onReceipts: () => undefined });
+  const sender = new DeliverySender({ store, channels: [channel], retry: { baseMs: 10, maxDelayMs: 100, maxAttempts: 3, timeoutMs: 100 }, clock, logger: silentLogger(), onReceipts: () => undefined });
   sender.start();
   for (let i = 1; i <= 2; i++) {
     store.addDeliveries([delivery(i, clock.now())], []);
