@@ -8,6 +8,7 @@ import { LOG_TOPICS } from '../shared/topics.ts';
 import type { Channel } from './channels/port.ts';
 import { robotChannels } from './channels/robots/robot-channels.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
+import { EmailChannel } from './channels/email-channel.ts';
 import type { NotifierConfig } from './config.ts';
 import { DeliverySender } from './delivery-sender.ts';
 import { notificationIntake } from './notification-intake.ts';
@@ -40,6 +41,7 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   const channels: Channel[] = [];
   if (config.channels.webhooks.length > 0) channels.push(new WebhookChannel(config.channels.webhooks, clock, config.retry.timeoutMs));
   channels.push(...robotChannels(config.channels.robots, clock, config.retry.timeoutMs));
+  if (config.channels.smtp) channels.push(new EmailChannel(config.channels.smtp, config.retry.timeoutMs));
 
   const relay = new OutgoingRelay(store, s.log, logger.child({ part: 'receipts' }));
   const sender = new DeliverySender({
