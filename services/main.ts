@@ -86,6 +86,7 @@ async function main(logger: Logger): Promise<void> {
     secureCookie: config.api.secureCookie,
     series: telemetry.series,
     receipts,
+    pushDevices: notifier.pushDevices,
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.

@@ -17,6 +17,7 @@ import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
+import { pushDeviceRoutes } from './routes/push-devices.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
 import { webAssets } from './web-assets.ts';
@@ -59,6 +60,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   reportRoutes(app, ctx);
   streamRoutes(app, ctx, live);
   if (ctx.receipts) deliveryRoutes(app, ctx, ctx.receipts, live);
+  if (ctx.pushDevices) pushDeviceRoutes(app, ctx, ctx.pushDevices);
   await app.register(seriesRoutes, { ctx });
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);

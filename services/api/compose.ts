@@ -13,6 +13,7 @@ import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
 import { openApiDb } from './store/api-db.ts';
 import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
+import type { PushDevices } from './routes/push-devices.ts';
 
 export interface ApiSetup {
   alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
@@ -30,6 +31,8 @@ export interface ApiSetup {
   series?: SeriesContext;
   /** The notifier's delivery receipts for the ticket timeline (issue 15). */
   receipts?: ReceiptReader;
+  /** Push subscriptions of the phone page (issue 15). */
+  pushDevices?: PushDevices;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         actions: new ActionLog(db, s.clock),
         series: s.series,
         receipts: s.receipts,
+        pushDevices: s.pushDevices,
       },
       s.logger,
     );

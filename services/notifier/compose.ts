@@ -1,3 +1,4 @@
+import type { PushDevices } from '../api/routes/push-devices.ts';
 import type { DispatchPlanner } from '../alerting/domain/dispatch/planner.ts';
 import type { Roster } from '../alerting/domain/dispatch/types.ts';
 import { OutgoingRelay } from '../alerting/outgoing-relay.ts';
@@ -9,6 +10,8 @@ import type { Channel } from './channels/port.ts';
 import { robotChannels } from './channels/robots/robot-channels.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
 import { EmailChannel } from './channels/email-channel.ts';
+import { PushChannel } from './channels/push-channel.ts';
+import { loadOrCreateVapidKeys } from './channels/vapid-keys.ts';
 import type { NotifierConfig } from './config.ts';
 import { DeliverySender } from './delivery-sender.ts';
 import { notificationIntake } from './notification-intake.ts';
@@ -22,10 +25,16 @@ export interface NotifierSetup {
   planner: DispatchPlanner;
   clock: Clock;
   logger: Logger;
+  /** Only for tests: the HTTPS agent for push services (a loopback one with its own certificate). */
+  pushAgent?: import('node:https').Agent;
 }
 
 export interface Notifier {
+  /** The phone page's subscriptions, for the API in the same process. */
+  pushDevices: PushDevices;
   store: DeliveryStore;
+  /** The public VAPID key the phone page subscribes with (never the private one). */
+  vapidPublicKey: string;
   sender: DeliverySender;
   close(): Promise<void>;
 }
@@ -42,6 +51,8 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   if (config.channels.webhooks.length > 0) channels.push(new WebhookChannel(config.channels.webhooks, clock, config.retry.timeoutMs));
   channels.push(...robotChannels(config.channels.robots, clock, config.retry.timeoutMs));
   if (config.channels.smtp) channels.push(new EmailChannel(config.channels.smtp, config.retry.timeoutMs));
+  const vapid = loadOrCreateVapidKeys(config.vapidFile, config.vapidSubject);
+  channels.push(new PushChannel(vapid, (id) => store.subscription(id), clock, config.retry.timeoutMs, s.pushAgent));
 
   const relay = new OutgoingRelay(store, s.log, logger.child({ part: 'receipts' }));
   const sender = new DeliverySender({
@@ -78,6 +89,13 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   logger.info({ channels: channels.map((c) => c.kind), webhooks: config.channels.webhooks.length, robots: config.channels.robots.length, store: config.storePath }, 'notifier started');
   return {
     store,
+    vapidPublicKey: vapid.publicKey,
+    pushDevices: {
+      vapidPublicKey: vapid.publicKey,
+      add: (d) => store.putSubscription(d),
+      list: (staffId) => store.subscriptionsOf(staffId),
+      remove: (staffId, id) => store.subscription(id)?.staffId === staffId && store.deleteSubscription(id),
+    },
     sender,
     async close() {
       await consumer?.close();

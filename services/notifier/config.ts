@@ -20,6 +20,7 @@ const envShape = {
   OC_SMTP_FROM: z.string().min(3).default('OpenCompound <noreply@localhost>'),
   OC_SMTP_TO: z.string().optional(),
   OC_PUBLIC_URL: optionalUrl,
+  OC_VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URL').default('mailto:admin@localhost'),
   OC_NOTIFY_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a consumer group name').default(NOTIFIER_GROUP),
   OC_NOTIFY_START: z.enum(['beginning', 'end']).default('beginning'),
   OC_NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(DEFAULT_RETRY.timeoutMs),
@@ -40,6 +41,8 @@ export interface NotifierConfig {
   storePath: string;
   /** Where the VAPID key pair is generated on first start. */
   vapidFile: string;
+  /** VAPID contact (mailto: or https:) the push services may use. */
+  vapidSubject: string;
   channels: ChannelsFile;
   /** Base of the ticket links in messages. */
   publicUrl: string;
@@ -76,6 +79,7 @@ export function loadNotifierConfig(dataDir: string, httpPort: number, env: NodeJ
   return {
     storePath: resolve(dataDir, 'notifier.db'),
     vapidFile: resolve(dataDir, 'vapid.json'),
+    vapidSubject: e.OC_VAPID_SUBJECT,
     channels,
     publicUrl: (e.OC_PUBLIC_URL ?? `http://localhost:${httpPort}`).replace(/\/$/, ''),
     groupId: e.OC_NOTIFY_GROUP,

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -7,6 +8,7 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  raw: Buffer;
 }
 
 /** What the receiver does with one request: answer, hang (never answer), or close the socket. */
@@ -21,18 +23,20 @@ export class LoopbackReceiver {
   respond: (req: ReceivedRequest, index: number) => Behaviour = () => ({ status: 200, body: '{}' });
   private readonly hanging = new Set<ServerResponse>();
 
-  private constructor(private readonly server: Server) {}
+  private constructor(private readonly server: Server, private readonly secure = false) {}
 
-  static async start(): Promise<LoopbackReceiver> {
-    const server = createServer();
-    const receiver = new LoopbackReceiver(server);
+  /** `tls`: serve HTTPS with this certificate (a push service is always HTTPS). */
+  static async start(tls?: { cert: Buffer; key: Buffer }): Promise<LoopbackReceiver> {
+    const server = tls ? createTlsServer(tls) : createServer();
+    const receiver = new LoopbackReceiver(server as Server, tls !== undefined);
     server.on('request', (req, res) => receiver.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.secure ? 'https' : 'http';
+    return `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
@@ -45,7 +49,7 @@ export class LoopbackReceiver {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received: ReceivedRequest = { at: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received: ReceivedRequest = { at: Date.now(), method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), raw: Buffer.concat(chunks) };
       this.requests.push(received);
       const b = this.respond(received, this.requests.length - 1);
       if (b === 'hang') {

@@ -24,14 +24,14 @@ export class NotifierHarness {
 
   private constructor(readonly dir: string, readonly log: SqliteEventLog) {}
 
-  static async start(env: Record<string, string>): Promise<NotifierHarness> {
+  static async start(env: Record<string, string>, pushAgent?: import('node:https').Agent): Promise<NotifierHarness> {
     const dir = mkdtempSync(join(tmpdir(), 'oc-notifier-'));
     const log = SqliteEventLog.open({ path: join(dir, 'events.db'), synchronous: 'NORMAL' });
     await log.ensureTopics(PLATFORM_TOPICS);
     const h = new NotifierHarness(dir, log);
     const roster = loadRoster();
     const config = loadNotifierConfig(dir, 8080, { OC_NOTIFY_RETRY_BASE_MS: '20', OC_NOTIFY_TIMEOUT_MS: '400', OC_NOTIFY_MAX_ATTEMPTS: '4', ...env });
-    h.notifier = await createNotifier({ log, config, roster, planner: new DispatchPlanner(roster), clock: systemClock, logger: h.logger.logger });
+    h.notifier = await createNotifier({ log, config, roster, planner: new DispatchPlanner(roster), clock: systemClock, logger: h.logger.logger, ...(pushAgent ? { pushAgent } : {}) });
     h.receipts = await openReceiptBook({ log, path: join(dir, 'receipts.db'), logger: h.logger.logger });
     return h;
   }

@@ -41,6 +41,7 @@ export interface DeliveryStore {
   deleteOutgoing(upToId: number): void;
   putSubscription(s: PushSubscriptionRecord): void;
   subscriptionsOf(staffId: string): PushSubscriptionRecord[];
+  subscription(id: string): PushSubscriptionRecord | undefined;
   deleteSubscription(id: string): boolean;
   close(): void;
 }

@@ -132,6 +132,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return rows.map((r) => JSON.parse(r.body) as PushSubscriptionRecord);
   }
 
+  subscription(id: string): PushSubscriptionRecord | undefined {
+    const row = this.db.prepare('SELECT body FROM push_subscriptions WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as PushSubscriptionRecord) : undefined;
+  }
+
   deleteSubscription(id: string): boolean {
     return this.db.prepare('DELETE FROM push_subscriptions WHERE id = ?').run(id).changes === 1;
   }

@@ -78,3 +78,27 @@ it('shows what was sent for a ticket, failed then delivered, on the API and the 
   expect((await guard.get('/api/shift/reachability')).statusCode).toBe(403);
   expect((await desk.get(`/api/tickets/${ticket.id}/deliveries`)).body).not.toContain(TEST_SECRET);
 });
+
+it('lets a person turn on push for a browser, list their own devices and revoke one; never answering endpoint or keys', async () => {
+  const api2 = await createApi({ alerting: h.alerting, site: h.site, devices: h.devices, clock: systemClock, logger: silentLogger(), dataDir: dir, receipts, pushDevices: notifier.pushDevices });
+  try {
+    const guard = await ApiUser.signIn(api2.app, 'guard');
+    const desk = await ApiUser.signIn(api2.app, 'desk');
+    const key = (await guard.get('/api/push/key')).json() as { publicKey: string };
+    expect(key.publicKey).toBe(notifier.vapidPublicKey);
+    const sub = { endpoint: 'https://push.example/wpush/abc', keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) }, label: 'my phone' };
+    const created = await guard.post('/api/push/subscriptions', sub);
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { id: string }).id;
+    const mine = await guard.get('/api/push/subscriptions');
+    expect(mine.json()).toEqual({ devices: [{ id, label: 'my phone', createdAt: expect.any(Number) as number }] });
+    expect(mine.body).not.toContain('push.example');
+    expect((await desk.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
+    expect((await desk.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(404);
+    expect((await guard.post('/api/push/subscriptions', { ...sub, endpoint: 'http://insecure' })).statusCode).toBe(400);
+    expect((await guard.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(204);
+    expect((await guard.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
+  } finally {
+    await api2.app.close();
+  }
+});
