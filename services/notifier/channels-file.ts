@@ -31,6 +31,16 @@ export const channelsFileSchema = z.strictObject({
   webhooks: z.array(webhook).default([]),
   robots: z.array(robot).default([]),
   smtp: z.strictObject({ url: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }), from: z.string().min(3), dutyGroup: z.array(z.email()).default([]) }).optional(),
+  /** SMS through Aliyun (阿里云短信); off unless given. */
+  sms: z.strictObject({
+    provider: z.literal('aliyun'),
+    endpoint: httpUrl.default('https://dysmsapi.aliyuncs.com/'),
+    accessKeyId: z.string().min(1),
+    accessKeySecret: z.string().min(1),
+    signName: z.string().min(1),
+    templateCode: z.string().min(1),
+    priorities: priorities.default(['P1']),
+  }).optional(),
   people: z.record(id, person).default({}),
   departments: z.record(id, department).default({}),
 }).superRefine((f, ctx) => {

@@ -10,6 +10,7 @@ import type { Channel } from './channels/port.ts';
 import { robotChannels } from './channels/robots/robot-channels.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
 import { EmailChannel } from './channels/email-channel.ts';
+import { AliyunSmsChannel } from './channels/aliyun-sms.ts';
 import { PushChannel } from './channels/push-channel.ts';
 import { loadOrCreateVapidKeys } from './channels/vapid-keys.ts';
 import type { NotifierConfig } from './config.ts';
@@ -51,6 +52,7 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   if (config.channels.webhooks.length > 0) channels.push(new WebhookChannel(config.channels.webhooks, clock, config.retry.timeoutMs));
   channels.push(...robotChannels(config.channels.robots, clock, config.retry.timeoutMs));
   if (config.channels.smtp) channels.push(new EmailChannel(config.channels.smtp, config.retry.timeoutMs));
+  if (config.channels.sms) channels.push(new AliyunSmsChannel(config.channels.sms, clock, config.retry.timeoutMs));
   const vapid = loadOrCreateVapidKeys(config.vapidFile, config.vapidSubject);
   channels.push(new PushChannel(vapid, (id) => store.subscription(id), clock, config.retry.timeoutMs, s.pushAgent));
 

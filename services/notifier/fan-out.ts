@@ -90,7 +90,10 @@ export function fanOut(n: Notification, now: number, ctx: FanOutContext): FanOut
     const before = out.deliveries.length;
     for (const s of ctx.subscriptionsOf(person)) add('push', recipient, s.id, { message: personal, nextAttemptAt: wait ?? now });
     if (prefs?.email && ctx.channels.smtp) add('email', recipient, 'smtp', { message: personal, address: prefs.email, nextAttemptAt: wait ?? now });
-    if (out.deliveries.length === before) noChannel(out, n, recipient, now, `${person} has no channel (no push subscription, no email in the channels file)`);
+    // SMS costs money and wakes people: only the priorities the channels file names (P1 by default).
+    const phone = (prefs?.phone ?? member?.phone)?.replace(/[^\d+]/g, '');
+    if (phone && ctx.channels.sms?.priorities.includes(n.priority)) add('sms', recipient, 'aliyun', { message: personal, address: phone, nextAttemptAt: wait ?? now });
+    if (out.deliveries.length === before) noChannel(out, n, recipient, now, `${person} has no channel (no push subscription, no email or SMS for this priority)`);
   }
 
   if ('departmentId' in to) {
