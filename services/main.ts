@@ -22,6 +22,9 @@ import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
 import { ConsumerHealth } from './event-log/guard/consumer-health.ts';
+import { createNotifier } from './notifier/compose.ts';
+import { loadNotifierConfig } from './notifier/config.ts';
+import { openReceiptBook } from './alerting/receipts/receipt-book.ts';
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -35,6 +38,7 @@ const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =
 async function main(logger: Logger): Promise<void> {
   const config = loadServiceConfig();
   const telemetryConfig = loadTelemetryConfig(config.dataDir);
+  const notifierConfig = loadNotifierConfig(config.dataDir, config.http.port);
   const site = loadSite(config.siteFile);
   const devices = listDevices(site);
   mkdirSync(config.dataDir, { recursive: true });
@@ -77,6 +81,8 @@ async function main(logger: Logger): Promise<void> {
     health,
     clock: systemClock,
   });
+  const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, logger: logger.child({ component: 'notifier' }) });
+  const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }) });
   const api = await createApi({
     alerting,
     site,
@@ -89,6 +95,8 @@ async function main(logger: Logger): Promise<void> {
     secureCookie: config.api.secureCookie,
     series: telemetry.series,
     health,
+    receipts,
+    pushDevices: notifier.pushDevices,
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.
@@ -109,10 +117,12 @@ async function main(logger: Logger): Promise<void> {
   }
 
   const hints = config.api.usersFile ? undefined : demoSignInHints(alerting.planner, systemClock.now(), alerting.roster.schedules[0]?.utcOffsetMin ?? 480);
-  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation, hints);
+  const c = notifierConfig.channels;
+  const notifierLine = `  notifier      ${c.webhooks.length} webhook(s), ${c.robots.length} group robot(s)${c.smtp ? ', email' : ''}; deliveries in ${notifierConfig.storePath}, receipts on oc.notifications`;
+  printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation, hints, notifierLine);
 
   // Devices first, so their last messages and offline status reach the log; the log last (platform-close-order.ts).
-  const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, telemetry, api: api.app, monitor, log });
+  const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, notifier, receipts, telemetry, api: api.app, monitor, log });
   onShutdownSignal(logger, async () => {
     await closing.close(logger);
     logger.info(monitor.snapshot(), 'stopped cleanly');
@@ -140,6 +150,7 @@ function printSummary(
   ports: BoundPorts,
   simulation: LiveSimulation | undefined,
   hints: ReturnType<typeof demoSignInHints> | undefined,
+  notifierLine = '',
 ): void {
   const count = (kind: string) => devices.filter((d) => d.kind === kind).length;
   // A browser on this machine reaches a wildcard listener on the loopback.
@@ -164,6 +175,7 @@ function printSummary(
     `  API           http://${config.http.host}:${ports.http}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
     `  credentials   ${config.credentialsFile} (hashes only)`,
+    notifierLine,
     simulation
       ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs >= 60_000 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 1000)} s ago (where the last run stopped) at ${simulation.speed}x, then in real time` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`
       : '  simulation    off (OC_SIMULATE=false): waiting for real devices',

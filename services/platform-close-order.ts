@@ -6,6 +6,10 @@ export interface PlatformParts {
   gateway: { stopAccepting(): Promise<void>; close(): Promise<void> };
   alerting: { close(): Promise<void> };
   telemetry: { close(): Promise<void> };
+  /** The notifier: its sends in hand finish or stay pending in its store for the next start. */
+  notifier?: { close(): Promise<void> } | undefined;
+  /** The receipt book the API reads delivery receipts from; closed after the API. */
+  receipts?: { close(): Promise<void> } | undefined;
   api: { close(): Promise<unknown> };
   monitor: { close(): Promise<void> };
   log: { close(): Promise<void> };
@@ -20,14 +24,14 @@ export interface PlatformParts {
  */
 export function platformCloseOrder(parts: PlatformParts): CloseSequence {
   const sequence = new CloseSequence();
-  const { simulation } = parts;
+  const { simulation, notifier, receipts } = parts;
   if (simulation) sequence.add('simulated devices', () => simulation.close());
-  return sequence
+  sequence
     .add('gateway: stop accepting devices', () => parts.gateway.stopAccepting())
     .add('gateway: drain in-flight appends', () => parts.gateway.close())
-    .add('alerting', () => parts.alerting.close())
-    .add('telemetry writer', () => parts.telemetry.close())
-    .add('API', () => parts.api.close())
-    .add('log monitor', () => parts.monitor.close())
-    .add('event log', () => parts.log.close());
+    .add('alerting', () => parts.alerting.close());
+  if (notifier) sequence.add('notifier', () => notifier.close());
+  sequence.add('telemetry writer', () => parts.telemetry.close()).add('API', () => parts.api.close());
+  if (receipts) sequence.add('receipt book', () => receipts.close());
+  return sequence.add('log monitor', () => parts.monitor.close()).add('event log', () => parts.log.close());
 }

@@ -8,6 +8,8 @@ import type { SiteConfig } from '../site/schema.ts';
 import type { SeriesContext } from '../telemetry/series-context.ts';
 import type { ActionLog } from './actions/action-log.ts';
 import type { AuthSetup } from './auth/request-auth.ts';
+import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
+import type { PushDevices } from './routes/push-devices.ts';
 
 /** What the routes need; the composition root (services/api/compose.ts) builds it. */
 export interface ApiContext {
@@ -26,4 +28,8 @@ export interface ApiContext {
   series?: SeriesContext;
   /** The process's log consumers, for /api/health to say when one is stuck. */
   health?: ConsumerHealth | undefined;
+  /** Delivery receipts of the notifier (from oc.notifications); without them the delivery routes are not there. */
+  receipts?: ReceiptReader;
+  /** The notifier's push subscriptions; without them the push routes are not there. */
+  pushDevices?: PushDevices;
 }

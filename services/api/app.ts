@@ -16,6 +16,8 @@ import { silenceRoutes } from './routes/silences.ts';
 import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
+import { pushDeviceRoutes } from './routes/push-devices.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
 import { clientErrorHandler, frameworkErrors } from './hardening/framework-errors.ts';
@@ -63,6 +65,8 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   shiftRoutes(app, ctx);
   reportRoutes(app, ctx);
   streamRoutes(app, ctx, live);
+  if (ctx.receipts) deliveryRoutes(app, ctx, ctx.receipts, live);
+  if (ctx.pushDevices) pushDeviceRoutes(app, ctx, ctx.pushDevices);
   await app.register(seriesRoutes, { ctx });
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);

@@ -13,6 +13,8 @@ import { SessionStore } from './auth/session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
 import { openApiDb } from './store/api-db.ts';
+import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
+import type { PushDevices } from './routes/push-devices.ts';
 
 export interface ApiSetup {
   alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
@@ -30,6 +32,10 @@ export interface ApiSetup {
   series?: SeriesContext;
   /** The process's log consumers (alerting, telemetry writer), reported by /api/health. */
   health?: ConsumerHealth | undefined;
+  /** The notifier's delivery receipts for the ticket timeline (issue 15). */
+  receipts?: ReceiptReader;
+  /** Push subscriptions of the phone page (issue 15). */
+  pushDevices?: PushDevices;
 }
 
 /**
@@ -62,6 +68,8 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         actions: new ActionLog(db, s.clock),
         series: s.series,
         health: s.health,
+        receipts: s.receipts,
+        pushDevices: s.pushDevices,
       },
       s.logger,
     );

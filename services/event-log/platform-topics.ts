@@ -11,4 +11,5 @@ export const PLATFORM_TOPICS: readonly TopicSpec[] = [
   { name: LOG_TOPICS.deadletter, partitions: 1, retentionMs: 90 * DAY },
   { name: LOG_TOPICS.alerts, partitions: 3, retentionMs: 90 * DAY },
   { name: LOG_TOPICS.tickets, partitions: 3, retentionMs: 365 * DAY },
+  { name: LOG_TOPICS.notifications, partitions: 3, retentionMs: 365 * DAY },
 ];

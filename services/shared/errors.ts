@@ -65,6 +65,10 @@ export const ERROR_CATALOGUE = {
   OC_CLIENT_ID_CONFLICT: 'two connections fight over one client id (a cloned device?); the newcomer is refused for a while',
   OC_DEAD_LETTER_BUDGET: 'device exceeded its dead-letter budget: the rest of its junk is counted, not stored',
   OC_CONSUMER_RECORD_FAILED: 'a consumer could not process this record and moved past it',
+  OC_NOTIFY_NO_CHANNEL: 'the person or group has no channel to be notified on',
+  OC_NOTIFY_REFUSED: 'the receiver refused the notification for good (a 4xx other than 408/429, or the robot refused the signature)',
+  OC_NOTIFY_GAVE_UP: 'the notification could not be delivered after every retry',
+  OC_NOTIFY_SUBSCRIPTION_GONE: 'the push subscription no longer exists (404/410 from the push service)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -36,6 +36,7 @@ export const LOG_TOPICS = {
   deadletter: 'oc.deadletter',
   alerts: 'oc.alerts',
   tickets: 'oc.tickets',
+  notifications: 'oc.notifications',
 } as const;
 
 export type LogTopic = (typeof LOG_TOPICS)[keyof typeof LOG_TOPICS];

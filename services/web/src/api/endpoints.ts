@@ -56,5 +56,23 @@ export function getLevels(deviceId: string, from: number, to: number, signal?: A
   return apiFetch<LevelSeries>(`/api/devices/${encodeURIComponent(deviceId)}/level?${p}`, { ...(signal ? { signal } : {}) });
 }
 
+/** What the notifier did for a ticket, from its receipts (issue 15). */
+export interface DeliveryInfo {
+  deliveryId: string;
+  channel: string;
+  recipient: { kind: string; id: string };
+  status: string;
+  attempts: number;
+  lastAt: number;
+  reason?: string;
+  mergedCount?: number;
+}
+export const getDeliveries = (ticketId: string, signal?: AbortSignal) =>
+  apiFetch<{ deliveries: DeliveryInfo[] }>(`/api/tickets/${encodeURIComponent(ticketId)}/deliveries`, { ...(signal ? { signal } : {}) }).then((r) => r.deliveries);
+
+/** Per person on shift, whether any channel of theirs works (null: fine). */
+export const getReachability = (signal?: AbortSignal) =>
+  apiFetch<{ people: Array<{ staffId: string; warning: 'no-channel' | 'last-delivery-failed' | null }> }>('/api/shift/reachability', { ...(signal ? { signal } : {}) }).then((r) => r.people);
+
 /** An id for one action, made once and kept with it through every retry. */
 export const newActionId = (): string => randomId();

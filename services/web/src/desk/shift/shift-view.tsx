@@ -1,4 +1,4 @@
-import { getShift } from '../../api/endpoints.ts';
+import { getReachability, getShift } from '../../api/endpoints.ts';
 import { useI18n } from '../../i18n/context.tsx';
 import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { useLoad, useNow } from '../../ui/hooks.ts';
@@ -13,6 +13,9 @@ export function ShiftView() {
   const now = useNow(30_000);
   const shift = useLoad((signal) => getShift(signal), [Math.floor(now / 60_000)]);
   const s = shift.data;
+  // Who would not hear of a dispatch tonight: warned before the night, not after (issue 15).
+  const reach = useLoad((signal) => getReachability(signal).catch(() => []), [Math.floor(now / 60_000)]);
+  const warning = new Map((reach.data ?? []).filter((p) => p.warning).map((p) => [p.staffId, p.warning!]));
   return (
     <div class="shift">
       <h1>
@@ -42,6 +45,11 @@ export function ShiftView() {
                         {team.onDuty.map((m) => (
                           <li key={m.staffId} class={m.openWork.length > 0 ? 'busy' : ''}>
                             <span class="person">{i18n.name(m.name)}</span>
+                            {warning.has(m.staffId) && (
+                              <span class="warn" data-reach={warning.get(m.staffId)}>
+                                {t(warning.get(m.staffId) === 'no-channel' ? 'shift.noChannel' : 'shift.lastDeliveryFailed')}
+                              </span>
+                            )}
                             {m.phone && (
                               <a class="muted" href={`tel:${m.phone}`}>
                                 {m.phone}

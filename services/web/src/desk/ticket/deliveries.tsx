@@ -1,0 +1,39 @@
+import { getDeliveries } from '../../api/endpoints.ts';
+import { useI18n } from '../../i18n/context.tsx';
+import type { MessageKey } from '../../i18n/en.ts';
+import { useLoad } from '../../ui/hooks.ts';
+
+/**
+ * Per person (or group) and channel, what the notifier sent for this ticket and what
+ * became of it, from its receipts. Reloaded every few seconds: receipts do not change
+ * the ticket's version.
+ */
+export function Deliveries({ ticketId, now }: { ticketId: string; now: number }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const round = Math.floor(now / 5_000);
+  const loaded = useLoad((signal) => getDeliveries(ticketId, signal), [ticketId, round]);
+  const list = loaded.data ?? [];
+  if (loaded.error && !loaded.data) return null;
+  return (
+    <section class="panel" aria-labelledby="deliveries-title" data-deliveries={ticketId}>
+      <h2 id="deliveries-title">{t('deliveries.title')}</h2>
+      {list.length === 0 && <p class="muted">{t('deliveries.none')}</p>}
+      <ul class="events">
+        {list.map((d) => (
+          <li key={d.deliveryId} class={`event delivery delivery--${d.status}`} data-status={d.status}>
+            <time class="num">{i18n.time(d.lastAt, now)}</time>
+            <span class="mono">{d.channel}</span>
+            <span>{d.recipient.id}</span>
+            <strong>{t(`deliveries.status.${d.status}` as MessageKey)}</strong>
+            <span class="muted">
+              {d.attempts > 1 ? t('deliveries.attempts', { n: d.attempts }) : ''}
+              {d.mergedCount ? ` ${t('deliveries.merged', { n: d.mergedCount })}` : ''}
+              {d.reason ? ` ${d.reason}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
