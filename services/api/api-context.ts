@@ -7,6 +7,7 @@ import type { SiteConfig } from '../site/schema.ts';
 import type { SeriesContext } from '../telemetry/series-context.ts';
 import type { ActionLog } from './actions/action-log.ts';
 import type { AuthSetup } from './auth/request-auth.ts';
+import type { ReportSetup } from './reports/setup.ts';
 
 /** What the routes need; the composition root (services/api/compose.ts) builds it. */
 export interface ApiContext {
@@ -23,4 +24,6 @@ export interface ApiContext {
   actions: ActionLog;
   /** The time-series store for the desk's charts; without it the series routes are not there. */
   series?: SeriesContext;
+  /** People's reports: desk-logged calls and residents' QR reports (issue 16). */
+  reports?: ReportSetup;
 }

@@ -16,6 +16,9 @@ import { silenceRoutes } from './routes/silences.ts';
 import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { callTicketRoutes } from './routes/call-tickets.ts';
+import { residentReportRoutes } from './routes/resident-reports.ts';
+import type { ReportIntake } from './reports/report-intake.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
 import { webAssets } from './web-assets.ts';
@@ -23,6 +26,8 @@ import { webAssets } from './web-assets.ts';
 export interface Api {
   app: FastifyInstance;
   live: LiveStream;
+  /** People's reports, for the retention sweep and tests. */
+  reports?: ReportIntake;
 }
 
 /** The REST API with its OpenAPI document and the live stream; listening is the caller's business. */
@@ -37,7 +42,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'OpenCompound API', version: '0.1.0', description: 'Tickets, silences, roster, devices and the live stream of the duty desk.' },
-      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }],
+      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }, { name: 'resident reports' }],
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oc_session' } } },
       security: [{ session: [] }],
     },
@@ -58,6 +63,10 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   reportRoutes(app, ctx);
   streamRoutes(app, ctx, live);
   await app.register(seriesRoutes, { ctx });
+  if (ctx.reports) {
+    callTicketRoutes(app, ctx, ctx.reports);
+    await residentReportRoutes(app, ctx, ctx.reports);
+  }
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -74,7 +83,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
     ctx.service.changes.off('device', onDevice);
     live.close();
   });
-  return { app, live };
+  return { app, live, ...(ctx.reports ? { reports: ctx.reports.intake } : {}) };
 }
 
 /**

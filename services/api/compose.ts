@@ -12,6 +12,7 @@ import { SessionStore } from './auth/session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
 import { openApiDb } from './store/api-db.ts';
+import { reportSetup, type ReportOptions } from './reports/compose-reports.ts';
 
 export interface ApiSetup {
   alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
@@ -27,6 +28,8 @@ export interface ApiSetup {
   secureCookie?: boolean;
   /** The time-series store for the desk's charts (issue 7); the series routes need it. */
   series?: SeriesContext;
+  /** People's reports (issue 16): retention of personal data, public limits, the SMS port. */
+  reports?: ReportOptions;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function createApi(s: ApiSetup): Promise<Api> {
     s.logger.warn({ usersFile }, 'signing in with the demo users of the reference site, whose passwords are in the README; set OC_USERS_FILE for real use');
   }
   const db = openApiDb(join(s.dataDir, 'api.db'));
+  const reports = reportSetup(s.alerting.runtime.service, s.site, s.clock, s.logger, s.dataDir, s.reports);
   try {
     const api = await buildApi(
       {
@@ -58,12 +62,15 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         },
         actions: new ActionLog(db, s.clock),
         series: s.series,
+        reports: reports.setup,
       },
       s.logger,
     );
     api.app.addHook('onClose', async () => void db.close());
+    api.app.addHook('onClose', async () => reports.stop());
     return api;
   } catch (err) {
+    reports.stop();
     db.close();
     throw err;
   }

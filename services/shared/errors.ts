@@ -56,6 +56,14 @@ export const ERROR_CATALOGUE = {
   OC_MQTT_CONNECT_REFUSED: 'MQTT CONNECT refused: unsupported protocol version or keep-alive outside the limit',
   OC_AGENT_POWERED_OFF: 'agent has no power: a dead device reports nothing',
   OC_ALERTING_UNKNOWN_DEVICE: 'record from a device that is not in the alerting service\'s site config',
+  // People's reports (issue 16).
+  OC_REPORT_UNKNOWN_PLACE: 'no such place to report at',
+  OC_REPORT_INVALID: 'the report is incomplete or malformed',
+  OC_REPORT_PHOTO_INVALID: 'a photo is not a JPEG, PNG or WebP image',
+  OC_REPORT_PHOTO_TOO_LARGE: 'a photo is too large, or there are too many',
+  OC_REPORT_RATE_LIMITED: 'too many reports; wait and try again',
+  OC_REPORT_TRACKING_NOT_FOUND: 'no report with this tracking link',
+  OC_REPORT_NOT_RATEABLE: 'the ticket is not resolved yet, or was already rated',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -32,6 +32,9 @@ export const ALERT_TYPES = [
   'site.mass-outage',
   'device.fault',
   'device.events-lost',
+  // People's reports (issue 16): a desk-logged call, a resident's QR report.
+  'report.call',
+  'report.resident',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 

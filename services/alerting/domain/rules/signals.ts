@@ -33,6 +33,9 @@ export const ALERT_TRAITS: Record<AlertType, AlertTypeTraits> = {
   'device.fault': { category: 'device-fault', priority: 'P3', autoResolve: true },
   // Lost events stay lost and nothing ends the condition: someone reads the device's own log, then closes it.
   'device.events-lost': { category: 'device-fault', priority: 'P4', autoResolve: false },
+  // No rule fires these; a report's category and priority come from the report catalogue (domain/reports).
+  'report.call': { category: 'public-order', priority: 'P4', autoResolve: false },
+  'report.resident': { category: 'public-order', priority: 'P4', autoResolve: false },
 };
 
 export function deviceSubject(device: DeviceContext): Subject {
