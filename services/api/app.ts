@@ -17,7 +17,7 @@ import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { callTicketRoutes } from './routes/call-tickets.ts';
-import { residentReportRoutes } from './routes/resident-reports.ts';
+import { deskCallPageRoutes, residentReportRoutes } from './routes/resident-reports.ts';
 import type { ReportIntake } from './reports/report-intake.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
@@ -66,6 +66,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   if (ctx.reports) {
     callTicketRoutes(app, ctx, ctx.reports);
     await residentReportRoutes(app, ctx, ctx.reports);
+    await deskCallPageRoutes(app, ctx, ctx.reports);
   }
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);

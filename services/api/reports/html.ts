@@ -22,7 +22,7 @@ export const PUBLIC_CSP = `default-src 'none'; style-src 'sha256-${CSS_HASH}'; i
 
 export function page(lang: string, title: string, body: string): string {
   return `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
+<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body>${body}</body></html>`;
 }
 

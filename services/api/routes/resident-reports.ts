@@ -5,6 +5,8 @@ import { isReportCategory } from '../../alerting/domain/reports/catalogue.ts';
 import { SYSTEM } from '../../alerting/domain/tickets/ops.ts';
 import type { ApiContext } from '../api-context.ts';
 import { API_ERRORS } from '../api-errors.ts';
+import { actorOf } from '../auth/request-auth.ts';
+import { callPage, placeFromInput } from '../reports/call-page.ts';
 import { SECURITY_HEADERS } from '../reports/html.ts';
 import { langOf, type TEXT } from '../reports/page-text.ts';
 import { cleanPhoto, sniffPhotoType } from '../reports/photo-clean.ts';
@@ -164,5 +166,28 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         return html(reply, 200, trackingPage(req.params.token, after, placeById.get(after.report.placeId), lang, outcome.reopened ? 'reopened' : undefined));
       },
     );
+  });
+}
+
+/**
+ * The desk's "log a call" page (issue 16): the same intake as POST /api/tickets, as a plain form.
+ * Server-rendered, so it needs no change to the board's bundle; opening the ticket redirects to
+ * the ticket's page on the board, where the operator dispatches it.
+ */
+export async function deskCallPageRoutes(app: FastifyInstance, ctx: ApiContext, r: ReportSetup): Promise<void> {
+  await app.register(async (desk) => {
+    await desk.register(multipart, { limits: { files: 0, fields: 10, fieldSize: FIELD_MAX * 4 } });
+    desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places)));
+    desk.post('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: 'Log a call from the form (multipart/form-data: place, category, description, callerName, callerPhone); redirects to the ticket', consumes: ['multipart/form-data'] } }, async (req, reply) => {
+      const fields: Record<string, string> = {};
+      for await (const part of req.parts()) if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
+      const place = placeFromInput(r.places, fields.place ?? '');
+      const description = (fields.description ?? '').trim();
+      const phone = (fields.callerPhone ?? '').trim();
+      const problem = !place ? '没有这个地点 · No such place' : !isReportCategory(fields.category) ? '请选择类别 · Choose a category' : description === '' ? '请写描述 · Write a description' : phone !== '' && !PHONE.test(phone) ? '电话格式不对 · Not a phone number' : undefined;
+      if (problem || !place || !isReportCategory(fields.category)) return html(reply, place ? 400 : 404, callPage(r.places, problem, place));
+      const done = await r.intake.submit({ source: 'call', category: fields.category, place, description, callerName: fields.callerName?.trim() || undefined, phone: phone || undefined, photos: [], actor: actorOf(req, ctx.roster) });
+      return reply.redirect(`/#/ticket/${encodeURIComponent(done.ticketId)}`, 303);
+    });
   });
 }
