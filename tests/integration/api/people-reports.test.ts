@@ -64,6 +64,20 @@ describe('desk-logged calls', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the call, catalogue, places, reports, QR sheet and the public report routes', async () => {
+    const doc = (await h.api.app.inject({ url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/report-catalogue', '/api/report-places', '/api/tickets/{id}/reports', '/api/report-photos/{photoId}', '/api/qr-sheets/{buildingId}', '/api/reports/people', '/report/{placeId}', '/r/{placeId}', '/track/{token}', '/track/{token}/rating', '/desk/log-call']),
+    );
+    const call = doc.paths['/api/tickets'].post;
+    expect(call.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['actionId', 'placeId', 'category', 'description']));
+    expect(call.requestBody.content['application/json'].schema.properties.category.anyOf.map((c: { enum: string[] }) => c.enum[0])).toContain('noise-neighbour');
+    expect(doc.paths['/report/{placeId}'].post.summary).toContain('multipart/form-data');
+    expect(doc.paths['/track/{token}/rating'].post.summary).toContain('1–2 reopens');
+  });
+});
+
 describe('resident reports', () => {
   it('serves the page in Chinese, English on request, with a strict CSP, and 404s an unknown place', async () => {
     const zh = await h.api.app.inject({ url: '/report/b1-u1' });
