@@ -45,7 +45,7 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
   it('an operator logs a call and dispatches it', async () => {
     await signIn(desk, '/', 'desk', 'desk-demo', '.live');
     const started = Date.now();
-    await desk.goto('/desk/log-call');
+    await desk.locator('[data-testid=log-call]').click();
     await desk.locator('#place').fill('M3号');
     const label = await desk.locator('#places option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).find((v) => v.includes('M3号')));
     await desk.locator('#place').fill(label!);
@@ -66,6 +66,10 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     await view.locator('button[data-action=dispatch]').click();
     await view.locator('.ticket__head .state--dispatched').waitFor({ timeout: UI_DEADLINE_MS });
     expect(stack.alerting.store.getTicket(ticket.id)!.ticket.state).toBe('dispatched');
+    // The board says where the ticket came from.
+    await desk.goto('/#/');
+    await desk.locator(`tr[data-ticket="${ticket.id}"] .row__source[data-source=call]`).waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await desk.locator(`tr[data-ticket="${ticket.id}"] .row__source`).textContent()).toBe('来电');
     expect(deskErrors, deskErrors.join("; ")).toEqual([]);
   });
 
