@@ -126,6 +126,10 @@ describe('resident reports', () => {
     const many = await report('b1-u1', { category: 'lift', description: 'x' }, four);
     expect(many.statusCode).toBe(413);
     expect(many.body).toContain('照片太大或太多');
+    const huge = Buffer.concat([jpegWithGps(), Buffer.alloc(6 * 1024 * 1024)]);
+    const oversized = await report('b1-u1', { category: 'lift', description: 'x' }, [{ name: 'photos', filename: 'big.jpg', type: 'image/jpeg', bytes: huge }], 'en');
+    expect(oversized.statusCode).toBe(413);
+    expect(oversized.body).toContain('Photos too large or too many');
     const empty = await report('b1-u1', { category: 'lift', description: '   ' }, [], 'en');
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('Choose what is wrong and write a few words.');
