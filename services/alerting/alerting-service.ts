@@ -192,6 +192,14 @@ export class AlertingService {
     });
   }
 
+  /**
+   * Work of another way in (people's reports, issue 16) inside the service's own transaction:
+   * what it saves is stored, queued for oc.tickets and announced exactly like a sensor's change.
+   */
+  withTickets<R>(work: (tx: Tx, w: TicketWork) => R): R {
+    return this.run((tx, out) => work(tx, { now: this.o.clock.now(), ctx: this.context(tx), save: (previousVersion, change) => this.save(tx, previousVersion, change, out) }));
+  }
+
   private observe(tx: Tx, obs: Observation, out: Outbound): void {
     if (tx.wasProcessed(obs.eventId)) return;
     tx.markProcessed(obs.eventId, obs.at);
@@ -317,6 +325,13 @@ export class AlertingService {
     for (const [ticket, entries] of out.tickets.values()) this.changes.emit('ticket', ticket, entries);
     for (const status of out.devices.values()) this.changes.emit('device', status);
   }
+}
+
+/** What withTickets gives its work: the time, the ticket context, and save (undefined version: a new ticket). */
+export interface TicketWork {
+  now: number;
+  ctx: ReturnType<typeof ticketContext>;
+  save(previousVersion: number | undefined, change: Change): void;
 }
 
 interface Outbound {

@@ -10,6 +10,7 @@ import type { ActionLog } from './actions/action-log.ts';
 import type { AuthSetup } from './auth/request-auth.ts';
 import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
 import type { PushDevices } from './routes/push-devices.ts';
+import type { ReportSetup } from './reports/setup.ts';
 
 /** What the routes need; the composition root (services/api/compose.ts) builds it. */
 export interface ApiContext {
@@ -32,4 +33,6 @@ export interface ApiContext {
   receipts?: ReceiptReader;
   /** The notifier's push subscriptions; without them the push routes are not there. */
   pushDevices?: PushDevices;
+  /** People's reports: desk-logged calls and residents' QR reports (issue 16). */
+  reports?: ReportSetup;
 }

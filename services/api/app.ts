@@ -18,6 +18,9 @@ import { streamRoutes } from './routes/stream.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { pushDeviceRoutes } from './routes/push-devices.ts';
+import { callTicketRoutes } from './routes/call-tickets.ts';
+import { deskCallPageRoutes, residentReportRoutes } from './routes/resident-reports.ts';
+import type { ReportIntake } from './reports/report-intake.ts';
 import { drainLevelsFromAlerting } from './site-plan/drain-levels.ts';
 import { schemaController } from './validator-compilers.ts';
 import { clientErrorHandler, frameworkErrors } from './hardening/framework-errors.ts';
@@ -27,6 +30,8 @@ import { webAssets } from './web-assets.ts';
 export interface Api {
   app: FastifyInstance;
   live: LiveStream;
+  /** People's reports, for the retention sweep and tests. */
+  reports?: ReportIntake;
 }
 
 /** The REST API with its OpenAPI document and the live stream; listening is the caller's business. */
@@ -45,7 +50,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'OpenCompound API', version: '0.1.0', description: 'Tickets, silences, roster, devices and the live stream of the duty desk.' },
-      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }],
+      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }, { name: 'resident reports' }],
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oc_session' } } },
       security: [{ session: [] }],
     },
@@ -68,6 +73,11 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   if (ctx.receipts) deliveryRoutes(app, ctx, ctx.receipts, live);
   if (ctx.pushDevices) pushDeviceRoutes(app, ctx, ctx.pushDevices);
   await app.register(seriesRoutes, { ctx });
+  if (ctx.reports) {
+    callTicketRoutes(app, ctx, ctx.reports);
+    await residentReportRoutes(app, ctx, ctx.reports);
+    await deskCallPageRoutes(app, ctx, ctx.reports);
+  }
   // Without a time-series store, the ticket's chart reads what the alerting rules remember.
   if (!ctx.series) drainLevelFallbackRoute(app, ctx, drainLevels);
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
@@ -88,7 +98,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
     ctx.service.changes.off('device', onDevice);
     live.close();
   });
-  return { app, live };
+  return { app, live, ...(ctx.reports ? { reports: ctx.reports.intake } : {}) };
 }
 
 /**

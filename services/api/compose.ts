@@ -15,6 +15,7 @@ import { loadUsers, REFERENCE_USERS_PATH } from './auth/users-file.ts';
 import { openApiDb } from './store/api-db.ts';
 import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
 import type { PushDevices } from './routes/push-devices.ts';
+import { reportSetup, type ReportOptions } from './reports/compose-reports.ts';
 
 export interface ApiSetup {
   alerting: Pick<Alerting, 'runtime' | 'store' | 'planner' | 'roster'>;
@@ -36,6 +37,8 @@ export interface ApiSetup {
   receipts?: ReceiptReader;
   /** Push subscriptions of the phone page (issue 15). */
   pushDevices?: PushDevices;
+  /** People's reports (issue 16): retention of personal data, public limits, the SMS port. */
+  reports?: ReportOptions;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function createApi(s: ApiSetup): Promise<Api> {
     s.logger.warn({ usersFile }, 'signing in with the demo users of the reference site, whose passwords are in the README; set OC_USERS_FILE for real use');
   }
   const db = openApiDb(join(s.dataDir, 'api.db'));
+  const reports = reportSetup(s.alerting.runtime.service, s.site, s.clock, s.logger, s.dataDir, s.reports);
   try {
     const api = await buildApi(
       {
@@ -70,12 +74,15 @@ export async function createApi(s: ApiSetup): Promise<Api> {
         health: s.health,
         receipts: s.receipts,
         pushDevices: s.pushDevices,
+        reports: reports.setup,
       },
       s.logger,
     );
     api.app.addHook('onClose', async () => void db.close());
+    api.app.addHook('onClose', async () => reports.stop());
     return api;
   } catch (err) {
+    reports.stop();
     db.close();
     throw err;
   }

@@ -69,6 +69,14 @@ export const ERROR_CATALOGUE = {
   OC_NOTIFY_REFUSED: 'the receiver refused the notification for good (a 4xx other than 408/429, or the robot refused the signature)',
   OC_NOTIFY_GAVE_UP: 'the notification could not be delivered after every retry',
   OC_NOTIFY_SUBSCRIPTION_GONE: 'the push subscription no longer exists (404/410 from the push service)',
+  // People's reports (issue 16).
+  OC_REPORT_UNKNOWN_PLACE: 'no such place to report at',
+  OC_REPORT_INVALID: 'the report is incomplete or malformed',
+  OC_REPORT_PHOTO_INVALID: 'a photo is not a JPEG, PNG or WebP image',
+  OC_REPORT_PHOTO_TOO_LARGE: 'a photo is too large, or there are too many',
+  OC_REPORT_RATE_LIMITED: 'too many reports; wait and try again',
+  OC_REPORT_TRACKING_NOT_FOUND: 'no report with this tracking link',
+  OC_REPORT_NOT_RATEABLE: 'the ticket is not resolved yet, or was already rated',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

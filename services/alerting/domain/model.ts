@@ -33,6 +33,9 @@ export const ALERT_TYPES = [
   'device.fault',
   'device.events-lost',
   'platform.consumer-stuck',
+  // People's reports (issue 16): a desk-logged call, a resident's QR report.
+  'report.call',
+  'report.resident',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 

@@ -1,5 +1,6 @@
 import type { Subject } from '../domain/model.ts';
 import type { RuleStateStore } from '../domain/rules/state-store.ts';
+import type { ReportRows } from './report-rows.ts';
 
 /**
  * What the store needs to know of a ticket to index it; the ticket domain's
@@ -78,6 +79,8 @@ export interface AlertingTx<T extends TicketShape, E extends TimelineShape, S ex
   staffLoads(): Map<string, number>;
   setDeviceStatus(status: DeviceStatus): void;
   deviceStatus(deviceId: string): DeviceStatus | undefined;
+  /** People's reports (issue 16), in the same transaction as the ticket they open or join. */
+  readonly reports: ReportRows;
 }
 
 export interface TicketFilter {

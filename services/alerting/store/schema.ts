@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { applyMigrations } from '../../shared/sqlite-migrations.ts';
+import { REPORTS_MIGRATION } from './report-rows.ts';
 
 /** Tables of the alerting store; `tickets_one_open_per_fingerprint` is what makes duplicate tickets impossible. */
 const MIGRATIONS: readonly string[] = [
@@ -28,6 +29,8 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'timeline is append-only'); END;
    CREATE TRIGGER timeline_append_only_delete BEFORE DELETE ON timeline
      BEGIN SELECT RAISE(ABORT, 'timeline is append-only'); END;`,
+  // People's reports (issue 16): each opened or joined a ticket; holds the personal data the retention sweep deletes.
+  REPORTS_MIGRATION,
 ];
 
 export function migrate(db: Database): void {

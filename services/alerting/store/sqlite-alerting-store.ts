@@ -12,6 +12,7 @@ import {
   type TicketShape,
   type TimelineShape,
 } from './alerting-store.ts';
+import { sqliteReportRows, type ReportRows } from './report-rows.ts';
 import { migrate } from './schema.ts';
 import { TxRuleState } from './tx-rule-state.ts';
 
@@ -31,6 +32,7 @@ const LINKED_EVENTS_PER_TICKET = 200;
 export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape, S extends SilenceShape> implements AlertingStore<T, E, S> {
   private readonly db: Db;
   private readonly st: ReturnType<typeof prepare>;
+  private readonly reports: ReportRows;
   private inTransaction = false;
 
   private constructor(options: SqliteAlertingStoreOptions) {
@@ -40,6 +42,7 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.st = prepare(this.db);
+    this.reports = sqliteReportRows(this.db);
   }
 
   static open<T extends TicketShape, E extends TimelineShape, S extends SilenceShape>(options: SqliteAlertingStoreOptions): SqliteAlertingStore<T, E, S> {
@@ -141,6 +144,7 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
     const parse = (row: { body: string } | undefined) => (row ? (JSON.parse(row.body) as T) : undefined);
     return {
       ruleState,
+      reports: this.reports,
       wasProcessed: (eventId) => st.processed.get(eventId) !== undefined,
       markProcessed: (eventId, at) => void st.markProcessed.run(eventId, at),
       openTicket: (fingerprint) => parse(st.openByFingerprint.get(fingerprint) as { body: string } | undefined),

@@ -35,6 +35,9 @@ export const ALERT_TRAITS: Record<AlertType, AlertTypeTraits> = {
   'device.events-lost': { category: 'device-fault', priority: 'P4', autoResolve: false },
   // A consumer of the log that cannot move on: alerts or points are waiting. It clears when it moves again.
   'platform.consumer-stuck': { category: 'device-fault', priority: 'P2', autoResolve: true },
+  // No rule fires these; a report's category and priority come from the report catalogue (domain/reports).
+  'report.call': { category: 'public-order', priority: 'P4', autoResolve: false },
+  'report.resident': { category: 'public-order', priority: 'P4', autoResolve: false },
 };
 
 export function deviceSubject(device: DeviceContext): Subject {

@@ -43,6 +43,11 @@ export function DeskHeader({ route, user, live, sound, setSound, onSignOut }: De
             {t(n.label)}
           </a>
         ))}
+        {user.role !== 'staff' && (
+          <a class="tab" href="/desk/log-call" data-testid="log-call">
+            {t('nav.logCall')}
+          </a>
+        )}
       </nav>
       <div class="topbar__status">
         <span class={`live live--${live}`} role="status" data-live={live}>

@@ -17,6 +17,9 @@ function onRowKey(e: KeyboardEvent): void {
   }
 }
 
+/** Where the ticket came from (issue 16): a sensor, a desk-logged call, or a resident's QR report. */
+const sourceOf = (t: Ticket): 'sensor' | 'call' | 'resident' => (t.alertType === 'report.call' ? 'call' : t.alertType === 'report.resident' ? 'resident' : 'sensor');
+
 export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now: number; arrivals: ReadonlyMap<string, number>; ready: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -55,7 +58,7 @@ export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now
                     {i18n.name(ticket.title)}
                   </a>
                   <span class="row__meta">
-                    {ticket.id} · {t(`category.${ticket.category}`)}
+                    {ticket.id} · {t(`category.${ticket.category}`)} · <span class="row__source" data-source={sourceOf(ticket)}>{t(`source.${sourceOf(ticket)}`)}</span>
                     {ticket.escalation.level > 0 && <span class="esc"> · ▲{ticket.escalation.level}</span>}
                   </span>
                 </td>
