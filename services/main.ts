@@ -81,8 +81,8 @@ async function main(logger: Logger): Promise<void> {
     health,
     clock: systemClock,
   });
-  const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, logger: logger.child({ component: 'notifier' }) });
-  const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }) });
+  const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, health, logger: logger.child({ component: 'notifier' }) });
+  const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }), health, clock: systemClock });
   const api = await createApi({
     alerting,
     site,

@@ -4,6 +4,8 @@ import type { Roster } from '../alerting/domain/dispatch/types.ts';
 import { OutgoingRelay } from '../alerting/outgoing-relay.ts';
 import type { EventLog, LogConsumer } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
+import { guardBatchHandler, type GuardedHandler } from '../event-log/guard/guarded-handler.ts';
+import type { ConsumerHealth } from '../event-log/guard/consumer-health.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import type { Channel } from './channels/port.ts';
@@ -26,6 +28,8 @@ export interface NotifierSetup {
   planner: DispatchPlanner;
   clock: Clock;
   logger: Logger;
+  /** The process's log consumers; a notification the notifier cannot handle is dead-lettered and reported, never a stall. */
+  health?: ConsumerHealth | undefined;
   /** Only for tests: the HTTPS agent for push services (a loopback one with its own certificate). */
   pushAgent?: import('node:https').Agent;
 }
@@ -70,19 +74,21 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   relay.kick();
 
   let consumer: LogConsumer | undefined;
+  const guard: GuardedHandler = guardBatchHandler(
+    notificationIntake({
+      store,
+      fanOut: { planner: s.planner, channels: config.channels, publicUrl: config.publicUrl, utcOffsetMin: siteOffset(s.roster) },
+      clock,
+      logger,
+      onDeliveries: () => sender.kick(),
+      onReceipts: () => relay.kick(),
+    }),
+    { consumer: 'notifier', log: s.log, logger, clock, health: s.health },
+  );
   try {
-    consumer = await s.log.consume(
-      { groupId: config.groupId, topics: [LOG_TOPICS.tickets], fromBeginning: config.startAt === 'beginning' },
-      notificationIntake({
-        store,
-        fanOut: { planner: s.planner, channels: config.channels, publicUrl: config.publicUrl, utcOffsetMin: siteOffset(s.roster) },
-        clock,
-        logger,
-        onDeliveries: () => sender.kick(),
-        onReceipts: () => relay.kick(),
-      }),
-    );
+    consumer = await s.log.consume({ groupId: config.groupId, topics: [LOG_TOPICS.tickets], fromBeginning: config.startAt === 'beginning' }, guard.handler);
   } catch (err) {
+    guard.close();
     await sender.close();
     await relay.close();
     store.close();
@@ -101,6 +107,7 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
     sender,
     async close() {
       await consumer?.close();
+      guard.close();
       await sender.close();
       await relay.close();
       store.close();

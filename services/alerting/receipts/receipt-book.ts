@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { guardBatchHandler } from '../../event-log/guard/guarded-handler.ts';
+import type { ConsumerHealth } from '../../event-log/guard/consumer-health.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import Database, { type Database as Db } from 'better-sqlite3';
 import type { EventLog, LogConsumer, LogRecord } from '../../event-log/port.ts';
 import { parseReceipt, type DeliveryReceipt } from '../../shared/delivery-receipt.ts';
@@ -53,7 +56,15 @@ const MIGRATIONS = [
  * file of their own (receipts.db): the notifier's tables are never read, so a
  * notifier elsewhere changes nothing here. A replayed receipt is stored once (its id).
  */
-export async function openReceiptBook(o: { log: EventLog; path: string; logger: Logger; groupId?: string }): Promise<ReceiptBook> {
+export async function openReceiptBook(o: {
+  log: EventLog;
+  path: string;
+  logger: Logger;
+  groupId?: string;
+  /** The process's log consumers and clock: a receipt that cannot be stored is dead-lettered and reported, never a stall. */
+  health?: ConsumerHealth | undefined;
+  clock?: Clock;
+}): Promise<ReceiptBook> {
   const db: Db = new Database(o.path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -77,9 +88,11 @@ export async function openReceiptBook(o: { log: EventLog; path: string; logger: 
     for (const r of fresh) changes.emit('receipt', r);
   };
   let consumer: LogConsumer;
+  const guard = guardBatchHandler(handle, { consumer: 'receipt-book', log: o.log, logger: o.logger, clock: o.clock ?? systemClock, health: o.health });
   try {
-    consumer = await o.log.consume({ groupId: o.groupId ?? RECEIPTS_GROUP, topics: [LOG_TOPICS.notifications], fromBeginning: true }, handle);
+    consumer = await o.log.consume({ groupId: o.groupId ?? RECEIPTS_GROUP, topics: [LOG_TOPICS.notifications], fromBeginning: true }, guard.handler);
   } catch (err) {
+    guard.close();
     db.close();
     throw err;
   }
@@ -95,6 +108,7 @@ export async function openReceiptBook(o: { log: EventLog; path: string; logger: 
     },
     async close() {
       await consumer.close();
+      guard.close();
       db.close();
     },
   };
