@@ -27,7 +27,23 @@ const TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
 const FIELD_MAX = 2000;
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(body);
-const hidden = { tags: ['resident reports'] };
+/** These routes answer HTML pages, errors included (in the reader's language); the document lists every status they may give. */
+const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+const hidden = {
+  tags: ['resident reports'],
+  response: {
+    200: htmlPage('the page'),
+    302: { description: 'redirect to the page (short link, or the ticket after logging a call)' },
+    400: htmlPage('the form is incomplete: what to fix, in the reader\'s language'),
+    401: htmlPage('not signed in (desk pages, photos)'),
+    403: htmlPage('not a desk role'),
+    404: htmlPage('unknown place, tracking link or photo'),
+    409: htmlPage('not rateable yet, or already rated'),
+    413: htmlPage('photos too large or too many'),
+    415: htmlPage('a photo is not JPEG, PNG or WebP'),
+    429: htmlPage('too many reports from this address or for this place'),
+  },
+};
 
 /**
  * The public side: the resident's report page at /report/<placeId>, the tracking page and
