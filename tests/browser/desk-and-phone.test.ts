@@ -34,7 +34,7 @@ describe.skipIf(!availability.run)(`duty desk and phone page in Chromium${availa
     stack = await DeskStack.start();
     await stack.playScene(EVENING_SCENE, [DOOR]);
     door = stack.door(DOOR);
-    browser = await TestBrowser.launch();
+    browser = await TestBrowser.launch({ clock: stack.clock });
     deskContext = await browser.desk(stack.baseUrl);
     await countBeeps(deskContext);
     desk = await deskContext.newPage();
@@ -82,7 +82,7 @@ describe.skipIf(!availability.run)(`duty desk and phone page in Chromium${availa
     await view.locator('button[data-action=acknowledge]').click();
     await view.locator('.ticket__head .state--acknowledged').waitFor({ timeout: UI_DEADLINE_MS });
 
-    const onDuty = stack.alerting.planner.onDuty(Date.now(), 'security').filter((s) => s.role === 'staff');
+    const onDuty = stack.alerting.planner.onDuty(stack.clock.now(), 'security').filter((s) => s.role === 'staff');
     expect(onDuty.length).toBeGreaterThan(0);
     guard = onDuty[0]!;
     await view.locator('select[name=dispatch-to]').selectOption(guard.id);

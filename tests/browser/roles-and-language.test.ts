@@ -25,7 +25,7 @@ describe.skipIf(!availability.run)(`roles, language and errors in Chromium${avai
 
   beforeAll(async () => {
     stack = await DeskStack.start();
-    browser = await TestBrowser.launch();
+    browser = await TestBrowser.launch({ clock: stack.clock });
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

@@ -11,6 +11,7 @@ import { startGateway, type Gateway } from '../../services/gateway/gateway.ts';
 import type { GatewayLimits } from '../../services/gateway/limits.ts';
 import { LogRecorder } from './log-recorder.ts';
 import type { Logger } from '../../services/shared/logger.ts';
+import type { Clock } from '../../services/shared/clock.ts';
 
 export const TEST_DEVICES: RegisteredDevice[] = [
   { id: 'dl8-b1-u1-door', kind: 'door' },
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   wrapLog?: (log: EventLog) => EventLog;
   tls?: { port: number; key: Buffer; cert: Buffer };
   logger?: Logger;
+  /** The gateway's clock (status records, admission); default the system clock. */
+  clock?: Clock;
 }
 
 /** A real gateway on an ephemeral loopback port, over a real SQLite log in a temp dir. */
@@ -68,7 +71,7 @@ export class GatewayHarness {
   }
 
   async startGateway(port: number): Promise<void> {
-    this.gateway = await startGateway({ port, log: this.log, registry: this.registry, credentials: this.credentials, limits: this.options.limits, tls: this.options.tls, logger: this.options.logger });
+    this.gateway = await startGateway({ port, log: this.log, registry: this.registry, credentials: this.credentials, limits: this.options.limits, tls: this.options.tls, logger: this.options.logger, clock: this.options.clock });
   }
 
   /** A raw MQTT client; resolves on CONNACK success, rejects with the refusal. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { Clock } from '../../../services/shared/clock.ts';
 import { inCi } from '../../support/server-env.ts';
 
 /** Debian's package (infra/chromium/install.sh); playwright-core downloads no browser of its own. */
@@ -34,21 +35,29 @@ export function chromiumAvailability(): { run: true } | { run: false; reason: st
  * each context below is a separate cookie jar: the desk and the phone sign in apart.
  */
 export class TestBrowser {
-  private constructor(readonly browser: Browser) {}
+  private constructor(
+    readonly browser: Browser,
+    private readonly clock: Clock | undefined,
+  ) {}
 
-  static async launch(): Promise<TestBrowser> {
+  /**
+   * With `clock`, every page's Date, timers and performance clock start at that clock's
+   * now and run in real time from there (Playwright's clock.install), so the pages see
+   * the same instant as the platform under test, not the machine's wall clock.
+   */
+  static async launch(options: { clock?: Clock } = {}): Promise<TestBrowser> {
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
-    return new TestBrowser(browser);
+    return new TestBrowser(browser, options.clock);
   }
 
   /** The duty desk's screen: 1920×1080, Chinese, Beijing time. */
   desk(baseURL: string, over: BrowserContextOptions = {}): Promise<BrowserContext> {
-    return this.browser.newContext({ baseURL, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...over });
+    return this.context({ baseURL, viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...over });
   }
 
   /** A plumber's phone: 390×844, touch, Chinese, Beijing time. */
   phone(baseURL: string, over: BrowserContextOptions = {}): Promise<BrowserContext> {
-    return this.browser.newContext({
+    return this.context({
       baseURL,
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
@@ -58,6 +67,12 @@ export class TestBrowser {
       timezoneId: 'Asia/Shanghai',
       ...over,
     });
+  }
+
+  private async context(options: BrowserContextOptions): Promise<BrowserContext> {
+    const context = await this.browser.newContext(options);
+    if (this.clock) await context.clock.install({ time: this.clock.now() });
+    return context;
   }
 
   async close(): Promise<void> {
