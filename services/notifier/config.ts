@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
+import { parseEnvSettings } from '../shared/env-settings.ts';
 import { z } from 'zod';
-import { OcError } from '../shared/errors.ts';
 import { channelsFileSchema, loadChannelsFile, type ChannelsFile } from './channels-file.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 
@@ -56,14 +56,7 @@ export interface NotifierConfig {
  * single-channel environment overrides added to it, each checked at start.
  */
 export function loadNotifierConfig(dataDir: string, httpPort: number, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
-  const known = Object.fromEntries(Object.keys(envShape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const parsed = envSchema.safeParse(known);
-  if (!parsed.success) {
-    const shown = (key: string) => (SECRET_KEYS.has(key) && env[key] ? '(hidden)' : JSON.stringify(env[key]));
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`).join('; ');
-    throw new OcError('OC_CONFIG_INVALID', detail, { keys: parsed.error.issues.map((i) => i.path.join('.')) });
-  }
-  const e = parsed.data;
+  const e = parseEnvSettings(envSchema, Object.keys(envShape), SECRET_KEYS, env);
   const file = loadChannelsFile(e.OC_NOTIFY_CHANNELS_FILE && resolve(e.OC_NOTIFY_CHANNELS_FILE));
   const channels = channelsFileSchema.parse({
     ...file,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { parseEnvSettings } from '../shared/env-settings.ts';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_SKEW, type ClockSkewLimits } from '../shared/clock-skew.ts';
-import { OcError } from '../shared/errors.ts';
 import { TELEMETRY_WRITER_GROUP } from './telemetry-writer.ts';
 
 const DAY_MS = 86_400_000;
@@ -59,14 +59,7 @@ export interface TelemetryConfig {
 
 /** Validates the time-series variables; the embedded file lives in `dataDir`. */
 export function loadTelemetryConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): TelemetryConfig {
-  const known = Object.fromEntries(Object.keys(envShape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const parsed = envSchema.safeParse(known);
-  if (!parsed.success) {
-    const shown = (key: string) => (SECRET_KEYS.has(key) && env[key] ? '(hidden)' : JSON.stringify(env[key]));
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`).join('; ');
-    throw new OcError('OC_CONFIG_INVALID', detail, { keys: parsed.error.issues.map((i) => i.path.join('.')) });
-  }
-  const e = parsed.data;
+  const e = parseEnvSettings(envSchema, Object.keys(envShape), SECRET_KEYS, env);
   const store: TimeSeriesConfig =
     e.OC_TIMESERIES === 'influxdb'
       ? { kind: 'influxdb', url: e.OC_INFLUX_URL!, org: e.OC_INFLUX_ORG!, bucket: e.OC_INFLUX_BUCKET!, token: e.OC_INFLUX_TOKEN! }
