@@ -26,7 +26,7 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
 
   beforeAll(async () => {
     stack = await DeskStack.start();
-    browser = await TestBrowser.launch();
+    browser = await TestBrowser.launch({ clock: stack.clock });
     deskContext = await browser.desk(stack.baseUrl);
     desk = await deskContext.newPage();
     deskErrors = collectPageErrors(desk);
@@ -61,7 +61,7 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     expect(ticket).toMatchObject({ category: 'security', priority: 'P2', subject: { placeId: 'm3' } });
     await view.locator('button[data-action=acknowledge]').click();
     await view.locator('.ticket__head .state--acknowledged').waitFor({ timeout: UI_DEADLINE_MS });
-    const guard = stack.alerting.planner.onDuty(Date.now(), 'security').filter((s) => s.role === 'staff')[0]!;
+    const guard = stack.alerting.planner.onDuty(stack.clock.now(), 'security').filter((s) => s.role === 'staff')[0]!;
     await view.locator('select[name=dispatch-to]').selectOption(guard.id);
     await view.locator('button[data-action=dispatch]').click();
     await view.locator('.ticket__head .state--dispatched').waitFor({ timeout: UI_DEADLINE_MS });
@@ -93,7 +93,7 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     const trackingUrl = phone.url();
 
     const ticket = stack.alerting.store.listTickets({ limit: 10 }).find((t) => t.alertType === 'report.resident')!;
-    const staff = stack.alerting.planner.onDuty(Date.now(), 'security').filter((s) => s.role === 'staff')[0]!;
+    const staff = stack.alerting.planner.onDuty(stack.clock.now(), 'security').filter((s) => s.role === 'staff')[0]!;
     const command = (type: string, extra: object = {}) => stack.alerting.runtime.service.command(ticket.id, { type, actor: { kind: 'person', id: 'sun-li', role: 'operator' }, commandId: `t-${type}-0001`, ...extra } as never);
     expect(command('dispatch', { staffId: staff.id, teamId: staff.teamId }).ok).toBe(true);
     expect(command('resolve', { note: 'bulb replaced' }).ok).toBe(true);

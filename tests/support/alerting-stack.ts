@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
+import type { ReceiptReader } from '../../services/alerting/receipts/receipt-book.ts';
 import type { Ticket, TimelineEntry } from '../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../services/api/app.ts';
 import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
@@ -20,6 +21,8 @@ export interface AlertingStackOptions {
   /** How often SLA and offline timers are checked; tests on a manual clock tick it themselves. */
   tickIntervalMs: number;
   sessionPolicy?: SessionPolicy;
+  /** The notifier's receipts, as npm start wires them; without them the ticket page has no deliveries to show. */
+  receipts?: ReceiptReader;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface AlertingStackOptions {
  */
 export async function startAlertingStack(o: AlertingStackOptions): Promise<{ alerting: Alerting; api: Api }> {
   const alerting = await createAlerting({ log: o.log, devices: o.devices, storePath: join(o.dir, 'alerting.db'), clock: o.clock, logger: silentLogger(), tickIntervalMs: o.tickIntervalMs, synchronous: 'NORMAL' });
-  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}) });
+  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}), ...(o.receipts ? { receipts: o.receipts } : {}) });
   return { alerting, api };
 }
 

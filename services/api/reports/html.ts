@@ -29,6 +29,7 @@ export function page(lang: string, title: string, body: string): string {
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': PUBLIC_CSP,
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no referrer Chromium sends "Origin: null" on our own form posts, which the origin check must refuse; other sites still get nothing (a tracking link's token never leaves).
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };

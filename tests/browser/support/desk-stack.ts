@@ -4,6 +4,7 @@ import { MemoryOutbox } from '../../../edge-agent/outbox/memory-outbox.ts';
 import type { Alerting } from '../../../services/alerting/compose.ts';
 import type { Ticket } from '../../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../../services/api/app.ts';
+import { openReceiptBook, type ReceiptBook } from '../../../services/alerting/receipts/receipt-book.ts';
 import { clockStartingAt, ManualClock, type Clock } from '../../../services/shared/clock.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
 import { listDevices } from '../../../services/site/devices.ts';
@@ -39,6 +40,7 @@ export class DeskStack {
   gw!: GatewayHarness;
   alerting!: Alerting;
   api!: Api;
+  receipts!: ReceiptBook;
   baseUrl!: string;
   private fleet: AgentFleet | undefined;
   private readonly doors: EdgeAgent[] = [];
@@ -46,7 +48,8 @@ export class DeskStack {
   static async start(): Promise<DeskStack> {
     const s = new DeskStack();
     s.gw = await GatewayHarness.start({ devices: s.devices.map((d) => ({ id: d.id, kind: d.kind })), logger: silentLogger(), clock: s.clock });
-    ({ alerting: s.alerting, api: s.api } = await startAlertingStack({ log: s.gw.rawLog, site: s.site, devices: s.devices, clock: s.clock, dir: s.gw.dir, tickIntervalMs: 1_000 }));
+    s.receipts = await openReceiptBook({ log: s.gw.rawLog, path: join(s.gw.dir, 'receipts.db'), logger: silentLogger(), clock: s.clock });
+    ({ alerting: s.alerting, api: s.api } = await startAlertingStack({ log: s.gw.rawLog, site: s.site, devices: s.devices, clock: s.clock, dir: s.gw.dir, tickIntervalMs: 1_000, receipts: s.receipts }));
     s.baseUrl = await s.api.app.listen({ host: '127.0.0.1', port: 0 });
     return s;
   }
@@ -86,6 +89,7 @@ export class DeskStack {
     await this.fleet?.close();
     await this.api.app.close();
     await this.alerting.runtime.close();
+    await this.receipts.close();
     await this.gw.close();
   }
 }
