@@ -17,5 +17,6 @@ export function ticketContext(
     teamFor: (category) => planner.teamFor(category),
     supervisorOnDuty: (now) => planner.supervisorOnDuty(now)?.id,
     managerId: planner.manager().id,
+    nameOf: (id) => (planner.staff(id) ?? planner.team(id) ?? planner.department(id))?.name,
   };
 }

@@ -114,6 +114,8 @@ function documentAccessAnswers(app: FastifyInstance): void {
     // Any route that takes input answers a bad field with a 400 naming it (schemathesis found it undocumented).
     const takesInput = route.schema.querystring !== undefined || route.schema.params !== undefined || route.schema.body !== undefined;
     const invalid = takesInput ? { 400: { ...errorSchema, description: 'a request field is invalid; `field` names it' } } : {};
+    // The router refuses a path parameter longer than it allows (URL-encoded) before any hook runs.
+    if (route.schema.params !== undefined) Object.assign(invalid, { 414: { ...errorSchema, description: 'a path parameter is longer than the server accepts' } });
     if (access === 'public') {
       route.schema.response = { ...invalid, ...response };
       return;

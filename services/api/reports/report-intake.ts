@@ -176,6 +176,6 @@ export const sourceOf = (ticket: Ticket): 'sensor' | 'call' | 'resident' =>
   ticket.alertType === 'report.call' ? 'call' : ticket.alertType === 'report.resident' ? 'resident' : 'sensor';
 
 /** Masked for everyone but the desk: the last four digits stay, so a resident recognises their own number. */
-export const maskPhone = (phone: string | undefined): string | undefined => (phone ? `${'*'.repeat(Math.max(0, phone.length - 4))}${phone.slice(-4)}` : undefined);
+export { maskPhone } from '../../shared/mask-phone.ts';
 
 export const categoryName = (c: string) => REPORT_CATALOGUE[c as ReportCategory]?.name;

@@ -23,6 +23,11 @@ const CallBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Binary and HTML answers: documented by media type, so a client knows what comes back (the body is not JSON). */
+const binary = { schema: { type: 'string', format: 'binary' } };
+const photoReply = { description: 'the photo, as stored (metadata stripped)', content: { 'image/jpeg': binary, 'image/png': binary, 'image/webp': binary, 'application/octet-stream': binary } };
+const htmlSheet = { description: 'the printable sheet', content: { 'text/html': { schema: { type: 'string' } } } };
+
 const Bilingual = Type.Object({ zh: Type.String(), en: Type.String() });
 const PlaceSchema = Type.Object({ id: Type.String(), kind: Type.String(), name: Bilingual, buildingId: Type.Optional(Type.String()), compoundId: Type.String(), plan: Type.Optional(Type.Object({ x: Type.Number(), y: Type.Number() })) });
 const ReportSchema = Type.Object({
@@ -103,7 +108,7 @@ export function callTicketRoutes(app: FastifyInstance, ctx: ApiContext, r: Repor
 
   app.get<{ Params: { photoId: string } }>(
     '/api/report-photos/:photoId',
-    { config: { access: 'desk' }, schema: { tags: ['tickets'], summary: "A reporter's photo (metadata stripped), for the desk", params: Type.Object({ photoId: Type.String({ pattern: '^P[A-Za-z0-9_-]{8,80}$' }) }) } },
+    { config: { access: 'desk' }, schema: { tags: ['tickets'], summary: "A reporter's photo (metadata stripped), for the desk", params: Type.Object({ photoId: Type.String({ pattern: '^P[A-Za-z0-9_-]{8,80}$' }) }), response: { 200: photoReply, 404: errorSchema } } },
     async (req, reply) => {
       const bytes = await r.intake.photos.get(req.params.photoId);
       if (!bytes) return sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no photo ${req.params.photoId}` });
@@ -113,7 +118,7 @@ export function callTicketRoutes(app: FastifyInstance, ctx: ApiContext, r: Repor
 
   app.get<{ Params: { buildingId: string } }>(
     '/api/qr-sheets/:buildingId',
-    { config: { access: 'desk' }, schema: { tags: ['tickets'], summary: 'A printable HTML sheet of QR codes, one per entrance of the building, for residents to report from', params: Type.Object({ buildingId: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+    { config: { access: 'desk' }, schema: { tags: ['tickets'], summary: 'A printable HTML sheet of QR codes, one per entrance of the building, for residents to report from', params: Type.Object({ buildingId: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: htmlSheet, 404: errorSchema } } },
     async (req, reply) => {
       const entrances = r.places.filter((p) => p.buildingId === req.params.buildingId);
       const building = entrances[0]?.buildingName;

@@ -4,11 +4,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isReportCategory } from '../../alerting/domain/reports/catalogue.ts';
 import { SYSTEM } from '../../alerting/domain/tickets/ops.ts';
 import type { ApiContext } from '../api-context.ts';
-import { API_ERRORS } from '../api-errors.ts';
+import { API_ERRORS, errorSchema } from '../api-errors.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import { callPage, placeFromInput } from '../reports/call-page.ts';
 import { SECURITY_HEADERS } from '../reports/html.ts';
 import { langOf, type TEXT } from '../reports/page-text.ts';
+import { formParts, UnreadableFormError } from '../reports/form-parts.ts';
 import { cleanPhoto, sniffPhotoType } from '../reports/photo-clean.ts';
 import { PlaceLimiter } from '../reports/place-limiter.ts';
 import { errorPage, reportForm, sentPage, trackingPage, unknownPlacePage, type FormState } from '../reports/resident-pages.ts';
@@ -33,7 +34,9 @@ const hidden = {
   tags: ['resident reports'],
   response: {
     200: htmlPage('the page'),
-    302: { description: 'redirect to the page (short link, or the ticket after logging a call)' },
+    // `type: 'null'`: a redirect has no body, so the document lists no media type for it.
+    302: { type: 'null', description: 'redirect to the page (short link, or the ticket after logging a call)' },
+    303: { type: 'null', description: 'redirect to the ticket on the board, after logging a call' },
     400: htmlPage('the form is incomplete: what to fix, in the reader\'s language'),
     401: htmlPage('not signed in (desk pages, photos)'),
     403: htmlPage('not a desk role'),
@@ -41,6 +44,8 @@ const hidden = {
     409: htmlPage('not rateable yet, or already rated'),
     413: htmlPage('photos too large or too many'),
     415: htmlPage('a photo is not JPEG, PNG or WebP'),
+    // The router refuses a path parameter longer than it allows before any route runs, in the API's JSON shape.
+    414: { ...errorSchema, description: 'a path parameter is longer than the server accepts' },
     429: htmlPage('too many reports from this address or for this place'),
   },
 };
@@ -111,7 +116,7 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
         const fields: Record<string, string> = {};
         const photos: Buffer[] = [];
-        for await (const part of req.parts()) {
+        for await (const part of formParts(req)) {
           if (part.type === 'file') {
             const bytes = await part.toBuffer();
             // An empty file input still sends a part: no photo chosen.
@@ -169,7 +174,7 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         if (!t) return html(reply, 404, errorPage('OC_REPORT_TRACKING_NOT_FOUND', lang));
         if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
         const fields: Record<string, string> = {};
-        for await (const part of req.parts()) {
+        for await (const part of formParts(req)) {
           if (part.type === 'file') throw new PageError('OC_REPORT_INVALID');
           if (typeof part.value === 'string') fields[part.fieldname] = part.value;
         }
@@ -196,7 +201,12 @@ export async function deskCallPageRoutes(app: FastifyInstance, ctx: ApiContext, 
     desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places)));
     desk.post('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: 'Log a call from the form (multipart/form-data: place, category, description, callerName, callerPhone); redirects to the ticket', consumes: ['multipart/form-data'] } }, async (req, reply) => {
       const fields: Record<string, string> = {};
-      for await (const part of req.parts()) if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
+      try {
+        for await (const part of formParts(req)) if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
+      } catch (error) {
+        if (error instanceof UnreadableFormError) return html(reply, 400, callPage(r.places, '表单无法读取 · The form could not be read'));
+        throw error;
+      }
       const place = placeFromInput(r.places, fields.place ?? '');
       const description = (fields.description ?? '').trim();
       const phone = (fields.callerPhone ?? '').trim();

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.ts';
+import { actorOf } from '../auth/request-auth.ts';
 
 const AtQuery = Type.Object({ at: Type.Optional(Type.String({ format: 'date-time', description: 'default: now' })) }, { additionalProperties: false });
 const anyObject = Type.Object({}, { additionalProperties: true });
@@ -9,9 +10,12 @@ export function rosterRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/roster',
     { schema: { tags: ['roster'], summary: 'Teams, staff, partner departments and who owns which category', response: { 200: anyObject } } },
-    async () => {
+    async (req) => {
       const r = ctx.roster;
-      return { teams: r.teams, staff: r.staff, departments: r.departments, station: r.station, responsibilities: r.responsibilities, schedules: r.schedules, managerId: r.managerId };
+      // Phone numbers are for the desk, who dispatches and calls; staff see only their own.
+      const me = req.user?.role === 'staff' ? actorOf(req, r).id : undefined;
+      const staff = me === undefined ? r.staff : r.staff.map(({ phone, ...s }) => (s.id === me && phone !== undefined ? { ...s, phone } : s));
+      return { teams: r.teams, staff, departments: r.departments, station: r.station, responsibilities: r.responsibilities, schedules: r.schedules, managerId: r.managerId };
     },
   );
 

@@ -85,6 +85,18 @@ describe('staff', () => {
     expect((await guard.get('/api/site/plan')).statusCode).toBe(200);
     expect((await guard.get('/api/roster')).statusCode).toBe(200);
   });
+
+  it("see their own phone number in the roster and nobody else's; the desk sees everyone's", async () => {
+    type Member = { id: string; phone?: string };
+    const staffOf = async (u: ApiUser) => (await u.get('/api/roster')).json().staff as Member[];
+    const theirs = await staffOf(guard);
+    expect(theirs.find((m) => m.id === 'chen-gang')?.phone).toBe('139-0000-0201');
+    expect(theirs.filter((m) => m.phone !== undefined).map((m) => m.id)).toEqual(['chen-gang']);
+    expect(theirs.length).toBeGreaterThan(30);
+    const desks = await staffOf(desk);
+    expect(desks.length).toBe(theirs.length);
+    expect(desks.every((m) => m.phone !== undefined)).toBe(true);
+  });
 });
 
 describe('operators', () => {

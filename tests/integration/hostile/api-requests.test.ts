@@ -127,6 +127,31 @@ describe('the API answers hostile requests with catalogued errors', () => {
     }
   });
 
+  it('a multipart form without a boundary is a 400 page, not a 500 (schemathesis: ST102 on /desk/log-call)', async () => {
+    const noBoundary = { 'content-type': 'multipart/form-data' };
+    const call = await api.app.inject({ method: 'POST', url: '/desk/log-call', headers: { ...noBoundary, cookie: desk.cookie }, payload: 'x' });
+    expect(call.statusCode).toBe(400);
+    expect(call.body).toContain('The form could not be read');
+    const report = await api.app.inject({ method: 'POST', url: '/report/b1-u1?lang=en', headers: noBoundary, payload: 'x' });
+    expect(report.statusCode).toBe(400);
+    expect(report.headers['content-type']).toContain('text/html');
+  });
+
+  it('documents every status of the QR sheet, report photos and path-parameter routes (schemathesis: ST103)', async () => {
+    const doc = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { parameters?: { in: string }[]; responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const qr = doc.paths['/api/qr-sheets/{buildingId}']!.get!.responses;
+    expect(Object.keys(qr)).toEqual(expect.arrayContaining(['200', '404', '414']));
+    expect(Object.keys(qr['200']!.content!)).toEqual(['text/html']);
+    expect(Object.keys(doc.paths['/api/report-photos/{photoId}']!.get!.responses['200']!.content!)).toContain('image/jpeg');
+    // A redirect has no body: no media type is listed for it.
+    expect(doc.paths['/r/{placeId}']!.get!.responses['302']!.content).toBeUndefined();
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (op.parameters?.some((p) => p.in === 'path')) expect(Object.keys(op.responses), `${method} ${path}`).toContain('414');
+      }
+    }
+  });
+
   it('serves no source maps, and the scripts do not point at any', async () => {
     const maps = readdirSync(join(WEB_DIST, 'assets')).filter((f) => f.endsWith('.map'));
     for (const map of maps) expect((await api.app.inject({ method: 'GET', url: `/assets/${map}` })).statusCode).toBe(404);

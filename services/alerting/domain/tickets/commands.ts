@@ -6,6 +6,7 @@
  * command that makes no sense for this ticket (dispatch to whoever already has it)
  * → OC_TICKET_INVALID_COMMAND. Business rules never throw.
  */
+import type { Bilingual } from '../model.ts';
 import { Draft, pushBounded } from './draft.ts';
 import { outstandingBreaches } from './deadlines.ts';
 import { msg } from './messages.ts';
@@ -24,6 +25,9 @@ import { isAssignee, refusal } from './permissions.ts';
 import { COMMAND_FROM } from './states.ts';
 import type { Command, CommandType, Decision, EscalationLevel, Ticket, TicketContext, TicketErrorCode } from './types.ts';
 import { commandProblem } from './validate.ts';
+
+/** A person's or team's name for a message; the id itself where the roster does not know it. */
+const nameOf = (ctx: TicketContext, id: string): Bilingual => ctx.nameOf?.(id) ?? { zh: id, en: id };
 
 type Handler<T extends CommandType> = (d: Draft, c: Extract<Command, { type: T }>, ctx: TicketContext) => string | undefined;
 
@@ -106,14 +110,14 @@ const onDispatch: Handler<'dispatch'> = (d, c, ctx) => {
   return undefined;
 };
 
-const onAccept: Handler<'accept'> = (d, c) => {
+const onAccept: Handler<'accept'> = (d, c, ctx) => {
   const t = d.ticket;
   const a = t.assignment;
   if (a?.kind !== 'staff') return 'accept: the ticket is with a partner department, not a staff member';
   if (a.acceptedAt !== undefined) return `accept: ${a.staffId} already accepted`;
   a.acceptedAt = d.now;
   d.entry(c.actor, 'accepted', { note: c.note, data: { staffId: a.staffId, onBehalf: !isAssignee(t, c.actor) } });
-  d.notify('ticket.changed', OPERATORS, msg.accepted(t, a.staffId));
+  d.notify('ticket.changed', OPERATORS, msg.accepted(t, nameOf(ctx, a.staffId)));
   return undefined;
 };
 
@@ -161,7 +165,7 @@ const onReopen: Handler<'reopen'> = (d, c, ctx) => {
  * department: `dispatched` with a department assignment; the station relays it.
  * From `open` it implies acknowledge, like dispatch. Deadlines are unchanged.
  */
-const onTransfer: Handler<'transfer'> = (d, c) => {
+const onTransfer: Handler<'transfer'> = (d, c, ctx) => {
   const t = d.ticket;
   const to = c.to;
   if (to.kind === 'team' && to.teamId === t.teamId && t.assignment?.kind !== 'department') {
@@ -178,7 +182,7 @@ const onTransfer: Handler<'transfer'> = (d, c) => {
   if (to.kind === 'team') {
     t.teamId = to.teamId;
     d.move(c.actor, 'transferred', 'acknowledged', { note: c.note, data });
-    d.notify('ticket.transferred', OPERATORS, msg.transferredToTeam(t, to.teamId));
+    d.notify('ticket.transferred', OPERATORS, msg.transferredToTeam(t, nameOf(ctx, to.teamId)));
   } else {
     t.assignment = { kind: 'department', departmentId: to.departmentId, transferredAt: d.now };
     d.move(c.actor, 'transferred', 'dispatched', { note: c.note, data });

@@ -28,8 +28,9 @@ export const msg = {
     zh: `经社区城管工作站转办：${t(k).zh}`,
     en: `Referred via the community city-management station: ${t(k).en}`,
   }),
-  transferredToTeam: (k: Ticket, teamId: string): Bilingual => ({ zh: `工单已转交班组 ${teamId}：${t(k).zh}`, en: `Ticket transferred to team ${teamId}: ${t(k).en}` }),
-  accepted: (k: Ticket, staffId: string): Bilingual => ({ zh: `${staffId} 已接单：${t(k).zh}`, en: `${staffId} accepted: ${t(k).en}` }),
+  // Names, not ids: a phone notification reading "转交班组 plumbing" means nothing to the desk.
+  transferredToTeam: (k: Ticket, team: Bilingual): Bilingual => ({ zh: `工单已转交${team.zh}：${t(k).zh}`, en: `Ticket transferred to ${team.en}: ${t(k).en}` }),
+  accepted: (k: Ticket, staff: Bilingual): Bilingual => ({ zh: `${staff.zh} 已接单：${t(k).zh}`, en: `${staff.en} accepted: ${t(k).en}` }),
   arrived: (k: Ticket): Bilingual => ({ zh: `已到场：${t(k).zh}`, en: `On site: ${t(k).en}` }),
   resolved: (k: Ticket, auto: boolean): Bilingual =>
     auto

@@ -249,4 +249,6 @@ export interface TicketContext {
   /** Staff id of the shift supervisor on duty at `now`, if any. */
   supervisorOnDuty(now: number): string | undefined;
   managerId: string;
+  /** The bilingual name of a staff member, team or partner department, for message texts; absent: the id is shown. */
+  nameOf?(id: string): Bilingual | undefined;
 }

@@ -94,6 +94,12 @@ describe('reference roster: Dianliu Block 8', () => {
     }
   });
 
+  it('gives every staff member a distinct, plainly fictional phone number (13x-0000-xxxx)', () => {
+    const phones = roster.staff.map((s) => s.phone);
+    for (const s of roster.staff) expect(s.phone, s.id).toMatch(/^13\d-0000-\d{4}$/);
+    expect(new Set(phones).size).toBe(roster.staff.length);
+  });
+
   it('names the property manager and finds no coverage gap', () => {
     expect(planner.manager()).toMatchObject({ role: 'manager', teamId: 'office' });
     expect(findCoverageGaps(roster)).toEqual([]);

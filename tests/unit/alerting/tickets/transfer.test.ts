@@ -86,3 +86,23 @@ describe('transfer to another team', () => {
     expect(c).toBeNull();
   });
 });
+
+describe('notification texts name people and teams, not ids', () => {
+  it('a transfer to a team and an acceptance read the roster names in both languages', () => {
+    const names: Record<string, { zh: string; en: string }> = { plumbing: { zh: '管道维修组', en: 'Plumbing Team' }, guards: { zh: '保安队', en: 'Security Guards' }, s1: { zh: '孔德明', en: 'Kong Deming' } };
+    const ctx = { ...fakeContext(), nameOf: (id: string) => names[id] };
+    const toGuards = ok(applyCommand(ticketIn('acknowledged', ctx), { type: 'transfer', to: { kind: 'team', teamId: 'guards' }, note: 'a guard is needed', actor: operator }, T0 + 5 * MIN, ctx));
+    const transferred = toGuards.notifications.find((n) => n.kind === 'ticket.transferred')!;
+    expect(transferred.message.zh).toContain('工单已转交保安队');
+    expect(transferred.message.en).toContain('transferred to Security Guards');
+    expect(`${transferred.message.zh} ${transferred.message.en}`).not.toMatch(/\bguards\b/);
+    const accepted = ok(applyCommand(ticketIn('dispatched', ctx), { type: 'accept', actor: staff('s1') }, T0 + 5 * MIN, ctx)).notifications.find((n) => n.kind === 'ticket.changed')!;
+    expect(accepted.message).toMatchObject({ zh: expect.stringContaining('孔德明 已接单'), en: expect.stringContaining('Kong Deming accepted') });
+  });
+
+  it('without names (a context that has none) the id is still shown, never an empty gap', () => {
+    const ctx = fakeContext();
+    const n = ok(applyCommand(ticketIn('acknowledged', ctx), { type: 'transfer', to: { kind: 'team', teamId: 'guards' }, note: 'a guard is needed', actor: operator }, T0 + 5 * MIN, ctx)).notifications.find((x) => x.kind === 'ticket.transferred')!;
+    expect(n.message.en).toContain('transferred to guards');
+  });
+});

@@ -2,6 +2,7 @@ import { getDeliveries } from '../../api/endpoints.ts';
 import { useI18n } from '../../i18n/context.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
 import { useLoad } from '../../ui/hooks.ts';
+import { staffName, teamName, useDeskRefs } from '../desk-context.ts';
 
 /**
  * Per person (or group) and channel, what the notifier sent for this ticket and what
@@ -11,6 +12,9 @@ import { useLoad } from '../../ui/hooks.ts';
 export function Deliveries({ ticketId, now }: { ticketId: string; now: number }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { roster } = useDeskRefs();
+  // People and departments by name in the reader's language; group channels (robots, the duty mailbox) keep their id.
+  const recipientName = (r: { kind: string; id: string }) => (r.kind === 'person' ? staffName(roster, r.id, i18n.lang) : r.kind === 'department' ? teamName(roster, r.id, i18n.lang) : r.id);
   const round = Math.floor(now / 5_000);
   const loaded = useLoad((signal) => getDeliveries(ticketId, signal), [ticketId, round]);
   const list = loaded.data ?? [];
@@ -24,7 +28,7 @@ export function Deliveries({ ticketId, now }: { ticketId: string; now: number })
           <li key={d.deliveryId} class={`event delivery delivery--${d.status}`} data-status={d.status}>
             <time class="num">{i18n.time(d.lastAt, now)}</time>
             <span class="mono">{d.channel}</span>
-            <span>{d.recipient.id}</span>
+            <span data-recipient={d.recipient.id}>{recipientName(d.recipient)}</span>
             <strong>{t(`deliveries.status.${d.status}` as MessageKey)}</strong>
             <span class="muted">
               {d.attempts > 1 ? t('deliveries.attempts', { n: d.attempts }) : ''}
