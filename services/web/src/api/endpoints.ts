@@ -4,7 +4,7 @@
  */
 import { randomId } from '../logic/ids.ts';
 import { apiFetch } from './http.ts';
-import type { ActionResult, CommandType, DeviceInfo, OnDutyInfo, RosterInfo, SessionUser, Ticket, TicketDetail } from './types.ts';
+import type { ActionResult, Bilingual, CommandType, DeviceInfo, OnDutyInfo, RosterInfo, SessionUser, Ticket, TicketDetail } from './types.ts';
 import type { LevelSeries, ShiftReport, SitePlan, SlaReport } from './views.ts';
 
 export const getSession = () => apiFetch<{ user: SessionUser }>('/api/session').then((r) => r.user);
@@ -76,3 +76,15 @@ export const getReachability = (signal?: AbortSignal) =>
 
 /** An id for one action, made once and kept with it through every retry. */
 export const newActionId = (): string => randomId();
+
+/** The signed-in person's place in the rota (the phone page, when nothing is dispatched). */
+export interface MyShift {
+  now: number;
+  onDuty: boolean;
+  team: { id: string; name: Bilingual } | null;
+  crewName: Bilingual | null;
+  current: { start: number; end: number } | null;
+  next: { start: number; end: number } | null;
+  supervisor: { name: Bilingual; phone: string | null } | null;
+}
+export const getMyShift = (signal?: AbortSignal) => apiFetch<MyShift>('/api/shift/mine', { ...(signal ? { signal } : {}) });

@@ -258,6 +258,15 @@ export const en = {
   'phone.dispatchedAgo': 'dispatched {ago} ago',
   'phone.recent': 'Done recently',
   'phone.call': 'Call',
+  'phone.shift': 'My shift',
+  'phone.onDuty': 'On duty',
+  'phone.offDuty': 'Off duty',
+  'phone.shiftNow': 'Shift {start} – {end}',
+  'phone.shiftNext': 'Next shift {start} – {end}',
+  'phone.noShift': 'No shift of yours on the rota.',
+  'phone.supervisor': 'Shift supervisor: {name}',
+  'phone.emptyOnDuty': 'Nothing assigned to you right now. New dispatches appear here as they come.',
+  'phone.emptyOffDuty': 'Nothing assigned to you. You are off duty; enjoy the rest.',
 } as const;
 
 export type MessageKey = keyof typeof en;

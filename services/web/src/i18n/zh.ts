@@ -260,4 +260,13 @@ export const zh: Record<MessageKey, string> = {
   'phone.dispatchedAgo': '{ago}前派单',
   'phone.recent': '最近完成',
   'phone.call': '拨打',
+  'phone.shift': '我的班次',
+  'phone.onDuty': '在班',
+  'phone.offDuty': '不在班',
+  'phone.shiftNow': '本班 {start} – {end}',
+  'phone.shiftNext': '下一班 {start} – {end}',
+  'phone.noShift': '排班表中没有您的班次。',
+  'phone.supervisor': '值班长：{name}',
+  'phone.emptyOnDuty': '目前没有分派给您的工单。新派单会随时显示在这里。',
+  'phone.emptyOffDuty': '目前没有分派给您的工单。您不在班，好好休息。',
 };

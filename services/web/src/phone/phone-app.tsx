@@ -12,6 +12,7 @@ import { Icon } from '../ui/icons.tsx';
 import { LangSwitch } from '../ui/lang-switch.tsx';
 import type { SessionApi } from '../ui/session-gate.tsx';
 import { DispatchCard } from './dispatch-card.tsx';
+import { MyShiftPanel } from './my-shift.tsx';
 import { useActionQueue } from './use-action-queue.ts';
 
 const ACTIVE = ['dispatched', 'on_site'] as const;
@@ -31,6 +32,7 @@ function Phone({ session }: { session: SessionApi }) {
   const [loadError, setLoadError] = useState<unknown>();
   const [loaded, setLoaded] = useState(false);
   const [live, setLive] = useState<LiveState>('connecting');
+  const [onDuty, setOnDuty] = useState<boolean | undefined>(undefined);
   const site = useLoad(async (signal) => new SiteIndex(await getSitePlan(signal)), []);
   const loading = useRef<AbortController | undefined>(undefined);
 
@@ -127,7 +129,12 @@ function Phone({ session }: { session: SessionApi }) {
 
       <main class="phone__list">
         {!loaded && !loadError && <p class="empty">{t('app.loading')}</p>}
-        {loaded && active.length === 0 && <p class="empty">{t('phone.empty')}</p>}
+        <MyShiftPanel now={now} onLoaded={setOnDuty} />
+        {loaded && active.length === 0 && (
+          <p class="empty" data-testid="nothing-assigned">
+            {t(onDuty === undefined ? 'phone.empty' : onDuty ? 'phone.emptyOnDuty' : 'phone.emptyOffDuty')}
+          </p>
+        )}
         {active.map((x) => (
           <DispatchCard key={x.id} ticket={x} now={now} site={site.data} pending={queue.pending.filter((a) => a.ticketId === x.id).length} onAction={(action, note) => queue.enqueue(x.id, action, note)} />
         ))}
