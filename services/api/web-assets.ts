@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { WEB_DIST } from '../web/paths.ts';
+import { MANIFEST_FILE, SERVICE_WORKER_FILE, WEB_DIST } from '../web/paths.ts';
 
 /**
  * The duty-desk and phone pages, served from the `npm run build:web` output:
- * `/` the desk, `/m` the staff phone page, `/assets/*` their content-hashed scripts and
- * styles. Pages are public (they show the sign-in form); the data behind them is not.
+ * `/` the desk, `/m` the staff phone page, `/assets/*` their content-hashed scripts,
+ * styles and icons, and the phone app's `/manifest.webmanifest` and service worker
+ * `/sw.js`. Pages are public (they show the sign-in form); the data behind them is not.
  */
 export interface WebAssetsOptions {
   /** Default: services/web/dist. */
@@ -45,6 +46,17 @@ export async function webAssets(app: FastifyInstance, opts: WebAssetsOptions = {
 
   for (const [url, file] of Object.entries(PAGES)) {
     app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => sendPage(reply, file));
+  }
+
+  // Fixed names, so never cached unchecked: a browser looks for a new worker on each visit, and must find it.
+  const APP_FILES = { [`/${SERVICE_WORKER_FILE}`]: { file: SERVICE_WORKER_FILE, type: 'text/javascript; charset=utf-8' }, [`/${MANIFEST_FILE}`]: { file: MANIFEST_FILE, type: 'application/manifest+json; charset=utf-8' } };
+  for (const [url, { file, type }] of Object.entries(APP_FILES)) {
+    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_req, reply) => {
+      const path = join(dist, file);
+      if (!existsSync(path)) return reply.status(404).type('text/plain; charset=utf-8').send('not built: run `npm run build:web`\n');
+      // The worker's own fetches and imports fall under the policy its script is served with: the same as the pages'.
+      return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).type(type).send(readFileSync(path));
+    });
   }
 
   // Hashed names never change content, so browsers may keep them for a year.

@@ -20,6 +20,7 @@ import { DeliverySender } from './delivery-sender.ts';
 import { notificationIntake } from './notification-intake.ts';
 import type { DeliveryStore } from './store/delivery-store.ts';
 import { SqliteDeliveryStore } from './store/sqlite-delivery-store.ts';
+import { interactionReceipt } from './interaction-receipt.ts';
 
 export interface NotifierSetup {
   log: EventLog;
@@ -103,6 +104,13 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
       add: (d) => store.putSubscription(d),
       list: (staffId) => store.subscriptionsOf(staffId),
       remove: (staffId, id) => store.subscription(id)?.staffId === staffId && store.deleteSubscription(id),
+      recordInteraction(staffId, deliveryId, status) {
+        const receipt = interactionReceipt(store.get(deliveryId), staffId, status, clock.now());
+        if (!receipt) return false;
+        store.recordOutcome([], [receipt]);
+        relay.kick();
+        return true;
+      },
     },
     sender,
     async close() {

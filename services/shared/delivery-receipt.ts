@@ -18,7 +18,7 @@ export interface ReceiptRecipient {
 
 export interface DeliveryReceipt {
   v: 1;
-  /** `${deliveryId}#${attempt}#${status}`: stable, so a replayed receipt is recognised. */
+  /** `${deliveryId}#${attempt}#${status}` (`${deliveryId}#${status}` for clicked and accepted): stable, so a replayed receipt is recognised. */
   id: string;
   /** `${notificationId}|${channel}|${recipient.kind}:${recipient.id}`: the unit of exactly-once effect. */
   deliveryId: string;

@@ -119,13 +119,24 @@ function summarise(receipts: readonly DeliveryReceipt[]): DeliverySummary[] {
   for (const r of receipts) {
     const s = byId.get(r.deliveryId) ?? { deliveryId: r.deliveryId, notificationId: r.notificationId, channel: r.channel, recipient: r.recipient, status: r.status, attempts: 0, lastAt: r.at, history: [] };
     s.history.push({ status: r.status, at: r.at, attempt: r.attempt, reason: r.reason });
-    // clicked/accepted come after delivered and say more; a late "failed" never hides a delivery.
-    if (!(s.status === 'delivered' && r.status === 'failed')) s.status = r.status;
+    if (supersedes(r.status, s.status)) {
+      s.status = r.status;
+      s.reason = r.reason ?? (r.status === 'failed' || r.status === 'given-up' ? s.reason : undefined);
+    }
     s.attempts = Math.max(s.attempts, r.attempt);
-    s.lastAt = r.at;
-    s.reason = r.reason ?? (r.status === 'delivered' ? undefined : s.reason);
+    s.lastAt = Math.max(s.lastAt, r.at);
     if (r.mergedCount) s.mergedCount = r.mergedCount;
     byId.set(r.deliveryId, s);
   }
   return [...byId.values()];
+}
+
+/** How far a notification got with its person: once it reached them, only a step further (opened, then accepted) replaces that. */
+const REACHED: Partial<Record<DeliveryReceipt['status'], number>> = { delivered: 1, clicked: 2, accepted: 3 };
+
+/** Whether a later receipt's status replaces the one held: a late "failed" or a second "opened" never hides what the person already did. */
+function supersedes(next: DeliveryReceipt['status'], held: DeliveryReceipt['status']): boolean {
+  const had = REACHED[held];
+  if (had === undefined) return true;
+  return (REACHED[next] ?? 0) > had;
 }

@@ -9,15 +9,29 @@ import { actorOf } from '../auth/request-auth.ts';
 export interface PushDevices {
   /** The VAPID public key browsers subscribe with. */
   readonly vapidPublicKey: string;
-  add(s: { id: string; staffId: string; endpoint: string; keys: { p256dh: string; auth: string }; label: string; createdAt: number }): void;
+  add(s: { id: string; staffId: string; endpoint: string; keys: { p256dh: string; auth: string }; label: string; lang?: 'zh' | 'en' | undefined; createdAt: number }): void;
   list(staffId: string): { id: string; label: string; createdAt: number; lastError?: string | undefined }[];
   remove(staffId: string, id: string): boolean;
+  /**
+   * The person did something with a push notification they were sent: a receipt goes
+   * out on `oc.notifications` like every other. False when no push delivery of that id
+   * was made to this person (someone else's, or made up).
+   */
+  recordInteraction(staffId: string, deliveryId: string, status: PushInteraction): boolean;
 }
+
+/** What a person did with a notification: opened it (tapped it or Open) or accepted the dispatch from it. */
+export const PUSH_INTERACTIONS = ['clicked', 'accepted'] as const;
+export type PushInteraction = (typeof PUSH_INTERACTIONS)[number];
 
 const b64url = Type.String({ pattern: '^[A-Za-z0-9_-]+={0,2}$', minLength: 16, maxLength: 200 });
 const SubscribeBody = Type.Object(
-  { endpoint: Type.String({ pattern: '^https://', maxLength: 1000 }), keys: Type.Object({ p256dh: b64url, auth: b64url }, { additionalProperties: false }), label: Type.Optional(Type.String({ maxLength: 80 })) },
+  { endpoint: Type.String({ pattern: '^https://', maxLength: 1000 }), keys: Type.Object({ p256dh: b64url, auth: b64url }, { additionalProperties: false }), label: Type.Optional(Type.String({ maxLength: 80 })), lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) },
   { additionalProperties: true },
+);
+const ReceiptBody = Type.Object(
+  { deliveryId: Type.String({ minLength: 1, maxLength: 400 }), status: Type.Union(PUSH_INTERACTIONS.map((x) => Type.Literal(x))) },
+  { additionalProperties: false },
 );
 const Device = Type.Object({ id: Type.String(), label: Type.String(), createdAt: Type.Number(), lastError: Type.Optional(Type.String()) });
 
@@ -34,9 +48,27 @@ export function pushDeviceRoutes(app: FastifyInstance, ctx: ApiContext, devices:
     { schema: { tags: ['session'], summary: 'Turn on notifications for this browser (its PushSubscription as JSON)', body: SubscribeBody, response: { 201: Device, 400: errorSchema } } },
     async (req, reply) => {
       const staffId = actorOf(req, ctx.roster).id;
-      const device = { id: randomUUID(), staffId, endpoint: req.body.endpoint, keys: req.body.keys, label: req.body.label ?? String(req.headers['user-agent'] ?? 'browser').slice(0, 80), createdAt: ctx.clock.now() };
+      const device = { id: randomUUID(), staffId, endpoint: req.body.endpoint, keys: req.body.keys, label: req.body.label ?? String(req.headers['user-agent'] ?? 'browser').slice(0, 80), lang: req.body.lang, createdAt: ctx.clock.now() };
       devices.add(device);
       return reply.code(201).send({ id: device.id, label: device.label, createdAt: device.createdAt });
+    },
+  );
+
+  app.post<{ Body: Static<typeof ReceiptBody> }>(
+    '/api/push/receipts',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'The service worker reports what the person did with a notification (opened it, accepted from it); it joins the ticket’s delivery receipts',
+        body: ReceiptBody,
+        response: { 202: Type.Object({ recorded: Type.Literal(true) }), 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      if (!devices.recordInteraction(actorOf(req, ctx.roster).id, req.body.deliveryId, req.body.status)) {
+        return sendError(reply, { code: 'OC_API_NOT_FOUND', field: 'body.deliveryId', message: 'no push notification of that id was sent to you' });
+      }
+      return reply.code(202).send({ recorded: true });
     },
   );
 

@@ -7,8 +7,11 @@ import { retryAfterMs } from './http-post.ts';
 import type { Channel, SendResult } from './port.ts';
 import type { VapidKeys } from './vapid-keys.ts';
 
-/** What the phone page's service worker receives: the title in the person's language, and what Accept needs. */
-export function pushPayload(d: Delivery): string {
+/**
+ * What the phone page's service worker receives (services/web/src/sw/push-message.ts reads it):
+ * the title in the language the device was subscribed in, and what Accept and the receipts need.
+ */
+export function pushPayload(d: Delivery, lang: 'zh' | 'en' = d.message.lang): string {
   const m = d.message;
   return JSON.stringify({
     v: 1,
@@ -16,7 +19,8 @@ export function pushPayload(d: Delivery): string {
     ticketId: d.ticketId,
     kind: m.kind,
     priority: m.priority,
-    title: m.lang === 'en' ? m.message.en : m.message.zh,
+    lang,
+    title: lang === 'en' ? m.message.en : m.message.zh,
     message: m.message,
     url: m.ticketUrl,
     actions: m.kind === 'ticket.dispatched' ? ['accept', 'open'] : ['open'],
@@ -46,7 +50,7 @@ export class PushChannel implements Channel {
     if (!s) return { ok: false, retryable: false, reason: 'OC_NOTIFY_SUBSCRIPTION_GONE: the device was revoked', gone: true };
     const d = deliveries[0]!;
     try {
-      await webpush.sendNotification({ endpoint: s.endpoint, keys: s.keys }, pushPayload(d), {
+      await webpush.sendNotification({ endpoint: s.endpoint, keys: s.keys }, pushPayload(d, s.lang ?? d.message.lang), {
         vapidDetails: this.vapid,
         contentEncoding: 'aes128gcm',
         // A P1 is worth waking the phone for; the push service may drop it after an hour unsent.

@@ -10,6 +10,8 @@ export interface PushSubscriptionRecord {
   keys: { p256dh: string; auth: string };
   /** What the person called it, or the browser's user agent. */
   label: string;
+  /** The language the person chose on the page that subscribed: the notification's title and buttons are in it. */
+  lang?: 'zh' | 'en' | undefined;
   createdAt: number;
   lastDeliveredAt?: number | undefined;
   lastError?: string | undefined;

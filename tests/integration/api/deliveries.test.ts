@@ -102,3 +102,54 @@ it('lets a person turn on push for a browser, list their own devices and revoke 
     await api2.app.close();
   }
 });
+
+it('records "opened" and "accepted from the notification" from the phone as receipts through the log, for the person’s own push only', async () => {
+  const api2 = await createApi({ alerting: h.alerting, site: h.site, devices: h.devices, clock: systemClock, logger: silentLogger(), dataDir: dir, receipts, pushDevices: notifier.pushDevices });
+  try {
+    const guard = await ApiUser.signIn(api2.app, 'guard'); // chen-gang
+    const plumber = await ApiUser.signIn(api2.app, 'plumber'); // kong-deming
+    const desk = await ApiUser.signIn(api2.app, 'desk');
+    // A push delivery to chen-gang as the notifier records one (its device is gone, so it ends given up; the ids are what count).
+    const opened = h.ticketWhere((t) => t.alertType === 'door.forced-open');
+    await h.event('dl8-b1-u1-door', 'door.forced-open');
+    const ticketId = (await opened).id;
+    const delivery = {
+      id: `${ticketId}/v2/0|push|person:chen-gang|sub-x`,
+      notificationId: `${ticketId}/v2/0`,
+      ticketId,
+      channel: 'push' as const,
+      recipient: { kind: 'person' as const, id: 'chen-gang' },
+      target: 'sub-x',
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: Date.now(),
+      message: { notificationId: `${ticketId}/v2/0`, ticketId, kind: 'ticket.dispatched', priority: 'P1', message: { zh: '派单', en: 'Dispatched' }, at: Date.now(), ticketUrl: '', lang: 'zh' as const },
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    };
+    notifier.store.addDeliveries([delivery], []);
+    notifier.sender.kick();
+    await pollUntil('the push attempt made', () => notifier.store.get(delivery.id)?.status === 'given-up');
+
+    expect((await plumber.post('/api/push/receipts', { deliveryId: delivery.id, status: 'clicked' })).statusCode).toBe(404);
+    expect((await guard.post('/api/push/receipts', { deliveryId: 'made-up', status: 'clicked' })).statusCode).toBe(404);
+    const bad = await guard.post('/api/push/receipts', { deliveryId: delivery.id, status: 'liked' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'OC_API_INVALID_REQUEST' });
+
+    expect((await guard.post('/api/push/receipts', { deliveryId: delivery.id, status: 'clicked' })).statusCode).toBe(202);
+    // The worker retrying after a lost answer, or a second tap: still one receipt. It goes out before the accept, so
+    // once the accept is on the ticket, a repeat that had been stored would be there too.
+    expect((await guard.post('/api/push/receipts', { deliveryId: delivery.id, status: 'clicked' })).statusCode).toBe(202);
+    expect((await guard.post('/api/push/receipts', { deliveryId: delivery.id, status: 'accepted' })).statusCode).toBe(202);
+    const shown = await pollUntil('the receipts on the ticket', async () => {
+      const list = ((await desk.get(`/api/tickets/${ticketId}/deliveries`)).json() as { deliveries: Array<{ deliveryId: string; status: string; recipient: unknown; history: Array<{ status: string }> }> }).deliveries;
+      const d = list.find((x) => x.deliveryId === delivery.id);
+      return d?.history.some((x) => x.status === 'accepted') ? d : undefined;
+    });
+    expect(shown.history.map((x) => x.status)).toEqual(['given-up', 'clicked', 'accepted']);
+    expect(shown).toMatchObject({ status: 'accepted', recipient: { kind: 'person', id: 'chen-gang' } });
+  } finally {
+    await api2.app.close();
+  }
+});
