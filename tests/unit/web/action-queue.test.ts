@@ -159,3 +159,23 @@ describe("the phone's outbox", () => {
     expect(queue(storage, new HandTimers(), async () => ({ kind: 'done' })).pending().map((a) => a.actionId)).toEqual(['a-1']);
   });
 });
+
+describe('Accepts tapped on a notification', () => {
+  it('join the queue with the id made at the tap, once, and keep the delivery they came with', async () => {
+    const storage = new MemoryStorage();
+    const timers = new HandTimers();
+    const s = server([{ kind: 'retry', message: 'offline' }]);
+    const done: QueuedAction[] = [];
+    const q = queue(storage, timers, s.send, { onDone: (a: QueuedAction) => done.push(a) });
+    const tapped = { actionId: 'tapped-1', ticketId: 'T20261207-0007', action: 'accept' as const, queuedAt: 900, deliveryId: 'n1|push|person:chen-gang|sub-1' };
+    expect(q.adopt(tapped)).toBe(true);
+    expect(q.adopt(tapped)).toBe(false);
+    await q.flush();
+    expect(q.pending()).toMatchObject([{ actionId: 'tapped-1', deliveryId: tapped.deliveryId, attempts: 1, lastError: 'offline' }]);
+    // A reload: the same queue from storage, sent with the same id.
+    const again = queue(storage, timers, s.send, { onDone: (a: QueuedAction) => done.push(a) });
+    await again.flush();
+    expect(s.seen.map((a) => a.actionId)).toEqual(['tapped-1', 'tapped-1']);
+    expect(done).toMatchObject([{ actionId: 'tapped-1', deliveryId: tapped.deliveryId }]);
+  });
+});

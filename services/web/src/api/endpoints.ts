@@ -88,3 +88,16 @@ export interface MyShift {
   supervisor: { name: Bilingual; phone: string | null } | null;
 }
 export const getMyShift = (signal?: AbortSignal) => apiFetch<MyShift>('/api/shift/mine', { ...(signal ? { signal } : {}) });
+
+/** One of the signed-in person's browsers that receives push notifications (never its endpoint or keys). */
+export interface PushDevice {
+  id: string;
+  label: string;
+  createdAt: number;
+  lastError?: string;
+}
+export const getPushKey = () => apiFetch<{ publicKey: string }>('/api/push/key').then((r) => r.publicKey);
+export const listPushDevices = (signal?: AbortSignal) => apiFetch<{ devices: PushDevice[] }>('/api/push/subscriptions', { ...(signal ? { signal } : {}) }).then((r) => r.devices);
+/** The browser's PushSubscription as JSON, with the language its notifications are to be in. */
+export const addPushDevice = (body: { endpoint: string; keys: { p256dh: string; auth: string }; label: string; lang: 'zh' | 'en' }) => apiFetch<PushDevice>('/api/push/subscriptions', { method: 'POST', body });
+export const revokePushDevice = (id: string) => apiFetch<void>(`/api/push/subscriptions/${encodeURIComponent(id)}`, { method: 'DELETE' });

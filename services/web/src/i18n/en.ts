@@ -267,6 +267,21 @@ export const en = {
   'phone.supervisor': 'Shift supervisor: {name}',
   'phone.emptyOnDuty': 'Nothing assigned to you right now. New dispatches appear here as they come.',
   'phone.emptyOffDuty': 'Nothing assigned to you. You are off duty; enjoy the rest.',
+  'push.title': 'Notifications on this phone',
+  'push.turnOn': 'Turn on notifications',
+  'push.turningOn': 'Turning on…',
+  'push.on': 'On: a dispatch reaches this phone even when the page is closed, with Accept on the notification.',
+  'push.off': 'Off: dispatches show only while this page is open.',
+  'push.unsupported': 'This browser cannot receive notifications. Add the page to the home screen, or open it in Chrome.',
+  'push.blocked': 'Notifications are blocked for this page in the browser settings.',
+  'push.failed': 'Could not turn on notifications: {why}',
+  'push.devices': 'My devices',
+  'push.noDevices': 'No device receives your notifications yet.',
+  'push.thisDevice': 'this phone',
+  'push.since': 'since {date}',
+  'push.lastError': 'last delivery failed: {why}',
+  'push.revoke': 'Remove',
+  'push.revoked': 'Removed: {label}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -18,6 +18,8 @@ export interface QueuedAction {
   attempts: number;
   /** Why the last attempt did not get an answer, for the page to show. */
   lastError?: string;
+  /** Tapped on a push notification (Accept): the delivery it came with, for the "accepted from the notification" receipt. */
+  deliveryId?: string;
 }
 
 /** What an attempt came to. `retry`: no answer (offline, timeout, server error), try again later. */
@@ -80,6 +82,18 @@ export class ActionQueue {
     this.save();
     void this.flush();
     return item;
+  }
+
+  /**
+   * Takes in an action queued somewhere else with its id already made (an Accept tapped on a
+   * notification while offline), behind what is queued here. One already held is not added twice.
+   */
+  adopt(a: Pick<QueuedAction, 'actionId' | 'ticketId' | 'action' | 'queuedAt'> & { deliveryId?: string | undefined; attempts?: number }): boolean {
+    if (this.items.some((x) => x.actionId === a.actionId)) return false;
+    this.items.push({ actionId: a.actionId, ticketId: a.ticketId, action: a.action, queuedAt: a.queuedAt, attempts: a.attempts ?? 0, ...(a.deliveryId ? { deliveryId: a.deliveryId } : {}) });
+    this.save();
+    void this.flush();
+    return true;
   }
 
   pending(): readonly QueuedAction[] {

@@ -13,6 +13,9 @@ import { LangSwitch } from '../ui/lang-switch.tsx';
 import type { SessionApi } from '../ui/session-gate.tsx';
 import { DispatchCard } from './dispatch-card.tsx';
 import { MyShiftPanel } from './my-shift.tsx';
+import { NotificationsPanel } from './notifications-panel.tsx';
+import { phoneWorker } from './phone-worker.ts';
+import { ticketInUrlHash } from '../sw/push-message.ts';
 import { useActionQueue } from './use-action-queue.ts';
 
 const ACTIVE = ['dispatched', 'on_site'] as const;
@@ -77,6 +80,14 @@ function Phone({ session }: { session: SessionApi }) {
       loading.current?.abort();
     };
   }, [upsert, reload]);
+
+  // The installable app's worker: the shell for a dead signal, the notifications and their Accept.
+  useEffect(() => void phoneWorker(), []);
+  // Opened from a notification (/m#/ticket/…): that dispatch comes into view once it is on the list.
+  const focusTicket = ticketInUrlHash(location.hash);
+  useEffect(() => {
+    if (focusTicket && tickets.has(focusTicket)) document.querySelector(`[data-ticket="${CSS.escape(focusTicket)}"]`)?.scrollIntoView({ block: 'start' });
+  }, [focusTicket, tickets]);
 
   const queue = useActionQueue(user.login, i18n, (r: ActionResult) => upsert(r.ticket), reload);
   const shown = useMemo(() => [...tickets.values()].map((x) => projectPending(x, queue.pending)), [tickets, queue.pending]);
@@ -146,6 +157,7 @@ function Phone({ session }: { session: SessionApi }) {
             ))}
           </section>
         )}
+        <NotificationsPanel login={user.login} />
       </main>
     </div>
   );

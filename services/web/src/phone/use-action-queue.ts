@@ -5,6 +5,7 @@ import type { ActionResult } from '../api/types.ts';
 import type { I18n } from '../i18n/context.tsx';
 import { ActionQueue, type QueuedAction, type SendOutcome } from '../logic/action-queue.ts';
 import { errorText } from '../ui/error-text.ts';
+import { askWorkerToFlush, reportAcceptedFromNotification, takeNotificationAccepts } from './phone-worker.ts';
 
 /** A phone action gets longer than a desk click: a slow mobile uplink is not a failure. */
 const PHONE_ACTION_TIMEOUT_MS = 20_000;
@@ -42,6 +43,7 @@ export function useActionQueue(login: string, i18n: I18n, onResult: (r: ActionRe
         onChange: () => setPending([...queue.pending()]),
         onDone: (a, result) => {
           callbacks.current.onResult(result as ActionResult);
+          if (a.deliveryId) void reportAcceptedFromNotification(a.deliveryId, Date.now());
           notify({ kind: 'done', text: i18nRef.current.t('phone.done', { action: i18nRef.current.t(`action.${a.action}`), ticket: a.ticketId }) });
         },
         onRefused: (a, message) => {
@@ -52,10 +54,18 @@ export function useActionQueue(login: string, i18n: I18n, onResult: (r: ActionRe
     });
     queueRef.current = queue;
     setPending([...queue.pending()]);
+    // Accepts tapped on notifications with no signal join this queue: shown as pending, sent like the rest.
+    const takeOver = () =>
+      void takeNotificationAccepts().then((accepts) => {
+        for (const a of accepts) queue.adopt(a);
+        void askWorkerToFlush();
+      });
     void queue.flush();
+    takeOver();
     const up = () => {
       setOnline(true);
       void queue.flush();
+      takeOver();
     };
     const down = () => setOnline(false);
     addEventListener('online', up);

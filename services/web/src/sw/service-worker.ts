@@ -7,6 +7,7 @@
 import { randomId } from '../logic/ids.ts';
 import { NotificationActions, outcomeOf, type PostOutcome } from './notification-actions.ts';
 import { isNotificationData, notificationFor, parsePushMessage } from './push-message.ts';
+import { PHONE_SCOPE } from './paths.ts';
 import { IdbOutbox, MemoryOutbox } from './sw-outbox.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -15,7 +16,7 @@ declare const __OC_SHELL__: { version: string; urls: string[]; icon: string };
 
 const SHELL = __OC_SHELL__;
 const CACHE = `oc-phone-shell-${SHELL.version}`;
-const PAGE = '/m';
+const PAGE = PHONE_SCOPE;
 const SYNC_TAG = 'oc-notification-outbox';
 
 /** Requests get a deadline, like every request of the page: a dead uplink must not hold an Accept for minutes. */
