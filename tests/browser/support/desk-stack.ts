@@ -14,6 +14,17 @@ import { parseScenario, type ScenarioInput } from '../../../simulators/scenario.
 import { committedTicket, startAlertingStack } from '../../support/alerting-stack.ts';
 import { GatewayHarness } from '../../support/gateway-harness.ts';
 import { playToEnd } from '../../support/play-scenario.ts';
+import { createNotifier, type Notifier } from '../../../services/notifier/compose.ts';
+import { loadNotifierConfig } from '../../../services/notifier/config.ts';
+import { loadRoster } from '../../../services/alerting/roster-file.ts';
+import { DispatchPlanner } from '../../../services/alerting/domain/dispatch/planner.ts';
+import type { Agent } from 'node:https';
+
+/** A notifier in the stack, as npm start runs it: its channel settings, and the agent trusting a loopback push service. */
+export interface StackNotifier {
+  env: Record<string, string>;
+  pushAgent?: Agent;
+}
 
 /**
  * Monday 2026-12-07 14:00 in Beijing: six hours into crew A's 24-hour shift and the
@@ -41,15 +52,31 @@ export class DeskStack {
   alerting!: Alerting;
   api!: Api;
   receipts!: ReceiptBook;
+  notifier: Notifier | undefined;
   baseUrl!: string;
   private fleet: AgentFleet | undefined;
   private readonly doors: EdgeAgent[] = [];
 
-  static async start(): Promise<DeskStack> {
+  static async start(o: { notifier?: StackNotifier } = {}): Promise<DeskStack> {
     const s = new DeskStack();
     s.gw = await GatewayHarness.start({ devices: s.devices.map((d) => ({ id: d.id, kind: d.kind })), logger: silentLogger(), clock: s.clock });
     s.receipts = await openReceiptBook({ log: s.gw.rawLog, path: join(s.gw.dir, 'receipts.db'), logger: silentLogger(), clock: s.clock });
-    ({ alerting: s.alerting, api: s.api } = await startAlertingStack({ log: s.gw.rawLog, site: s.site, devices: s.devices, clock: s.clock, dir: s.gw.dir, tickIntervalMs: 1_000, receipts: s.receipts }));
+    if (o.notifier) {
+      // The reference roster, as alerting loads it by default: the same people on shift for both.
+      const roster = loadRoster();
+      const config = loadNotifierConfig(s.gw.dir, 8080, { OC_NOTIFY_RETRY_BASE_MS: '50', OC_NOTIFY_TIMEOUT_MS: '2000', ...o.notifier.env });
+      s.notifier = await createNotifier({ log: s.gw.rawLog, config, roster, planner: new DispatchPlanner(roster), clock: s.clock, logger: silentLogger(), ...(o.notifier.pushAgent ? { pushAgent: o.notifier.pushAgent } : {}) });
+    }
+    ({ alerting: s.alerting, api: s.api } = await startAlertingStack({
+      log: s.gw.rawLog,
+      site: s.site,
+      devices: s.devices,
+      clock: s.clock,
+      dir: s.gw.dir,
+      tickIntervalMs: 1_000,
+      receipts: s.receipts,
+      ...(s.notifier ? { pushDevices: s.notifier.pushDevices } : {}),
+    }));
     s.baseUrl = await s.api.app.listen({ host: '127.0.0.1', port: 0 });
     return s;
   }
@@ -89,6 +116,7 @@ export class DeskStack {
     await this.fleet?.close();
     await this.api.app.close();
     await this.alerting.runtime.close();
+    await this.notifier?.close();
     await this.receipts.close();
     await this.gw.close();
   }

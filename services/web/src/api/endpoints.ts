@@ -66,6 +66,8 @@ export interface DeliveryInfo {
   lastAt: number;
   reason?: string;
   mergedCount?: number;
+  /** Every receipt of it, oldest first: sent, failed and retried, opened, accepted. */
+  history?: { status: string; at: number; attempt: number; reason?: string }[];
 }
 export const getDeliveries = (ticketId: string, signal?: AbortSignal) =>
   apiFetch<{ deliveries: DeliveryInfo[] }>(`/api/tickets/${encodeURIComponent(ticketId)}/deliveries`, { ...(signal ? { signal } : {}) }).then((r) => r.deliveries);

@@ -157,6 +157,7 @@ export const en = {
   'deliveries.title': 'Notifications sent',
   'deliveries.none': 'Nothing sent yet',
   'deliveries.attempts': '{n} attempts',
+  'deliveries.steps': 'steps',
   'deliveries.merged': 'in a summary of {n}',
   'deliveries.status.delivered': 'delivered',
   'deliveries.status.failed': 'failed, retrying',

@@ -159,6 +159,7 @@ export const zh: Record<MessageKey, string> = {
   'deliveries.title': '通知发送',
   'deliveries.none': '尚未发送',
   'deliveries.attempts': '尝试 {n} 次',
+  'deliveries.steps': '经过',
   'deliveries.merged': '合并在 {n} 条汇总中',
   'deliveries.status.delivered': '已送达',
   'deliveries.status.failed': '失败，重试中',

@@ -3,7 +3,9 @@
  * asks it to send what it holds when the page opens or comes back online, and takes the
  * Accepts tapped on notifications into the page's own action queue.
  */
+import { apiFetch, ApiError } from '../api/http.ts';
 import { SERVICE_WORKER_URL, PHONE_SCOPE } from '../sw/paths.ts';
+import { PUSH_RECEIPTS_PATH } from '../sw/push-receipt.ts';
 import { receiptItemId, IdbOutbox, type OutboxItem } from '../sw/sw-outbox.ts';
 
 export const workerSupported = (): boolean => 'serviceWorker' in navigator;
@@ -38,8 +40,17 @@ export async function takeNotificationAccepts(): Promise<Extract<OutboxItem, { k
   }
 }
 
-/** The page's queue sent an Accept that came from a notification: its receipt goes out through the worker. */
+/**
+ * The page's queue sent an Accept that came from a notification: the page, which just got
+ * an answer, reports the receipt itself; if that fails, the worker's outbox keeps it.
+ */
 export async function reportAcceptedFromNotification(deliveryId: string, now: number): Promise<void> {
+  try {
+    await apiFetch(PUSH_RECEIPTS_PATH, { method: 'POST', body: { deliveryId, status: 'accepted' } });
+    return;
+  } catch (err) {
+    if (err instanceof ApiError && !err.retriable && !err.unauthenticated) return; // refused for good: nothing to keep
+  }
   const box = outbox();
   if (!box) return;
   await box.put({ id: receiptItemId(deliveryId, 'accepted'), kind: 'receipt', deliveryId, status: 'accepted', queuedAt: now, attempts: 0 }).catch(() => undefined);

@@ -68,12 +68,16 @@ export function useActionQueue(login: string, i18n: I18n, onResult: (r: ActionRe
       takeOver();
     };
     const down = () => setOnline(false);
+    // The worker kept an Accept tapped on a notification with no signal: it joins this queue now.
+    const fromWorker = (e: MessageEvent) => (e.data as { type?: unknown } | null)?.type === 'outbox' && takeOver();
     addEventListener('online', up);
     addEventListener('offline', down);
+    navigator.serviceWorker?.addEventListener('message', fromWorker);
     return () => {
       queue.stop();
       removeEventListener('online', up);
       removeEventListener('offline', down);
+      navigator.serviceWorker?.removeEventListener('message', fromWorker);
     };
   }, [login]);
 

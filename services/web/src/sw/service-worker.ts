@@ -60,12 +60,18 @@ const actions = new NotificationActions({
   },
 });
 
-/** After a failed send: the browser wakes the worker when the connection is back (where Background Sync exists). */
+/**
+ * After a send that got no answer: an open phone page is told, so it takes the Accept into
+ * its own queue (shown as pending there, sent when it sees the signal back); and the browser
+ * wakes the worker when the connection returns, where Background Sync exists.
+ */
 async function flushOrWait(): Promise<void> {
   await actions.flush();
-  const pending = (await outbox.all()).length > 0;
+  const waiting = await outbox.all();
+  if (waiting.length === 0) return;
+  if (waiting.some((i) => i.kind === 'action')) for (const page of await self.clients.matchAll({ type: 'window' })) page.postMessage({ type: 'outbox' });
   const sync = (self.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync;
-  if (pending && sync) await sync.register(SYNC_TAG).catch(() => undefined);
+  await sync?.register(SYNC_TAG).catch(() => undefined);
 }
 
 /**

@@ -6,7 +6,8 @@ import { staffName, teamName, useDeskRefs } from '../desk-context.ts';
 
 /**
  * Per person (or group) and channel, what the notifier sent for this ticket and what
- * became of it, from its receipts. Reloaded every few seconds: receipts do not change
+ * became of it, from its receipts, with each step when there was more than one (failed,
+ * retried, delivered; opened; accepted from the notification). Reloaded every few seconds: receipts do not change
  * the ticket's version.
  */
 export function Deliveries({ ticketId, now }: { ticketId: string; now: number }) {
@@ -35,6 +36,15 @@ export function Deliveries({ ticketId, now }: { ticketId: string; now: number })
               {d.mergedCount ? ` ${t('deliveries.merged', { n: d.mergedCount })}` : ''}
               {d.reason ? ` ${d.reason}` : ''}
             </span>
+            {d.history && d.history.length > 1 && (
+              <ol class="delivery__steps" aria-label={t('deliveries.steps')}>
+                {d.history.map((h, i) => (
+                  <li key={i} data-step={h.status}>
+                    <time class="num">{i18n.time(h.at, now, true)}</time> {t(`deliveries.status.${h.status}` as MessageKey)}
+                  </li>
+                ))}
+              </ol>
+            )}
           </li>
         ))}
       </ul>
