@@ -122,11 +122,11 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
   it('turns notifications on from the page: subscribed with the VAPID key, the device listed and known to the notifier', async () => {
     await phone.locator('[data-testid=push-panel] button.btn--primary').click();
     await phone.locator('[data-testid=push-panel][data-state=on]').waitFor({ timeout: UI_DEADLINE_MS });
-    expect(await phone.evaluate('window.__ocSubscribedWithKey')).toBe(stack.notifier!.vapidPublicKey);
+    expect(await phone.evaluate('window.__ocSubscribedWithKey')).toBe(stack.notifier.vapidPublicKey);
     await phone.locator('.push-panel__devices li').first().waitFor({ timeout: UI_DEADLINE_MS });
     expect(await phone.locator('.push-panel__devices li').count()).toBe(1);
     expect(await phone.locator('.push-panel__devices li').textContent()).toContain('本机');
-    const subs = stack.notifier!.store.subscriptionsOf(guard.id);
+    const subs = stack.notifier.store.subscriptionsOf(guard.id);
     expect(subs).toMatchObject([{ endpoint: `${pushService.url}/wpush/guard-phone`, keys: subscriber.keys, lang: 'zh' }]);
   });
 
@@ -139,7 +139,7 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     expect((await desk.act(ticket.id, 'dispatch', { staffId: guard.id })).statusCode).toBe(200);
 
     const push = await pollUntil('the dispatch pushed to the loopback push service', () => pushService.requests.find((r) => r.url === '/wpush/guard-phone'), { timeoutMs: UI_DEADLINE_MS });
-    expect(verifyVapid(push, pushService.url, Math.floor(Date.now() / 1000))).toMatchObject({ ok: true, publicKey: stack.notifier!.vapidPublicKey });
+    expect(verifyVapid(push, pushService.url, Math.floor(Date.now() / 1000))).toMatchObject({ ok: true, publicKey: stack.notifier.vapidPublicKey });
     const payload = subscriber.decrypt(push.raw);
     expect(JSON.parse(payload)).toMatchObject({ ticketId: ticket.id, kind: 'ticket.dispatched', lang: 'zh', actions: ['accept', 'open'] });
 

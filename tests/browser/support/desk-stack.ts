@@ -52,7 +52,7 @@ export class DeskStack {
   alerting!: Alerting;
   api!: Api;
   receipts!: ReceiptBook;
-  notifier: Notifier | undefined;
+  notifier!: Notifier;
   baseUrl!: string;
   private fleet: AgentFleet | undefined;
   private readonly doors: EdgeAgent[] = [];
@@ -61,12 +61,11 @@ export class DeskStack {
     const s = new DeskStack();
     s.gw = await GatewayHarness.start({ devices: s.devices.map((d) => ({ id: d.id, kind: d.kind })), logger: silentLogger(), clock: s.clock });
     s.receipts = await openReceiptBook({ log: s.gw.rawLog, path: join(s.gw.dir, 'receipts.db'), logger: silentLogger(), clock: s.clock });
-    if (o.notifier) {
-      // The reference roster, as alerting loads it by default: the same people on shift for both.
-      const roster = loadRoster();
-      const config = loadNotifierConfig(s.gw.dir, 8080, { OC_NOTIFY_RETRY_BASE_MS: '50', OC_NOTIFY_TIMEOUT_MS: '2000', ...o.notifier.env });
-      s.notifier = await createNotifier({ log: s.gw.rawLog, config, roster, planner: new DispatchPlanner(roster), clock: s.clock, logger: silentLogger(), ...(o.notifier.pushAgent ? { pushAgent: o.notifier.pushAgent } : {}) });
-    }
+    // As in npm start, the notifier is always there (the phone page's notifications panel talks to it); with no
+    // channel settings it has Web Push only. The reference roster, as alerting loads it by default.
+    const roster = loadRoster();
+    const config = loadNotifierConfig(s.gw.dir, 8080, { OC_NOTIFY_RETRY_BASE_MS: '50', OC_NOTIFY_TIMEOUT_MS: '2000', ...o.notifier?.env });
+    s.notifier = await createNotifier({ log: s.gw.rawLog, config, roster, planner: new DispatchPlanner(roster), clock: s.clock, logger: silentLogger(), ...(o.notifier?.pushAgent ? { pushAgent: o.notifier.pushAgent } : {}) });
     ({ alerting: s.alerting, api: s.api } = await startAlertingStack({
       log: s.gw.rawLog,
       site: s.site,
@@ -75,7 +74,7 @@ export class DeskStack {
       dir: s.gw.dir,
       tickIntervalMs: 1_000,
       receipts: s.receipts,
-      ...(s.notifier ? { pushDevices: s.notifier.pushDevices } : {}),
+      pushDevices: s.notifier.pushDevices,
     }));
     s.baseUrl = await s.api.app.listen({ host: '127.0.0.1', port: 0 });
     return s;
@@ -116,7 +115,7 @@ export class DeskStack {
     await this.fleet?.close();
     await this.api.app.close();
     await this.alerting.runtime.close();
-    await this.notifier?.close();
+    await this.notifier.close();
     await this.receipts.close();
     await this.gw.close();
   }
