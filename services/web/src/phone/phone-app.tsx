@@ -84,7 +84,14 @@ function Phone({ session }: { session: SessionApi }) {
   // The installable app's worker: the shell for a dead signal, the notifications and their Accept.
   useEffect(() => void phoneWorker(), []);
   // Opened from a notification (/m#/ticket/…): that dispatch comes into view once it is on the list.
-  const focusTicket = ticketInUrlHash(location.hash);
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    // The worker points an open page at the ticket by changing only the hash.
+    const changed = () => setHash(location.hash);
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  const focusTicket = ticketInUrlHash(hash);
   useEffect(() => {
     if (focusTicket && tickets.has(focusTicket)) document.querySelector(`[data-ticket="${CSS.escape(focusTicket)}"]`)?.scrollIntoView({ block: 'start' });
   }, [focusTicket, tickets]);
