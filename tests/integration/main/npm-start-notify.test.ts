@@ -21,7 +21,12 @@ afterEach(async () => {
   await cleanup?.();
 });
 
-it('delivers the forced-door P1 to the webhook within seconds, signed', { timeout: 180_000 }, async () => {
+it('delivers the forced-door P1 to the webhook within seconds, signed', { timeout: 180_000 }, () => forcedDoorAtWebhook('simulators/scenarios/forced-door.yaml'));
+
+// Plain `npm start`: the live demo's own forced door (a minute into its script, at 10x) is the one that arrives.
+it('delivers the live demo’s forced door the same way with no scenario chosen', { timeout: 180_000 }, () => forcedDoorAtWebhook(undefined));
+
+async function forcedDoorAtWebhook(scenario: string | undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'oc-npm-start-notify-'));
   const receiver = await LoopbackReceiver.start();
   cleanup = async () => {
@@ -37,7 +42,7 @@ it('delivers the forced-door P1 to the webhook within seconds, signed', { timeou
       OC_HTTP_PORT: '0',
       OC_LOG_FORMAT: 'json',
       OC_LOG_LEVEL: 'info',
-      OC_SIM_SCENARIO: 'simulators/scenarios/forced-door.yaml',
+      OC_SIM_SCENARIO: scenario,
       OC_NOTIFY_WEBHOOK_URL: `${receiver.url}/oc`,
       OC_NOTIFY_WEBHOOK_SECRET: TEST_SECRET,
     },
@@ -66,4 +71,4 @@ it('delivers the forced-door P1 to the webhook within seconds, signed', { timeou
   child.kill('SIGINT');
   expect(await exited).toBe(0);
   expect(out).not.toContain(TEST_SECRET);
-});
+}
