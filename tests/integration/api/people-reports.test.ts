@@ -166,6 +166,9 @@ describe('resident reports', () => {
     }
     expect(h.alerting.store.listTickets({ limit: 50 }).map((t) => t.id)).toEqual([sensorTicket.id]);
     expect((await desk.get(`/api/tickets/${sensorTicket.id}/reports`)).json()).toMatchObject({ source: 'sensor', reportCount: 4 });
+    // The board's list carries the tally: 4 reports, from the sensor and residents.
+    const listed = (await desk.get('/api/tickets')).json().tickets.find((t: { id: string }) => t.id === sensorTicket.id);
+    expect(listed.reports).toEqual({ count: 4, sources: ['sensor', 'resident'] });
     for (const p of paths) expect((await h.api.app.inject({ url: p })).body).toContain('共 4 份报告');
 
     const tooEarly = await h.api.app.inject({ method: 'POST', url: `${paths[0]}/rating?lang=en`, ...multipartBody({ stars: '1' }) });
