@@ -5,6 +5,7 @@ import type { Ticket, TimelineEntry } from '../../services/alerting/domain/ticke
 import type { Api } from '../../services/api/app.ts';
 import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
 import { createApi } from '../../services/api/compose.ts';
+import type { ReportOptions } from '../../services/api/reports/compose-reports.ts';
 import type { EventLog } from '../../services/event-log/port.ts';
 import type { Clock } from '../../services/shared/clock.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
@@ -23,6 +24,8 @@ export interface AlertingStackOptions {
   sessionPolicy?: SessionPolicy;
   /** The notifier's receipts, as npm start wires them; without them the ticket page has no deliveries to show. */
   receipts?: ReceiptReader;
+  /** People's reports: retention, limits, the SMS port of tracking links. */
+  reports?: ReportOptions;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface AlertingStackOptions {
  */
 export async function startAlertingStack(o: AlertingStackOptions): Promise<{ alerting: Alerting; api: Api }> {
   const alerting = await createAlerting({ log: o.log, devices: o.devices, storePath: join(o.dir, 'alerting.db'), clock: o.clock, logger: silentLogger(), tickIntervalMs: o.tickIntervalMs, synchronous: 'NORMAL' });
-  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}), ...(o.receipts ? { receipts: o.receipts } : {}) });
+  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}), ...(o.receipts ? { receipts: o.receipts } : {}), ...(o.reports ? { reports: o.reports } : {}) });
   return { alerting, api };
 }
 
