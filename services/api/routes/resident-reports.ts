@@ -18,7 +18,11 @@ import type { ReportSetup } from '../reports/setup.ts';
 type PageCode = keyof typeof TEXT & keyof typeof API_ERRORS;
 
 class PageError extends Error {
-  constructor(readonly code: PageCode) {
+  constructor(
+    readonly code: PageCode,
+    /** The sentence to show, when it says more than the code's own. */
+    readonly words?: keyof typeof TEXT,
+  ) {
     super(code);
   }
 }
@@ -79,7 +83,9 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         : error.statusCode && error.statusCode < 500 ? 'OC_REPORT_INVALID'
         : 'OC_API_INTERNAL';
       if (code === 'OC_API_INTERNAL') req.log.error({ err: error, url: req.routeOptions.url }, 'public report request failed');
-      return html(reply, API_ERRORS[code], errorPage(code, lang));
+      // A 4xx of the parser (no boundary, a broken form) is a form we cannot read, not a missing field.
+      const words = error instanceof PageError ? error.words : code === 'OC_REPORT_INVALID' ? 'notAForm' : undefined;
+      return html(reply, API_ERRORS[code], errorPage(code, lang, words));
     });
 
     // A short link for small QR codes: /r/b1-u1 → /report/b1-u1.
@@ -113,7 +119,7 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const lang = langOf(req.query.lang);
         const place = placeById.get(req.params.placeId);
         if (!place) return html(reply, 404, unknownPlacePage(req.params.placeId, lang));
-        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
+        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID', 'notAForm');
         const fields: Record<string, string> = {};
         const photos: Buffer[] = [];
         for await (const part of formParts(req)) {
@@ -131,9 +137,10 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const state: FormState = { category: fields.category, description: fields.description, phone: fields.phone };
         const description = (fields.description ?? '').trim();
         const phone = (fields.phone ?? '').trim();
-        const refuse = (error: PageCode) => html(reply, API_ERRORS[error], reportForm(place, lang, r.retentionDays, { ...state, error }));
-        if (!isReportCategory(fields.category) || description.length === 0 || description.length > FIELD_MAX) return refuse('OC_REPORT_INVALID');
-        if (phone !== '' && !PHONE.test(phone)) return refuse('OC_REPORT_INVALID');
+        const refuse = (error: PageCode, words?: keyof typeof TEXT) => html(reply, API_ERRORS[error], reportForm(place, lang, r.retentionDays, { ...state, error, words }));
+        if (!isReportCategory(fields.category) || description.length === 0) return refuse('OC_REPORT_INVALID');
+        if (description.length > FIELD_MAX) return refuse('OC_REPORT_INVALID', 'tooLong');
+        if (phone !== '' && !PHONE.test(phone)) return refuse('OC_REPORT_INVALID', 'badPhone');
         if (!places.take(place.id)) return refuse('OC_REPORT_RATE_LIMITED');
         const done = await r.intake.submit({ source: 'resident', category: fields.category, place, description, phone: phone || undefined, photos, actor: SYSTEM });
         req.log.info({ reportId: done.reportId, ticketId: done.ticketId, placeId: place.id, merged: done.merged, photos: photos.length }, 'resident report received');
@@ -172,15 +179,15 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const lang = langOf(req.query.lang);
         const t = tracked(req.params.token);
         if (!t) return html(reply, 404, errorPage('OC_REPORT_TRACKING_NOT_FOUND', lang));
-        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
+        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID', 'notAForm');
         const fields: Record<string, string> = {};
         for await (const part of formParts(req)) {
-          if (part.type === 'file') throw new PageError('OC_REPORT_INVALID');
+          if (part.type === 'file') throw new PageError('OC_REPORT_INVALID', 'badStars');
           if (typeof part.value === 'string') fields[part.fieldname] = part.value;
         }
         const stars = Number(fields.stars);
         const comment = (fields.comment ?? '').trim();
-        if (!Number.isInteger(stars) || stars < 1 || stars > 5 || comment.length > FIELD_MAX) throw new PageError('OC_REPORT_INVALID');
+        if (!Number.isInteger(stars) || stars < 1 || stars > 5 || comment.length > FIELD_MAX) throw new PageError('OC_REPORT_INVALID', 'badStars');
         const outcome = r.intake.rate(req.params.token, stars, comment || undefined);
         if (!outcome.ok) return html(reply, API_ERRORS[outcome.code], errorPage(outcome.code, lang));
         const after = r.intake.track(req.params.token)!;

@@ -30,6 +30,7 @@ export const en = {
   'call.plainForm': 'Plain form (no script)',
   'call.merged': 'Joined the open ticket {id}',
   'call.badPhone': 'Not a phone number.',
+  'call.needWords': 'Write a line on what is wrong.',
   'nav.logCall': 'Log a call',
   'source.sensor': 'sensor',
   'source.call': 'call',

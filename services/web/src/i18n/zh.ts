@@ -32,6 +32,7 @@ export const zh: Record<MessageKey, string> = {
   'call.plainForm': '简易表单（无脚本）',
   'call.merged': '已并入未结工单 {id}',
   'call.badPhone': '电话格式不对。',
+  'call.needWords': '请写一句问题描述。',
   'nav.logCall': '登记来电',
   'source.sensor': '传感器',
   'source.call': '来电',

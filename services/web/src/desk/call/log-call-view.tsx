@@ -49,6 +49,7 @@ export function LogCallView({ place: placeId }: { place: string | undefined }) {
     const place = picked.place;
     const phone = callerPhone.trim();
     if (!place) return setProblem(t('call.needPlace'));
+    if (description.trim() === '') return setProblem(t('call.needWords'));
     if (phone && !PHONE.test(phone)) return setProblem(t('call.badPhone'));
     setProblem(undefined);
     setBusy(true);
