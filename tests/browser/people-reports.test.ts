@@ -61,6 +61,12 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     expect(Date.now() - started).toBeLessThan(30_000);
     const ticket = stack.alerting.store.listTickets({ limit: 10 }).find((t) => t.alertType === 'report.call')!;
     expect(ticket).toMatchObject({ category: 'security', priority: 'P2', subject: { placeId: 'm3' } });
+    // The ticket page shows the call: the words, the caller and the phone in full to call back.
+    const reports = view.locator('[data-testid=people-reports]');
+    await reports.waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await reports.locator('[data-testid=report-words]').textContent()).toBe('井盖松动，有人差点踩空');
+    expect(await reports.locator('a[href="tel:13900001111"]').count()).toBe(1);
+    expect(await reports.textContent()).toContain('王女士');
     await view.locator('button[data-action=acknowledge]').click();
     await view.locator('.ticket__head .state--acknowledged').waitFor({ timeout: UI_DEADLINE_MS });
     const guard = stack.alerting.planner.onDuty(stack.clock.now(), 'security').filter((s) => s.role === 'staff')[0]!;
@@ -91,6 +97,7 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     await desk.locator('[data-testid=call-picked][data-place=m5]').waitFor({ timeout: UI_DEADLINE_MS });
     await desk.locator('#call-category').selectOption('sanitation');
     await desk.locator('#call-description').fill('井口堆满垃圾');
+    await shots.take(desk, 'log-call');
     await desk.locator('[data-testid=call-submit]').click();
     await desk.locator('article.ticket').waitFor({ timeout: UI_DEADLINE_MS });
     const ticket = stack.alerting.store.listTickets({ limit: 20 }).find((t) => t.alertType === 'report.call' && t.subject.placeId === 'm5')!;
@@ -170,6 +177,12 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     expect(await row.locator('.row__source').textContent()).toBe('住户扫码 + 传感器');
     expect(stack.alerting.store.listTickets({ limit: 50 }).filter((t) => t.subject.placeId === 'm3' && t.category === 'drainage')).toHaveLength(1);
     await shots.take(desk, 'board-4-reports');
+    // Its page lists the three residents' reports under "4 reports".
+    await row.locator('a.row-link').click();
+    const reports = desk.locator('[data-testid=people-reports]');
+    await reports.locator('.people-report').nth(2).waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await reports.locator('h2').textContent()).toContain('4 份报告');
+    expect(await reports.locator('.people-report').count()).toBe(3);
     sensor.end(true);
   });
 

@@ -50,6 +50,21 @@ export interface CallBody {
 }
 export const logCall = (actionId: string, body: CallBody) => apiFetch<{ ticket: Ticket; reportId: string; merged: boolean; reportCount: number }>('/api/tickets', { method: 'POST', body: { ...body, actionId } });
 
+/** A person's report on a ticket; phone and caller in full for the desk. */
+export interface TicketReport {
+  id: string;
+  source: string;
+  category: string;
+  description: string;
+  createdAt: number;
+  callerName?: string;
+  phone?: string;
+  photoIds: string[];
+  rating?: { stars: number; comment?: string; at: number };
+}
+export const getTicketReports = (ticketId: string, signal?: AbortSignal) =>
+  apiFetch<{ source: string; reportCount: number; reports: TicketReport[] }>(`/api/tickets/${encodeURIComponent(ticketId)}/reports`, { ...(signal ? { signal } : {}) });
+
 /** One action on a ticket. `actionId` is made by the page; a retry with it is applied once by the server. */
 export const actOnTicket = (ticketId: string, action: CommandType, actionId: string, body: ActionBody = {}, timeoutMs?: number) =>
   apiFetch<ActionResult>(`/api/tickets/${encodeURIComponent(ticketId)}/${action}`, { method: 'POST', body: { ...body, actionId }, ...(timeoutMs ? { timeoutMs } : {}) });

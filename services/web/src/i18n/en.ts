@@ -31,6 +31,8 @@ export const en = {
   'call.merged': 'Joined the open ticket {id}',
   'call.badPhone': 'Not a phone number.',
   'call.needWords': 'Write a line on what is wrong.',
+  'ticket.reportPhoto': 'Photo sent with the report',
+  'ticket.rated': 'rated {n}/5',
   'nav.logCall': 'Log a call',
   'source.sensor': 'sensor',
   'source.call': 'call',

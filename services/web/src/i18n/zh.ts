@@ -33,6 +33,8 @@ export const zh: Record<MessageKey, string> = {
   'call.merged': '已并入未结工单 {id}',
   'call.badPhone': '电话格式不对。',
   'call.needWords': '请写一句问题描述。',
+  'ticket.reportPhoto': '报告附带的照片',
+  'ticket.rated': '评分 {n}/5',
   'nav.logCall': '登记来电',
   'source.sensor': '传感器',
   'source.call': '来电',
