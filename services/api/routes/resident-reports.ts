@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -29,6 +30,7 @@ class PageError extends Error {
 
 const PHONE = /^[0-9+() -]{3,20}$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
+const ACTION_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 const FIELD_MAX = 2000;
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(body);
@@ -45,7 +47,7 @@ const hidden = {
     401: htmlPage('not signed in (desk pages, photos)'),
     403: htmlPage('not a desk role'),
     404: htmlPage('unknown place, tracking link or photo'),
-    409: htmlPage('not rateable yet, or already rated'),
+    409: htmlPage('not rateable yet, or already rated; or a log-a-call form sent again with other contents'),
     413: htmlPage('photos too large or too many'),
     415: htmlPage('a photo is not JPEG, PNG or WebP'),
     // The router refuses a path parameter longer than it allows before any route runs, in the API's JSON shape.
@@ -205,21 +207,30 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
 export async function deskCallPageRoutes(app: FastifyInstance, ctx: ApiContext, r: ReportSetup): Promise<void> {
   await app.register(async (desk) => {
     await desk.register(multipart, { limits: { files: 0, fields: 10, fieldSize: FIELD_MAX * 4 } });
-    desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places)));
+    desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places, randomUUID())));
     desk.post('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: 'Log a call from the form (multipart/form-data: place, category, description, callerName, callerPhone); redirects to the ticket', consumes: ['multipart/form-data'] } }, async (req, reply) => {
       const fields: Record<string, string> = {};
       try {
         for await (const part of formParts(req)) if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
       } catch (error) {
-        if (error instanceof UnreadableFormError) return html(reply, 400, callPage(r.places, '表单无法读取 · The form could not be read'));
+        if (error instanceof UnreadableFormError) return html(reply, 400, callPage(r.places, randomUUID(), '表单无法读取 · The form could not be read'));
         throw error;
       }
       const place = placeFromInput(r.places, fields.place ?? '');
       const description = (fields.description ?? '').trim();
       const phone = (fields.callerPhone ?? '').trim();
       const problem = !place ? '没有这个地点 · No such place' : !isReportCategory(fields.category) ? '请选择类别 · Choose a category' : description === '' ? '请写描述 · Write a description' : phone !== '' && !PHONE.test(phone) ? '电话格式不对 · Not a phone number' : undefined;
-      if (problem || !place || !isReportCategory(fields.category)) return html(reply, place ? 400 : 404, callPage(r.places, problem, place));
-      const done = await r.intake.submit({ source: 'call', category: fields.category, place, description, callerName: fields.callerName?.trim() || undefined, phone: phone || undefined, photos: [], actor: actorOf(req, ctx.roster) });
+      if (problem || !place || !isReportCategory(fields.category)) return html(reply, place ? 400 : 404, callPage(r.places, randomUUID(), problem, place));
+      const actor = actorOf(req, ctx.roster);
+      // The form's action id: a second send of the same form lands on the ticket the first opened.
+      const { actionId = '', ...body } = fields;
+      const keyed = ACTION_ID.test(actionId);
+      const request = { action: 'log-call-form', actorId: actor.id, body };
+      const seen = keyed ? ctx.actions.lookup(actionId, request) : { kind: 'new' as const };
+      if (seen.kind === 'reused') return html(reply, 409, callPage(r.places, randomUUID(), '此表单已提交过，请在新表单中登记 · This form was already sent; log the call in this new one', place));
+      if (seen.kind === 'repeat') return reply.redirect(`/#/ticket/${encodeURIComponent((seen.answer.body as { ticketId: string }).ticketId)}`, 303);
+      const done = await r.intake.submit({ source: 'call', category: fields.category, place, description, callerName: fields.callerName?.trim() || undefined, phone: phone || undefined, photos: [], actor });
+      if (keyed) ctx.actions.record(actionId, request, { status: 303, body: { ticketId: done.ticketId } });
       return reply.redirect(`/#/ticket/${encodeURIComponent(done.ticketId)}`, 303);
     });
   });
