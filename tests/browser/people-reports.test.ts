@@ -183,6 +183,8 @@ describe.skipIf(!availability.run)(`people's reports in Chromium${availability.r
     await reports.locator('.people-report').nth(2).waitFor({ timeout: UI_DEADLINE_MS });
     expect(await reports.locator('h2').textContent()).toContain('4 份报告');
     expect(await reports.locator('.people-report').count()).toBe(3);
+    // The timeline says the sensor's alert came in as another report.
+    expect(await desk.locator('.timeline__item[data-action=commented]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('新增报告（传感器）')]));
     sensor.end(true);
   });
 

@@ -33,6 +33,7 @@ export const en = {
   'call.needWords': 'Write a line on what is wrong.',
   'ticket.reportPhoto': 'Photo sent with the report',
   'ticket.rated': 'rated {n}/5',
+  'timeline.report': 'another report ({source})',
   'nav.logCall': 'Log a call',
   'source.sensor': 'sensor',
   'source.call': 'call',

@@ -35,6 +35,7 @@ export const zh: Record<MessageKey, string> = {
   'call.needWords': '请写一句问题描述。',
   'ticket.reportPhoto': '报告附带的照片',
   'ticket.rated': '评分 {n}/5',
+  'timeline.report': '新增报告（{source}）',
   'nav.logCall': '登记来电',
   'source.sensor': '传感器',
   'source.call': '来电',
