@@ -97,6 +97,7 @@ async function main(logger: Logger): Promise<void> {
     health,
     receipts,
     pushDevices: notifier.pushDevices,
+    reports: { retentionDays: config.api.reports.retentionDays, ...(notifier.trackingLinks ? { sms: notifier.trackingLinks } : {}) },
   });
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.

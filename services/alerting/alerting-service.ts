@@ -10,6 +10,7 @@ import type { DispatchPlanner } from './domain/dispatch/planner.ts';
 import type { AlertSignal, Observation } from './domain/model.ts';
 import type { RuleEngine } from './domain/rules/engine.ts';
 import { deviceIdOf } from './domain/rules/observations.ts';
+import { joinSignal, reportTicketFor } from './domain/reports/intake.ts';
 import { findSilence, type Silence } from './domain/silences.ts';
 import { applyCommand, applySignal, evaluateTimers, openFromSignal, shouldReopen } from './domain/tickets/index.ts';
 import type { Change, Command, Decision, Ticket, TicketPolicy, TimelineEntry } from './domain/tickets/types.ts';
@@ -246,7 +247,10 @@ export class AlertingService {
           this.o.logger.info({ fingerprint: signal.fingerprint, silence: silence.id }, 'alert silenced: no ticket opened');
           return;
         }
-        decision = openFromSignal(signal, tx.nextTicketId(now), now, ctx);
+        // People may have reported it first (three residents at manhole M3): the sensor joins their ticket.
+        const reported = reportTicketFor(tx.openTickets(), signal);
+        if (reported) before = reported;
+        decision = reported ? joinSignal(reported, signal, now, ctx) : openFromSignal(signal, tx.nextTicketId(now), now, ctx);
       }
     }
     if (!decision.ok) {

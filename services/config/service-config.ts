@@ -45,6 +45,8 @@ const envShape = {
   OC_COOKIE_SECURE: bool.default(false),
   OC_MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).optional(),
   OC_MQTT_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** Days after a ticket closes that its reports' callback phone, caller name and photos are kept (issue 16). */
+  OC_REPORT_RETENTION_DAYS: z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)').default(180),
 };
 const envSchema = z.object(envShape).superRefine((e, ctx) => {
   if (e.OC_EVENT_LOG === 'kafka' && e.OC_KAFKA_BROKERS === undefined) {
@@ -66,7 +68,7 @@ export interface ServiceConfig {
   alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; ticketPolicyFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
   simulator: { enabled: boolean; mode: 'auto' | 'agents' | 'protocols'; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
   gateway: { maxPayloadBytes: number | undefined; maxConnections?: number | undefined; maxConnectionsPerAddress?: number | undefined };
-  api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean };
+  api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean; reports: { retentionDays: number } };
 }
 
 /** Validates the environment at start; the message names each bad variable. */
@@ -107,6 +109,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       usersFile: e.OC_USERS_FILE && resolve(e.OC_USERS_FILE),
       session: { idleMs: e.OC_SESSION_IDLE_HOURS * 3_600_000, maxAgeMs: e.OC_SESSION_MAX_HOURS * 3_600_000 },
       secureCookie: e.OC_COOKIE_SECURE,
+      reports: { retentionDays: e.OC_REPORT_RETENTION_DAYS },
     },
   };
 }

@@ -39,6 +39,8 @@ export const channelsFileSchema = z.strictObject({
     accessKeySecret: z.string().min(1),
     signName: z.string().min(1),
     templateCode: z.string().min(1),
+    /** A template with a `${link}` variable for residents' tracking links (issue 16); without it no tracking link is texted. */
+    trackingTemplateCode: z.string().min(1).optional(),
     priorities: priorities.default(['P1']),
   }).optional(),
   people: z.record(id, person).default({}),

@@ -1,3 +1,4 @@
+import type { TrackingLinkSender } from '../api/reports/report-intake.ts';
 import type { PushDevices } from '../api/routes/push-devices.ts';
 import type { DispatchPlanner } from '../alerting/domain/dispatch/planner.ts';
 import type { Roster } from '../alerting/domain/dispatch/types.ts';
@@ -13,6 +14,7 @@ import { robotChannels } from './channels/robots/robot-channels.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
 import { EmailChannel } from './channels/email-channel.ts';
 import { AliyunSmsChannel } from './channels/aliyun-sms.ts';
+import { SmsTrackingLinks } from './tracking-link-sms.ts';
 import { PushChannel } from './channels/push-channel.ts';
 import { loadOrCreateVapidKeys } from './channels/vapid-keys.ts';
 import type { NotifierConfig } from './config.ts';
@@ -42,6 +44,8 @@ export interface Notifier {
   /** The public VAPID key the phone page subscribes with (never the private one). */
   vapidPublicKey: string;
   sender: DeliverySender;
+  /** Residents' tracking links by SMS (issue 16), when the SMS channel has a tracking template; else none is sent. */
+  trackingLinks: TrackingLinkSender | undefined;
   close(): Promise<void>;
 }
 
@@ -57,7 +61,10 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   if (config.channels.webhooks.length > 0) channels.push(new WebhookChannel(config.channels.webhooks, clock, config.retry.timeoutMs));
   channels.push(...robotChannels(config.channels.robots, clock, config.retry.timeoutMs));
   if (config.channels.smtp) channels.push(new EmailChannel(config.channels.smtp, config.retry.timeoutMs));
-  if (config.channels.sms) channels.push(new AliyunSmsChannel(config.channels.sms, clock, config.retry.timeoutMs));
+  const sms = config.channels.sms ? new AliyunSmsChannel(config.channels.sms, clock, config.retry.timeoutMs) : undefined;
+  if (sms) channels.push(sms);
+  const trackingTemplate = config.channels.sms?.trackingTemplateCode;
+  const trackingLinks = sms && trackingTemplate ? new SmsTrackingLinks(sms, trackingTemplate, config.publicUrl, logger.child({ part: 'tracking-links' })) : undefined;
   const vapid = loadOrCreateVapidKeys(config.vapidFile, config.vapidSubject);
   channels.push(new PushChannel(vapid, (id) => store.subscription(id), clock, config.retry.timeoutMs, s.pushAgent));
 
@@ -95,7 +102,7 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
     store.close();
     throw err;
   }
-  logger.info({ channels: channels.map((c) => c.kind), webhooks: config.channels.webhooks.length, robots: config.channels.robots.length, store: config.storePath }, 'notifier started');
+  logger.info({ channels: channels.map((c) => c.kind), trackingLinksBySms: trackingLinks !== undefined, webhooks: config.channels.webhooks.length, robots: config.channels.robots.length, store: config.storePath }, 'notifier started');
   return {
     store,
     vapidPublicKey: vapid.publicKey,
@@ -113,7 +120,9 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
       },
     },
     sender,
+    trackingLinks,
     async close() {
+      await trackingLinks?.close();
       await consumer?.close();
       guard.close();
       await sender.close();

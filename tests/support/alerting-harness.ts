@@ -5,6 +5,7 @@ import type { Alerting } from '../../services/alerting/compose.ts';
 import type { Ticket, TimelineEntry } from '../../services/alerting/domain/tickets/types.ts';
 import type { Api } from '../../services/api/app.ts';
 import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
+import type { ReportOptions } from '../../services/api/reports/compose-reports.ts';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
 import type { Clock } from '../../services/shared/clock.ts';
@@ -28,17 +29,17 @@ export class AlertingHarness {
   api!: Api;
   private seq = new Map<string, number>();
 
-  static async start(clock: Clock, opts: { logPath?: string; sessionPolicy?: SessionPolicy } = {}): Promise<AlertingHarness> {
+  static async start(clock: Clock, opts: { logPath?: string; sessionPolicy?: SessionPolicy; reports?: ReportOptions } = {}): Promise<AlertingHarness> {
     const h = new AlertingHarness();
     h.log = SqliteEventLog.open({ path: opts.logPath ?? join(h.dir, 'events.db'), synchronous: 'NORMAL' });
     await h.log.ensureTopics(PLATFORM_TOPICS);
-    await h.startAlerting(clock, opts.sessionPolicy);
+    await h.startAlerting(clock, opts.sessionPolicy, opts.reports);
     return h;
   }
 
   /** The service and the API (sign-in with the demo users file; sessions in this harness's dir). */
-  async startAlerting(clock: Clock, sessionPolicy?: SessionPolicy): Promise<void> {
-    ({ alerting: this.alerting, api: this.api } = await startAlertingStack({ log: this.log, site: this.site, devices: this.devices, clock, dir: this.dir, tickIntervalMs: 3_600_000, ...(sessionPolicy ? { sessionPolicy } : {}) }));
+  async startAlerting(clock: Clock, sessionPolicy?: SessionPolicy, reports?: ReportOptions): Promise<void> {
+    ({ alerting: this.alerting, api: this.api } = await startAlertingStack({ log: this.log, site: this.site, devices: this.devices, clock, dir: this.dir, tickIntervalMs: 3_600_000, ...(sessionPolicy ? { sessionPolicy } : {}), ...(reports ? { reports } : {}) }));
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Api } from '../../services/api/app.ts';
 import type { SessionPolicy } from '../../services/api/auth/session-policy.ts';
 import type { PushDevices } from '../../services/api/routes/push-devices.ts';
 import { createApi } from '../../services/api/compose.ts';
+import type { ReportOptions } from '../../services/api/reports/compose-reports.ts';
 import type { EventLog } from '../../services/event-log/port.ts';
 import type { Clock } from '../../services/shared/clock.ts';
 import { silentLogger } from '../../services/shared/logger.ts';
@@ -26,6 +27,8 @@ export interface AlertingStackOptions {
   receipts?: ReceiptReader;
   /** The notifier's push subscriptions, as npm start wires them (the phone page's "turn on notifications"). */
   pushDevices?: PushDevices;
+  /** People's reports: retention, limits, the SMS port of tracking links. */
+  reports?: ReportOptions;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface AlertingStackOptions {
  */
 export async function startAlertingStack(o: AlertingStackOptions): Promise<{ alerting: Alerting; api: Api }> {
   const alerting = await createAlerting({ log: o.log, devices: o.devices, storePath: join(o.dir, 'alerting.db'), clock: o.clock, logger: silentLogger(), tickIntervalMs: o.tickIntervalMs, synchronous: 'NORMAL' });
-  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}), ...(o.receipts ? { receipts: o.receipts } : {}), ...(o.pushDevices ? { pushDevices: o.pushDevices } : {}) });
+  const api = await createApi({ alerting, site: o.site, devices: o.devices, clock: o.clock, logger: silentLogger(), dataDir: o.dir, ...(o.sessionPolicy ? { sessionPolicy: o.sessionPolicy } : {}), ...(o.receipts ? { receipts: o.receipts } : {}), ...(o.pushDevices ? { pushDevices: o.pushDevices } : {}), ...(o.reports ? { reports: o.reports } : {}) });
   return { alerting, api };
 }
 

@@ -29,6 +29,11 @@ export const TEXT = {
   rated: { zh: '您的评分：{n}/5，谢谢。', en: 'Your rating: {n}/5, thank you.' },
   reopened: { zh: '评分较低，工单已重新打开，物业会再次处理。', en: 'Low rating: the ticket is reopened and the desk will look again.' },
   noTracking: { zh: '找不到这个进度链接。', en: 'This tracking link does not exist.' },
+  // What exactly is wrong, where one code covers several mistakes (OC_REPORT_INVALID).
+  badPhone: { zh: '回访电话格式不对（只能有数字、空格、+ - ( )，3–20 位）。', en: 'The callback phone is not a phone number (digits, spaces, + - ( ), 3–20 characters).' },
+  tooLong: { zh: '描述太长，最多 2000 字。', en: 'Too long: at most 2000 characters.' },
+  badStars: { zh: '请选择 1 到 5 星，意见最多 2000 字。', en: 'Choose 1 to 5 stars; a comment of at most 2000 characters.' },
+  notAForm: { zh: '无法读取提交的内容，请用本页的表单提交。', en: 'This could not be read as the page’s form; send it from the page.' },
   // Errors by code, in the reader's language.
   OC_REPORT_UNKNOWN_PLACE: { zh: '没有这个地点。', en: 'There is no such place.' },
   OC_REPORT_INVALID: { zh: '请选择问题类别并写几个字。', en: 'Choose what is wrong and write a few words.' },

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AlertingService } from '../../alerting/alerting-service.ts';
 import { REPORT_CATALOGUE, type ReportCategory, type ReportSource } from '../../alerting/domain/reports/catalogue.ts';
 import { applyRating, joinReport, mergeTarget, openFromReport, type ReportFacts } from '../../alerting/domain/reports/intake.ts';
-import type { Actor, Ticket } from '../../alerting/domain/tickets/types.ts';
+import { openingSource } from '../../alerting/domain/reports/tally.ts';
+import type { Actor, Ticket, TicketSource } from '../../alerting/domain/tickets/types.ts';
 import type { ReportRecord } from '../../alerting/store/report-rows.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { PhotoStore } from './photo-store.ts';
@@ -169,11 +170,11 @@ export class ReportIntake {
   }
 }
 
-/** Reports on a ticket: a sensor-opened ticket counts its sensor as the first report. */
-export const reportCountOf = (ticket: Ticket, reportRows: number): number => reportRows + (ticket.alertType.startsWith('report.') ? 0 : 1);
+/** Reports on a ticket, the sensor counting as one: the ticket's tally, or (a ticket from before tallies) its report rows. */
+export const reportCountOf = (ticket: Ticket, reportRows: number): number => ticket.reports?.count ?? reportRows + (ticket.alertType.startsWith('report.') ? 0 : 1);
 
-export const sourceOf = (ticket: Ticket): 'sensor' | 'call' | 'resident' =>
-  ticket.alertType === 'report.call' ? 'call' : ticket.alertType === 'report.resident' ? 'resident' : 'sensor';
+/** What opened the ticket: sensor, call or resident. */
+export const sourceOf = (ticket: Ticket): TicketSource => openingSource(ticket);
 
 /** Masked for everyone but the desk: the last four digits stay, so a resident recognises their own number. */
 export { maskPhone } from '../../shared/mask-phone.ts';

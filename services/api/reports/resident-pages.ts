@@ -1,4 +1,7 @@
-/** The resident's pages, rendered on the server with no script: they work on any phone, and the CSP can forbid scripts outright. */
+/**
+ * The resident's pages, rendered on the server with no script: they work on any phone, and the CSP can forbid scripts outright.
+ * An error says what is wrong in the reader's language, and names its stable code in `data-code` for machines.
+ */
 import { REPORT_CATALOGUE, REPORT_CATEGORIES } from '../../alerting/domain/reports/catalogue.ts';
 import type { ReportRecord } from '../../alerting/store/report-rows.ts';
 import { esc, page } from './html.ts';
@@ -14,6 +17,8 @@ export interface FormState {
   description?: string | undefined;
   phone?: string | undefined;
   error?: keyof typeof TEXT | undefined;
+  /** What to say when the code alone would be vague (a bad phone, too long); default: the code's sentence. */
+  words?: keyof typeof TEXT | undefined;
 }
 
 export function reportForm(place: ReportPlace, lang: Lang, retentionDays: number, state: FormState = {}): string {
@@ -21,7 +26,7 @@ export function reportForm(place: ReportPlace, lang: Lang, retentionDays: number
     const selected = state.category === c ? ' selected' : '';
     return `<option value="${c}"${selected}>${esc(REPORT_CATALOGUE[c].name[lang])}</option>`;
   }).join('');
-  const error = state.error ? `<p class="err" role="alert" data-testid="report-error">${esc(say(state.error, lang))}</p>` : '';
+  const error = state.error ? `<p class="err" role="alert" data-testid="report-error" data-code="${esc(state.error)}">${esc(say(state.words ?? state.error, lang))}</p>` : '';
   return page(
     lang,
     say('title', lang),
@@ -29,7 +34,7 @@ export function reportForm(place: ReportPlace, lang: Lang, retentionDays: number
 <p>${say('at', lang)}：<strong data-testid="place-name">${esc(place.compoundName[lang])} ${esc(place.name[lang])}</strong></p>${error}
 <form method="post" action="/report/${esc(place.id)}?lang=${lang}" enctype="multipart/form-data">
 <label for="category">${say('category', lang)}</label><select id="category" name="category" required><option value=""></option>${options}</select>
-<label for="description">${say('description', lang)}</label><textarea id="description" name="description" maxlength="1000" required>${esc(state.description ?? '')}</textarea>
+<label for="description">${say('description', lang)}</label><textarea id="description" name="description" maxlength="2000" required>${esc(state.description ?? '')}</textarea>
 <label for="photos">${say('photos', lang)}</label><input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple>
 <label for="phone">${say('phone', lang)}</label><input id="phone" name="phone" type="tel" maxlength="20" autocomplete="tel" value="${esc(state.phone ?? '')}">
 <p class="note" data-testid="privacy-note">${esc(say('privacy', lang, { days: retentionDays }))}</p>
@@ -38,11 +43,11 @@ export function reportForm(place: ReportPlace, lang: Lang, retentionDays: number
 }
 
 export function unknownPlacePage(id: string, lang: Lang): string {
-  return page(lang, say('title', lang), `<h1>${say('title', lang)}</h1><p class="err" data-testid="report-error">${esc(say('unknownPlace', lang, { id }))}</p>`);
+  return page(lang, say('title', lang), `<h1>${say('title', lang)}</h1><p class="err" data-testid="report-error" data-code="OC_REPORT_UNKNOWN_PLACE">${esc(say('unknownPlace', lang, { id }))}</p>`);
 }
 
-export function errorPage(code: keyof typeof TEXT, lang: Lang): string {
-  return page(lang, say('title', lang), `<h1>${say('title', lang)}</h1><p class="err" role="alert" data-testid="report-error">${esc(say(code, lang))}</p>`);
+export function errorPage(code: keyof typeof TEXT, lang: Lang, words: keyof typeof TEXT = code): string {
+  return page(lang, say('title', lang), `<h1>${say('title', lang)}</h1><p class="err" role="alert" data-testid="report-error" data-code="${esc(code)}">${esc(say(words, lang))}</p>`);
 }
 
 export function sentPage(lang: Lang, trackingPath: string, merged: boolean): string {

@@ -5,6 +5,7 @@ import type { ApiContext } from '../api-context.ts';
 import { errorSchema, sendError } from '../api-errors.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import { searchPlaces } from '../reports/places.ts';
+import { peopleReport } from '../reports/people-figures.ts';
 import { qrSheet } from '../reports/qr-sheet.ts';
 import { maskPhone, reportCountOf, sourceOf } from '../reports/report-intake.ts';
 import { sniffPhotoType } from '../reports/photo-clean.ts';
@@ -43,6 +44,8 @@ const ReportSchema = Type.Object({
   photoIds: Type.Array(Type.String()),
   rating: Type.Optional(Type.Object({ stars: Type.Integer(), comment: Type.Optional(Type.String()), at: Type.Integer() })),
 });
+
+const FiguresSchema = Type.Object({ reports: Type.Integer(), rated: Type.Integer(), meanStars: Type.Union([Type.Number(), Type.Null()]), lowRatings: Type.Integer() });
 
 /** Desk-logged calls (POST /api/tickets) and what the desk needs around people's reports. */
 export function callTicketRoutes(app: FastifyInstance, ctx: ApiContext, r: ReportSetup): void {
@@ -128,29 +131,16 @@ export function callTicketRoutes(app: FastifyInstance, ctx: ApiContext, r: Repor
     },
   );
 
-  app.get<{ Querystring: { days?: number } }>(
+  app.get(
     '/api/reports/people',
     {
       config: { access: 'manager' },
-      schema: { tags: ['reports'], summary: "People's reports by category and by place: counts, ratings and satisfaction (mean stars)", response: { 200: Type.Object({}, { additionalProperties: true }) } },
+      schema: {
+        tags: ['reports'],
+        summary: "People's reports by category, by place and by source: counts, ratings and satisfaction (mean stars, 1–2 ratings)",
+        response: { 200: Type.Object({ total: FiguresSchema, byCategory: Type.Record(Type.String(), FiguresSchema), byPlace: Type.Record(Type.String(), Type.Object({ ...FiguresSchema.properties, name: Type.Optional(Bilingual) })), bySource: Type.Record(Type.String(), FiguresSchema) }) },
+      },
     },
-    async () => {
-      const rows = r.intake.allReports();
-      type Figures = { reports: number; rated: number; meanStars: number | null; lowRatings: number };
-      const group = (key: (x: (typeof rows)[number]) => string) => {
-        const out: Record<string, Figures & { sum: number }> = {};
-        for (const x of rows) {
-          const g = (out[key(x)] ??= { reports: 0, rated: 0, meanStars: null, lowRatings: 0, sum: 0 });
-          g.reports += 1;
-          if (x.rating) {
-            g.rated += 1;
-            g.sum += x.rating.stars;
-            if (x.rating.stars <= 2) g.lowRatings += 1;
-          }
-        }
-        return Object.fromEntries(Object.entries(out).map(([k, { sum, ...g }]) => [k, { ...g, meanStars: g.rated ? Math.round((sum / g.rated) * 100) / 100 : null }]));
-      };
-      return { total: rows.length, byCategory: group((x) => x.category), byPlace: group((x) => x.placeId), bySource: group((x) => x.source) };
-    },
+    async () => peopleReport(r.intake.allReports(), r.places),
   );
 }

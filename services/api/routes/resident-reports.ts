@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,13 +19,18 @@ import type { ReportSetup } from '../reports/setup.ts';
 type PageCode = keyof typeof TEXT & keyof typeof API_ERRORS;
 
 class PageError extends Error {
-  constructor(readonly code: PageCode) {
+  constructor(
+    readonly code: PageCode,
+    /** The sentence to show, when it says more than the code's own. */
+    readonly words?: keyof typeof TEXT,
+  ) {
     super(code);
   }
 }
 
 const PHONE = /^[0-9+() -]{3,20}$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
+const ACTION_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 const FIELD_MAX = 2000;
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(body);
@@ -41,7 +47,7 @@ const hidden = {
     401: htmlPage('not signed in (desk pages, photos)'),
     403: htmlPage('not a desk role'),
     404: htmlPage('unknown place, tracking link or photo'),
-    409: htmlPage('not rateable yet, or already rated'),
+    409: htmlPage('not rateable yet, or already rated; or a log-a-call form sent again with other contents'),
     413: htmlPage('photos too large or too many'),
     415: htmlPage('a photo is not JPEG, PNG or WebP'),
     // The router refuses a path parameter longer than it allows before any route runs, in the API's JSON shape.
@@ -79,7 +85,9 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         : error.statusCode && error.statusCode < 500 ? 'OC_REPORT_INVALID'
         : 'OC_API_INTERNAL';
       if (code === 'OC_API_INTERNAL') req.log.error({ err: error, url: req.routeOptions.url }, 'public report request failed');
-      return html(reply, API_ERRORS[code], errorPage(code, lang));
+      // A 4xx of the parser (no boundary, a broken form) is a form we cannot read, not a missing field.
+      const words = error instanceof PageError ? error.words : code === 'OC_REPORT_INVALID' ? 'notAForm' : undefined;
+      return html(reply, API_ERRORS[code], errorPage(code, lang, words));
     });
 
     // A short link for small QR codes: /r/b1-u1 → /report/b1-u1.
@@ -113,7 +121,7 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const lang = langOf(req.query.lang);
         const place = placeById.get(req.params.placeId);
         if (!place) return html(reply, 404, unknownPlacePage(req.params.placeId, lang));
-        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
+        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID', 'notAForm');
         const fields: Record<string, string> = {};
         const photos: Buffer[] = [];
         for await (const part of formParts(req)) {
@@ -131,9 +139,10 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const state: FormState = { category: fields.category, description: fields.description, phone: fields.phone };
         const description = (fields.description ?? '').trim();
         const phone = (fields.phone ?? '').trim();
-        const refuse = (error: PageCode) => html(reply, API_ERRORS[error], reportForm(place, lang, r.retentionDays, { ...state, error }));
-        if (!isReportCategory(fields.category) || description.length === 0 || description.length > FIELD_MAX) return refuse('OC_REPORT_INVALID');
-        if (phone !== '' && !PHONE.test(phone)) return refuse('OC_REPORT_INVALID');
+        const refuse = (error: PageCode, words?: keyof typeof TEXT) => html(reply, API_ERRORS[error], reportForm(place, lang, r.retentionDays, { ...state, error, words }));
+        if (!isReportCategory(fields.category) || description.length === 0) return refuse('OC_REPORT_INVALID');
+        if (description.length > FIELD_MAX) return refuse('OC_REPORT_INVALID', 'tooLong');
+        if (phone !== '' && !PHONE.test(phone)) return refuse('OC_REPORT_INVALID', 'badPhone');
         if (!places.take(place.id)) return refuse('OC_REPORT_RATE_LIMITED');
         const done = await r.intake.submit({ source: 'resident', category: fields.category, place, description, phone: phone || undefined, photos, actor: SYSTEM });
         req.log.info({ reportId: done.reportId, ticketId: done.ticketId, placeId: place.id, merged: done.merged, photos: photos.length }, 'resident report received');
@@ -172,15 +181,15 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
         const lang = langOf(req.query.lang);
         const t = tracked(req.params.token);
         if (!t) return html(reply, 404, errorPage('OC_REPORT_TRACKING_NOT_FOUND', lang));
-        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID');
+        if (!req.isMultipart()) throw new PageError('OC_REPORT_INVALID', 'notAForm');
         const fields: Record<string, string> = {};
         for await (const part of formParts(req)) {
-          if (part.type === 'file') throw new PageError('OC_REPORT_INVALID');
+          if (part.type === 'file') throw new PageError('OC_REPORT_INVALID', 'badStars');
           if (typeof part.value === 'string') fields[part.fieldname] = part.value;
         }
         const stars = Number(fields.stars);
         const comment = (fields.comment ?? '').trim();
-        if (!Number.isInteger(stars) || stars < 1 || stars > 5 || comment.length > FIELD_MAX) throw new PageError('OC_REPORT_INVALID');
+        if (!Number.isInteger(stars) || stars < 1 || stars > 5 || comment.length > FIELD_MAX) throw new PageError('OC_REPORT_INVALID', 'badStars');
         const outcome = r.intake.rate(req.params.token, stars, comment || undefined);
         if (!outcome.ok) return html(reply, API_ERRORS[outcome.code], errorPage(outcome.code, lang));
         const after = r.intake.track(req.params.token)!;
@@ -198,21 +207,30 @@ export async function residentReportRoutes(app: FastifyInstance, ctx: ApiContext
 export async function deskCallPageRoutes(app: FastifyInstance, ctx: ApiContext, r: ReportSetup): Promise<void> {
   await app.register(async (desk) => {
     await desk.register(multipart, { limits: { files: 0, fields: 10, fieldSize: FIELD_MAX * 4 } });
-    desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places)));
+    desk.get('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: "The desk's log-a-call form (HTML)" } }, async (_req, reply) => html(reply, 200, callPage(r.places, randomUUID())));
     desk.post('/desk/log-call', { config: { access: 'desk' }, schema: { ...hidden, summary: 'Log a call from the form (multipart/form-data: place, category, description, callerName, callerPhone); redirects to the ticket', consumes: ['multipart/form-data'] } }, async (req, reply) => {
       const fields: Record<string, string> = {};
       try {
         for await (const part of formParts(req)) if (part.type === 'field' && typeof part.value === 'string') fields[part.fieldname] = part.value;
       } catch (error) {
-        if (error instanceof UnreadableFormError) return html(reply, 400, callPage(r.places, '表单无法读取 · The form could not be read'));
+        if (error instanceof UnreadableFormError) return html(reply, 400, callPage(r.places, randomUUID(), '表单无法读取 · The form could not be read'));
         throw error;
       }
       const place = placeFromInput(r.places, fields.place ?? '');
       const description = (fields.description ?? '').trim();
       const phone = (fields.callerPhone ?? '').trim();
       const problem = !place ? '没有这个地点 · No such place' : !isReportCategory(fields.category) ? '请选择类别 · Choose a category' : description === '' ? '请写描述 · Write a description' : phone !== '' && !PHONE.test(phone) ? '电话格式不对 · Not a phone number' : undefined;
-      if (problem || !place || !isReportCategory(fields.category)) return html(reply, place ? 400 : 404, callPage(r.places, problem, place));
-      const done = await r.intake.submit({ source: 'call', category: fields.category, place, description, callerName: fields.callerName?.trim() || undefined, phone: phone || undefined, photos: [], actor: actorOf(req, ctx.roster) });
+      if (problem || !place || !isReportCategory(fields.category)) return html(reply, place ? 400 : 404, callPage(r.places, randomUUID(), problem, place));
+      const actor = actorOf(req, ctx.roster);
+      // The form's action id: a second send of the same form lands on the ticket the first opened.
+      const { actionId = '', ...body } = fields;
+      const keyed = ACTION_ID.test(actionId);
+      const request = { action: 'log-call-form', actorId: actor.id, body };
+      const seen = keyed ? ctx.actions.lookup(actionId, request) : { kind: 'new' as const };
+      if (seen.kind === 'reused') return html(reply, 409, callPage(r.places, randomUUID(), '此表单已提交过，请在新表单中登记 · This form was already sent; log the call in this new one', place));
+      if (seen.kind === 'repeat') return reply.redirect(`/#/ticket/${encodeURIComponent((seen.answer.body as { ticketId: string }).ticketId)}`, 303);
+      const done = await r.intake.submit({ source: 'call', category: fields.category, place, description, callerName: fields.callerName?.trim() || undefined, phone: phone || undefined, photos: [], actor });
+      if (keyed) ctx.actions.record(actionId, request, { status: 303, body: { ticketId: done.ticketId } });
       return reply.redirect(`/#/ticket/${encodeURIComponent(done.ticketId)}`, 303);
     });
   });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ALERT_TYPES, CATEGORIES, PRIORITIES } from '../../alerting/domain/model.ts';
-import { TICKET_STATES, TIMELINE_ACTIONS } from '../../alerting/domain/tickets/index.ts';
+import { TICKET_SOURCES, TICKET_STATES, TIMELINE_ACTIONS } from '../../alerting/domain/tickets/index.ts';
 
 /**
  * What the ticket routes answer, for the OpenAPI document and the desk's clients. The
@@ -38,6 +38,12 @@ export const TicketSchema = Type.Object(
     conditionActive: Type.Boolean(),
     deadlines: Type.Object({ acknowledgeBy: epochMs('acknowledge by'), arriveBy: epochMs('arrive by'), resolveBy: epochMs('resolve by') }, open),
     teamId: Type.Optional(Type.String({ description: 'the team responsible now' })),
+    reports: Type.Optional(
+      Type.Object(
+        { count: Type.Integer({ minimum: 1 }), sources: Type.Array(oneOf(TICKET_SOURCES)) },
+        { ...open, description: "people's reports on the ticket (a sensor counts as one) and their sources in order of arrival; absent: one report, by the sensor" },
+      ),
+    ),
     assignment: Type.Optional(Type.Object({ kind: oneOf(['staff', 'department']) }, { ...open, description: 'staff: staffId, teamId, dispatchedAt, acceptedAt; department: departmentId, transferredAt' })),
   },
   open,

@@ -56,6 +56,28 @@ describe('desk-logged calls', () => {
     expect(h.alerting.store.listTickets({ limit: 50 })).toHaveLength(0);
   });
 
+  it('takes a call from the plain form once, however often the same form is sent', async () => {
+    const form = await desk.get('/desk/log-call');
+    expect(form.statusCode).toBe(200);
+    const actionId = /name="actionId" value="([^"]+)"/.exec(form.body)![1]!;
+    const send = (fields: Record<string, string>) => h.api.app.inject({ method: 'POST', url: '/desk/log-call', headers: { cookie: desk.cookie, ...multipartBody(fields).headers }, payload: multipartBody(fields).payload });
+    const fields = { actionId, place: '3号检查井 / Manhole 3 (m3)', category: 'drainage', description: '井盖冒水', callerName: '李先生', callerPhone: '13900002222' };
+    const first = await send(fields);
+    expect(first.statusCode).toBe(303);
+    const again = await send(fields);
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(h.alerting.store.listTickets({ limit: 50 })).toHaveLength(1);
+    expect(String(first.headers.location)).toContain(h.alerting.store.listTickets({ limit: 5 })[0]!.id);
+    // The same form with other words is refused, and opens nothing.
+    const edited = await send({ ...fields, description: '又冒水了' });
+    expect(edited.statusCode).toBe(409);
+    expect(edited.body).toContain('This form was already sent');
+    const unknown = await send({ ...fields, actionId: 'another-form-0001', place: 'nowhere' });
+    expect(unknown.statusCode).toBe(404);
+    expect(h.alerting.store.listTickets({ limit: 50 })).toHaveLength(1);
+    expect((await desk.get(`/api/tickets/${h.alerting.store.listTickets({ limit: 5 })[0]!.id}/reports`)).json().reportCount).toBe(1);
+  });
+
   it('finds places in Chinese and in English', async () => {
     const zh = (await desk.get(`/api/report-places?q=${encodeURIComponent('M3号')}`)).json().places;
     const en = (await desk.get('/api/report-places?q=manhole%20m3')).json().places;
@@ -166,6 +188,9 @@ describe('resident reports', () => {
     }
     expect(h.alerting.store.listTickets({ limit: 50 }).map((t) => t.id)).toEqual([sensorTicket.id]);
     expect((await desk.get(`/api/tickets/${sensorTicket.id}/reports`)).json()).toMatchObject({ source: 'sensor', reportCount: 4 });
+    // The board's list carries the tally: 4 reports, from the sensor and residents.
+    const listed = (await desk.get('/api/tickets')).json().tickets.find((t: { id: string }) => t.id === sensorTicket.id);
+    expect(listed.reports).toEqual({ count: 4, sources: ['sensor', 'resident'] });
     for (const p of paths) expect((await h.api.app.inject({ url: p })).body).toContain('共 4 份报告');
 
     const tooEarly = await h.api.app.inject({ method: 'POST', url: `${paths[0]}/rating?lang=en`, ...multipartBody({ stars: '1' }) });

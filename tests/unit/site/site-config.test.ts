@@ -104,6 +104,20 @@ describe('service config from the environment', () => {
     expect(() => loadServiceConfig({ OC_SIMULATE: 'maybe' })).toThrow(/OC_SIMULATE/);
     expect(() => loadServiceConfig({ OC_MQTT_TLS_CERT: 'cert.pem' })).toThrow(/OC_MQTT_TLS_KEY.*both a certificate and a key/);
   });
+  it("keeps reports' personal data 180 days after a ticket closes unless OC_REPORT_RETENTION_DAYS says otherwise, and refuses a bad value", () => {
+    expect(loadServiceConfig({}).api.reports.retentionDays).toBe(180);
+    expect(loadServiceConfig({ OC_REPORT_RETENTION_DAYS: '30' }).api.reports.retentionDays).toBe(30);
+    for (const bad of ['0', '-5', '1.5', 'half a year', '4000']) {
+      let thrown: unknown;
+      try {
+        loadServiceConfig({ OC_REPORT_RETENTION_DAYS: bad });
+      } catch (err) {
+        thrown = err;
+      }
+      expect(isOcError(thrown, 'OC_CONFIG_INVALID'), bad).toBe(true);
+      expect((thrown as Error).message).toContain(`OC_REPORT_RETENTION_DAYS=${JSON.stringify(bad)}`);
+    }
+  });
 });
 
 describe('choosing the event log is configuration only', () => {

@@ -4,7 +4,7 @@ import { hrefOf, parseHash, type DeskRoute } from '../../../services/web/src/log
 
 describe('desk routes', () => {
   it('reads and writes every view', () => {
-    const routes: DeskRoute[] = [{ view: 'board', query: '' }, { view: 'board', query: 'category=drainage' }, { view: 'ticket', id: 'T20260715-0001' }, { view: 'site' }, { view: 'site', selected: 'm3' }, { view: 'shift' }, { view: 'reports' }];
+    const routes: DeskRoute[] = [{ view: 'board', query: '' }, { view: 'board', query: 'category=drainage' }, { view: 'ticket', id: 'T20260715-0001' }, { view: 'site' }, { view: 'site', selected: 'm3' }, { view: 'shift' }, { view: 'reports' }, { view: 'people' }, { view: 'log-call' }, { view: 'log-call', place: 'b1-u1' }];
     for (const r of routes) expect(parseHash(hrefOf(r))).toEqual(r);
     expect(parseHash('')).toEqual({ view: 'board', query: '' });
     expect(parseHash('#/nonsense')).toEqual({ view: 'board', query: '' });

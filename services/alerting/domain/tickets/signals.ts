@@ -9,9 +9,10 @@
  * - a fire on a resolved ticket within the reopen window reopens it (flapping),
  *   whether it resolved itself or was resolved by staff: the fix did not hold;
  * - a clear records that the condition is gone and, for auto-resolvable types,
- *   resolves the ticket unless someone is already on site.
+ *   resolves the ticket unless someone is already on site or people reported it.
  */
 import type { AlertSignal } from '../model.ts';
+import { peopleReported } from '../reports/tally.ts';
 import { deadlinesFrom } from './deadlines.ts';
 import { Draft, pushBounded } from './draft.ts';
 import { msg } from './messages.ts';
@@ -142,8 +143,9 @@ function applyClear(ticket: Ticket, signal: AlertSignal, now: number, ctx: Ticke
   t.conditionClearedAt = now;
   d.entry(SYSTEM, 'condition-cleared', { data: { eventId: signal.eventId, collapsedFirings: t.storm.collapsed, autoResolve: signal.autoResolve } });
   t.storm.collapsed = 0;
-  // On site, the staff decide: they may have found more than the sensor did.
-  if (signal.autoResolve && AUTO_RESOLVABLE_FROM.includes(t.state)) resolve(d, SYSTEM, undefined, true); // data.auto says why; the desk words it in its language
+  // On site, the staff decide: they may have found more than the sensor did. And what people
+  // reported a person resolves: the sensor's clear does not answer the residents who called.
+  if (signal.autoResolve && AUTO_RESOLVABLE_FROM.includes(t.state) && !peopleReported(t)) resolve(d, SYSTEM, undefined, true); // data.auto says why; the desk words it in its language
   return { ok: true, ...d.finish() };
 }
 

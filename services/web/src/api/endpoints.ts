@@ -5,7 +5,7 @@
 import { randomId } from '../logic/ids.ts';
 import { apiFetch } from './http.ts';
 import type { ActionResult, Bilingual, CommandType, DeviceInfo, OnDutyInfo, RosterInfo, SessionUser, Ticket, TicketDetail } from './types.ts';
-import type { LevelSeries, ShiftReport, SitePlan, SlaReport } from './views.ts';
+import type { LevelSeries, PeopleReport, ShiftReport, SitePlan, SlaReport } from './views.ts';
 
 export const getSession = () => apiFetch<{ user: SessionUser }>('/api/session').then((r) => r.user);
 export const signIn = (login: string, password: string) => apiFetch<{ user: SessionUser }>('/api/session', { method: 'POST', body: { login, password } }).then((r) => r.user);
@@ -40,6 +40,31 @@ export interface ActionBody {
   to?: { kind: 'team'; teamId: string } | { kind: 'department'; departmentId: string };
 }
 
+/** A call logged by the desk (issue 16): opens a ticket, or joins the open one of the category at the place. */
+export interface CallBody {
+  placeId: string;
+  category: string;
+  description: string;
+  callerName?: string;
+  callerPhone?: string;
+}
+export const logCall = (actionId: string, body: CallBody) => apiFetch<{ ticket: Ticket; reportId: string; merged: boolean; reportCount: number }>('/api/tickets', { method: 'POST', body: { ...body, actionId } });
+
+/** A person's report on a ticket; phone and caller in full for the desk. */
+export interface TicketReport {
+  id: string;
+  source: string;
+  category: string;
+  description: string;
+  createdAt: number;
+  callerName?: string;
+  phone?: string;
+  photoIds: string[];
+  rating?: { stars: number; comment?: string; at: number };
+}
+export const getTicketReports = (ticketId: string, signal?: AbortSignal) =>
+  apiFetch<{ source: string; reportCount: number; reports: TicketReport[] }>(`/api/tickets/${encodeURIComponent(ticketId)}/reports`, { ...(signal ? { signal } : {}) });
+
 /** One action on a ticket. `actionId` is made by the page; a retry with it is applied once by the server. */
 export const actOnTicket = (ticketId: string, action: CommandType, actionId: string, body: ActionBody = {}, timeoutMs?: number) =>
   apiFetch<ActionResult>(`/api/tickets/${encodeURIComponent(ticketId)}/${action}`, { method: 'POST', body: { ...body, actionId }, ...(timeoutMs ? { timeoutMs } : {}) });
@@ -50,6 +75,7 @@ export const getOnDuty = () => apiFetch<OnDutyInfo>('/api/roster/on-duty');
 export const getSitePlan = (signal?: AbortSignal) => apiFetch<SitePlan>('/api/site/plan', { ...(signal ? { signal } : {}) });
 export const getShift = (signal?: AbortSignal) => apiFetch<ShiftReport>('/api/shift', { ...(signal ? { signal } : {}) });
 export const getSlaReport = (signal?: AbortSignal) => apiFetch<SlaReport>('/api/reports/sla', { ...(signal ? { signal } : {}) });
+export const getPeopleReport = (signal?: AbortSignal) => apiFetch<PeopleReport>('/api/reports/people', { ...(signal ? { signal } : {}) });
 
 export function getLevels(deviceId: string, from: number, to: number, signal?: AbortSignal): Promise<LevelSeries> {
   const p = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString() });

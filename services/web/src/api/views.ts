@@ -128,3 +128,19 @@ export interface SlaReport {
   byPriority: Record<string, SlaFigures>;
   troubleSpots: { compoundId: string; placeId: string; tickets: number; byAlertType: Record<string, number>; name: Bilingual }[];
 }
+
+/** One group of people's reports in GET /api/reports/people: counts and satisfaction (mean stars, null while unrated). */
+export interface ReportFigures {
+  reports: number;
+  rated: number;
+  meanStars: number | null;
+  lowRatings: number;
+}
+
+/** GET /api/reports/people (manager only): people's reports by report category, place and source. */
+export interface PeopleReport {
+  total: ReportFigures;
+  byCategory: Record<string, ReportFigures>;
+  byPlace: Record<string, ReportFigures & { name?: Bilingual }>;
+  bySource: Record<string, ReportFigures>;
+}

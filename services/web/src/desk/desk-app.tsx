@@ -13,6 +13,8 @@ import { AlarmBanner } from './alarm-banner.tsx';
 import { DeskRefsContext } from './desk-context.ts';
 import { DeskHeader } from './desk-header.tsx';
 import { useDeskKeys } from './desk-keys.ts';
+import { LogCallView } from './call/log-call-view.tsx';
+import { PeopleReportView } from './shift/people-report-view.tsx';
 import { ReportsView } from './shift/reports-view.tsx';
 import { ShiftView } from './shift/shift-view.tsx';
 import { SiteView } from './site/site-view.tsx';
@@ -65,6 +67,10 @@ function Desk({ session }: { session: SessionApi }) {
         return <ShiftView />;
       case 'reports':
         return session.user.role === 'manager' ? <ReportsView /> : <Forbidden message="forbidden.manager" link={{ href: '#/', label: 'forbidden.toDesk' }} />;
+      case 'people':
+        return session.user.role === 'manager' ? <PeopleReportView /> : <Forbidden message="forbidden.manager" link={{ href: '#/', label: 'forbidden.toDesk' }} />;
+      case 'log-call':
+        return <LogCallView place={route.place} />;
     }
   };
 

@@ -12,6 +12,7 @@ const NAV: { view: DeskRoute['view']; label: MessageKey; managerOnly?: boolean }
   { view: 'site', label: 'nav.site' },
   { view: 'shift', label: 'nav.shift' },
   { view: 'reports', label: 'nav.reports', managerOnly: true },
+  { view: 'people', label: 'nav.people', managerOnly: true },
 ];
 
 export interface DeskHeaderProps {
@@ -44,7 +45,7 @@ export function DeskHeader({ route, user, live, sound, setSound, onSignOut }: De
           </a>
         ))}
         {user.role !== 'staff' && (
-          <a class="tab" href="/desk/log-call" data-testid="log-call">
+          <a class="tab" href={hrefOf({ view: 'log-call' })} data-testid="log-call" aria-current={current === 'log-call' ? 'page' : undefined}>
             {t('nav.logCall')}
           </a>
         )}

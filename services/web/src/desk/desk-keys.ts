@@ -1,9 +1,9 @@
 import { useEffect } from 'preact/hooks';
 
-const GO: Record<string, string> = { b: '#/', s: '#/site', h: '#/shift' };
+const GO: Record<string, string> = { b: '#/', s: '#/site', h: '#/shift', c: '#/log-call' };
 
 /**
- * Keyboard use for a desk worked all night: `/` jumps to the filters, `g` then b/s/h
+ * Keyboard use for a desk worked all night: `/` jumps to the filters, `g` then b/s/h/c (log a call)
  * switches views, Escape goes back to the board. Not while typing in a field.
  */
 export function useDeskKeys(): void {

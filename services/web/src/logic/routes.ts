@@ -1,10 +1,15 @@
-/** The desk's views as hash routes: `#/`, `#/?category=security`, `#/ticket/T20250101-0001`, `#/site`, `#/shift`, `#/reports`. */
+/**
+ * The desk's views as hash routes: `#/`, `#/?category=security`, `#/ticket/T20250101-0001`, `#/site`,
+ * `#/shift`, `#/reports`, `#/people` (the manager's people's reports), `#/log-call/m3` (log a call, place picked).
+ */
 export type DeskRoute =
   | { view: 'board'; query: string }
   | { view: 'ticket'; id: string }
   | { view: 'site'; selected?: string }
   | { view: 'shift' }
-  | { view: 'reports' };
+  | { view: 'reports' }
+  | { view: 'people' }
+  | { view: 'log-call'; place?: string };
 
 export function parseHash(hash: string): DeskRoute {
   const raw = hash.replace(/^#/, '');
@@ -19,6 +24,10 @@ export function parseHash(hash: string): DeskRoute {
       return { view: 'shift' };
     case 'reports':
       return { view: 'reports' };
+    case 'people':
+      return { view: 'people' };
+    case 'log-call':
+      return parts[1] ? { view: 'log-call', place: parts[1] } : { view: 'log-call' };
     default:
       return { view: 'board', query };
   }
@@ -32,6 +41,8 @@ export const hrefOf = (r: DeskRoute): string => {
       return `#/ticket/${encodeURIComponent(r.id)}`;
     case 'site':
       return r.selected ? `#/site/${encodeURIComponent(r.selected)}` : '#/site';
+    case 'log-call':
+      return r.place ? `#/log-call/${encodeURIComponent(r.place)}` : '#/log-call';
     default:
       return `#/${r.view}`;
   }

@@ -4,6 +4,7 @@ import { slaClock } from '../../logic/sla.ts';
 import { PriorityBadge, SlaTimer, StateChip } from '../../ui/badges.tsx';
 import { staffName, teamName, useDeskRefs } from '../desk-context.ts';
 import { HIGHLIGHT_MS } from '../use-desk-data.ts';
+import { ReportSources } from './report-sources.tsx';
 
 /** ↑/↓ move between the rows' links, so the board is worked from the keyboard. */
 function onRowKey(e: KeyboardEvent): void {
@@ -17,8 +18,6 @@ function onRowKey(e: KeyboardEvent): void {
   }
 }
 
-/** Where the ticket came from (issue 16): a sensor, a desk-logged call, or a resident's QR report. */
-const sourceOf = (t: Ticket): 'sensor' | 'call' | 'resident' => (t.alertType === 'report.call' ? 'call' : t.alertType === 'report.resident' ? 'resident' : 'sensor');
 
 export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now: number; arrivals: ReadonlyMap<string, number>; ready: boolean }) {
   const i18n = useI18n();
@@ -58,7 +57,7 @@ export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now
                     {i18n.name(ticket.title)}
                   </a>
                   <span class="row__meta">
-                    {ticket.id} · {t(`category.${ticket.category}`)} · <span class="row__source" data-source={sourceOf(ticket)}>{t(`source.${sourceOf(ticket)}`)}</span>
+                    {ticket.id} · {t(`category.${ticket.category}`)} · <ReportSources ticket={ticket} />
                     {ticket.escalation.level > 0 && <span class="esc"> · ▲{ticket.escalation.level}</span>}
                   </span>
                 </td>

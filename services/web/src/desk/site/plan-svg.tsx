@@ -7,9 +7,12 @@ import { levelPct, levelTone } from '../drain-levels.tsx';
  * The compound drawn from its site config: buildings as their outlines, unit doors,
  * gates, lanes, parking and manholes as points, and every device as a marker coloured by
  * its status, with a red count where tickets are open. Every place is a link (keyboard
- * and screen reader reach it) that selects it.
+ * and screen reader reach it) that selects it: on the site view by default, or wherever
+ * `hrefOf` sends it (the log-a-call form picks the place clicked).
  */
-export function PlanSvg({ compound, selected }: { compound: PlanCompound; selected: string | undefined }) {
+const siteHref = (placeId: string) => `#/site/${encodeURIComponent(placeId)}`;
+
+export function PlanSvg({ compound, selected, hrefOf = siteHref }: { compound: PlanCompound; selected: string | undefined; hrefOf?: (placeId: string) => string }) {
   const i18n = useI18n();
   const { t } = i18n;
   const layout = layoutPlan(compound);
@@ -31,7 +34,7 @@ export function PlanSvg({ compound, selected }: { compound: PlanCompound; select
 
       {compound.buildings.map((b) =>
         b.plan ? (
-          <a key={b.id} href={`#/site/${b.id}`} class={`plan__building${selected === b.id ? ' is-selected' : ''}`} aria-label={`${i18n.name(b.name)} · ${t('site.households', { n: b.households })}`}>
+          <a key={b.id} href={hrefOf(b.id)} class={`plan__building${selected === b.id ? ' is-selected' : ''}`} aria-label={`${i18n.name(b.name)} · ${t('site.households', { n: b.households })}`}>
             <rect x={b.plan.x} y={layout.toSvgY(b.plan.y + b.plan.h)} width={b.plan.w} height={b.plan.h} rx={0.8} />
             <text x={b.plan.x + b.plan.w / 2} y={layout.toSvgY(b.plan.y + b.plan.h / 2) + 1.6} text-anchor="middle" class="plan__label">
               {i18n.name(b.name)}
@@ -45,19 +48,19 @@ export function PlanSvg({ compound, selected }: { compound: PlanCompound; select
           const at = layout.entrances.get(e.id);
           if (!at) return null;
           return (
-            <a key={e.id} href={`#/site/${e.id}`} class={`plan__entrance${selected === e.id ? ' is-selected' : ''}`} aria-label={`${i18n.name(b.name)} ${i18n.name(e.name)}`}>
+            <a key={e.id} href={hrefOf(e.id)} class={`plan__entrance${selected === e.id ? ' is-selected' : ''}`} aria-label={`${i18n.name(b.name)} ${i18n.name(e.name)}`}>
               <rect x={at.x - 1.6} y={at.y - 0.8} width={3.2} height={1.6} />
             </a>
           );
         }),
       )}
 
-      {compound.publicPoints.map((p) => (p.plan ? <PointSymbol key={p.id} point={p} x={p.plan.x} y={layout.toSvgY(p.plan.y)} selected={selected === p.id} /> : null))}
+      {compound.publicPoints.map((p) => (p.plan ? <PointSymbol key={p.id} point={p} x={p.plan.x} y={layout.toSvgY(p.plan.y)} selected={selected === p.id} href={hrefOf(p.id)} /> : null))}
 
       {layout.markers.map(({ device: d, placeId, x, y }) => {
         const tone = d.kind === 'drain' ? levelTone(levelPct(d)) : undefined;
         return (
-          <a key={d.id} href={`#/site/${placeId}`} class={`plan__device status--${d.status}${d.openTickets ? ' has-tickets' : ''}${tone ? ` level--${tone}` : ''}`} aria-label={deviceLabel(d)} data-device={d.id}>
+          <a key={d.id} href={hrefOf(placeId)} class={`plan__device status--${d.status}${d.openTickets ? ' has-tickets' : ''}${tone ? ` level--${tone}` : ''}`} aria-label={deviceLabel(d)} data-device={d.id}>
             <title>{deviceLabel(d)}</title>
             {d.kind === 'door' && <rect x={x - 1.4} y={y - 1.4} width={2.8} height={2.8} rx={0.4} />}
             {d.kind === 'camera' && <path d={`M ${x} ${y - 1.8} L ${x + 1.8} ${y + 1.4} L ${x - 1.8} ${y + 1.4} Z`} />}
@@ -77,11 +80,11 @@ export function PlanSvg({ compound, selected }: { compound: PlanCompound; select
   );
 }
 
-function PointSymbol({ point: p, x, y, selected }: { point: PlanPublicPoint; x: number; y: number; selected: boolean }) {
+function PointSymbol({ point: p, x, y, selected, href }: { point: PlanPublicPoint; x: number; y: number; selected: boolean; href: string }) {
   const i18n = useI18n();
   const name = i18n.name(p.name);
   return (
-    <a href={`#/site/${p.id}`} class={`plan__point plan__point--${p.type}${selected ? ' is-selected' : ''}`} aria-label={name}>
+    <a href={href} class={`plan__point plan__point--${p.type}${selected ? ' is-selected' : ''}`} aria-label={name}>
       {p.type === 'gate' && <rect x={x - 3} y={y - 1.5} width={6} height={3} rx={0.5} />}
       {p.type === 'parking' && <rect x={x - 3} y={y - 3} width={6} height={6} rx={1} />}
       {p.type === 'manhole' && p.devices.length === 0 && <circle cx={x} cy={y} r={1.6} />}

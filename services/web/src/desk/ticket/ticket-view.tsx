@@ -9,6 +9,7 @@ import type { DeskData } from '../use-desk-data.ts';
 import { ActionPanel } from './action-panel.tsx';
 import { LevelChart } from './level-chart.tsx';
 import { LinkedEvents } from './linked-events.tsx';
+import { PeopleReports } from './people-reports.tsx';
 import { Deliveries } from './deliveries.tsx';
 import { TicketFacts } from './ticket-facts.tsx';
 import { Timeline } from './timeline.tsx';
@@ -58,6 +59,7 @@ export function TicketView({ id, data }: { id: string; data: DeskData }) {
             </div>
             <div class="ticket__col">
               {device?.kind === 'drain' && <LevelChart deviceId={device.id} alertAt={alertMoment(ticket, d.timeline, d.linkedEvents)} now={now} depthMm={device.drain?.depthMm ?? undefined} />}
+              <PeopleReports ticket={ticket} now={now} />
               <Timeline entries={d.timeline} now={now} />
               <Deliveries ticketId={ticket.id} now={now} />
               <LinkedEvents events={d.linkedEvents} total={ticket.linkedEventCount} now={now} />

@@ -15,6 +15,9 @@ export function Timeline({ entries, now }: { entries: TimelineEntry[]; now: numb
     if (to?.teamId) return teamName(roster, to.teamId, i18n.lang);
     if (to?.departmentId) return teamName(roster, to.departmentId, i18n.lang);
     if (e.action === 'resolved' && d.auto === true) return t('timeline.autoResolved');
+    // A report joining the ticket (issue 16): say from where — a call, a resident, the sensor.
+    const report = d.report as { source?: string } | undefined;
+    if (report?.source === 'sensor' || report?.source === 'call' || report?.source === 'resident') return t('timeline.report', { source: t(`source.${report.source}`) });
     return undefined;
   };
   return (
