@@ -34,12 +34,13 @@ const STARTED_AT_KEY = 'engine/startedAt';
 
 export class RuleEngine {
   private readonly devices = new Map<string, DeviceContext>();
-  private readonly settings = new Map<string, RuleSettings>();
+  private settings = new Map<string, RuleSettings>();
+  private readonly compounds = new Map<string, CompoundGroup>();
   private readonly liveness: LivenessRules;
 
   /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
   constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
-    const compounds = new Map<string, CompoundGroup>();
+    const compounds = this.compounds;
     for (const device of devices) {
       if (this.devices.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);
       this.devices.set(device.deviceId, device);
@@ -55,6 +56,19 @@ export class RuleEngine {
       compounds.set(device.compoundId, group);
     }
     this.liveness = new LivenessRules(compounds, (id) => this.settingsOf(id));
+  }
+
+  /**
+   * New overrides (an admin's edit, applied live): every device's and compound's settings are
+   * resolved again and take effect from the next observation or tick. Rule state (what has
+   * fired, what is pending) is kept as it is, so a change never fires a condition twice nor
+   * reopens a ticket; a bad value throws and leaves the settings in force untouched.
+   */
+  reconfigure(overrides: RuleSettingsOverrides): void {
+    const settings = new Map([...this.devices.values()].map((d) => [d.deviceId, resolveRuleSettings(overrides, d)]));
+    const groups = [...this.compounds.values()].map((g) => [g, resolveCompoundSettings(overrides, g.compoundId)] as const);
+    this.settings = settings;
+    for (const [group, s] of groups) group.settings = s;
   }
 
   /** Whether the site config this engine was built from has the device. */

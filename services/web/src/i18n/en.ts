@@ -117,6 +117,7 @@ export const en = {
   'timeline.escalated': 'Escalated',
   'timeline.reminder': 'Reminder sent',
   'timeline.accept-timeout': 'Not accepted in time',
+  'timeline.returned-to-desk': 'Back with the desk (person disabled)',
   'timeline.system': 'System',
 
   'alarm.dismiss': 'Dismiss',

@@ -119,6 +119,7 @@ export const zh: Record<MessageKey, string> = {
   'timeline.escalated': '已升级',
   'timeline.reminder': '已催办',
   'timeline.accept-timeout': '超时未接单',
+  'timeline.returned-to-desk': '人员停用，退回值班室',
   'timeline.system': '系统',
 
   'alarm.dismiss': '关闭提示',
