@@ -77,6 +77,19 @@ export const ERROR_CATALOGUE = {
   OC_REPORT_RATE_LIMITED: 'too many reports; wait and try again',
   OC_REPORT_TRACKING_NOT_FOUND: 'no report with this tracking link',
   OC_REPORT_NOT_RATEABLE: 'the ticket is not resolved yet, or was already rated',
+  // Configuration from the API and the admin page (issue 17, part A: store, devices, audit).
+  OC_CONFIG_VERSION_CONFLICT: 'the item was changed meanwhile: reload it and apply the change to its current version',
+  OC_CONFIG_NOT_FOUND: 'no such configuration item',
+  OC_CONFIG_EVENT_INVALID: 'oc.config record is not a configuration change the reader knows',
+  OC_DEVICE_DUPLICATE: 'a device with this id already exists',
+  OC_DEVICE_UNKNOWN_PLACE: 'no such place to put the device at',
+  OC_DEVICE_KIND_INVALID: 'unknown device kind, or a kind that cannot be mounted at this place',
+  OC_DEVICE_INVALID: 'the device description is incomplete or malformed',
+  OC_DEVICE_NOT_FOUND: 'no such device',
+  OC_DEVICE_REVOKED: 'the device is revoked: its secret cannot be rotated and it cannot connect',
+  OC_DEVICE_IMPORT_INVALID: 'the device CSV cannot be read (header or encoding)',
+  OC_PROVISIONING_KEY_INVALID: 'unknown provisioning key, or one for another building',
+  OC_PROVISIONING_KEY_SPENT: 'the provisioning key was already used',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
