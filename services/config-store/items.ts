@@ -28,7 +28,7 @@ export interface SiteSkeleton {
 /** `order` keeps the fixture's order of siblings, so an export reads like the file it came from. */
 export type PlaceItem =
   | { type: 'building'; compoundId: string; order: number; name: Bilingual; floors?: number; plan?: { x: number; y: number; w: number; h: number } }
-  | { type: 'entrance'; compoundId: string; buildingId: string; order: number; name: Bilingual; households: number; plan?: PlanPoint }
+  | { type: 'entrance'; compoundId: string; buildingId: string; order: number; name: Bilingual; households: number; renters?: number; plan?: PlanPoint }
   | {
       type: 'gate' | 'lane' | 'parking' | 'manhole' | 'square';
       compoundId: string;

@@ -22,7 +22,7 @@ export function siteToItems(site: SiteConfig): SiteItems {
         compound.buildings.forEach((b, bi) => {
           places.set(b.id, { type: 'building', compoundId: compound.id, order: bi, name: b.name, ...opt('floors', b.floors), ...opt('plan', b.plan) });
           b.entrances.forEach((e, ei) =>
-            places.set(e.id, { type: 'entrance', compoundId: compound.id, buildingId: b.id, order: ei, name: e.name, households: e.households, ...opt('plan', e.plan) }),
+            places.set(e.id, { type: 'entrance', compoundId: compound.id, buildingId: b.id, order: ei, name: e.name, households: e.households, ...opt('renters', e.renters), ...opt('plan', e.plan) }),
           );
         });
         compound.publicPoints.forEach((p, pi) =>
@@ -61,6 +61,7 @@ export function siteFromItems(items: SiteItems): SiteConfig {
             id: eid,
             name: e.name,
             households: e.households,
+            ...opt('renters', e.renters),
             ...opt('plan', e.plan),
           }));
           return { id, name: b.name, ...opt('floors', b.floors), households: entrances.reduce((n, e) => n + e.households, 0), entrances, ...opt('plan', b.plan) };

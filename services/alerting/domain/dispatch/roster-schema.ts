@@ -41,6 +41,7 @@ const staffMember = z
     teamId: localId,
     role: z.enum(STAFF_ROLES),
     phone: phone.optional(),
+    email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').max(254).optional(),
     scheduleId: localId.optional(),
     crew: localId.optional(),
   })

@@ -35,6 +35,8 @@ export interface StaffMember {
   readonly teamId: string;
   readonly role: StaffRole;
   readonly phone?: string | undefined;
+  /** Personal data like the phone: masked in logs. */
+  readonly email?: string | undefined;
   /** The schedule and crew that decide when this person is on duty. Only a manager may have none (reachable any time for escalations, never dispatched). */
   readonly scheduleId?: string | undefined;
   readonly crew?: string | undefined;
