@@ -96,7 +96,7 @@ export class AlertingService {
    */
   reconfigure(change: { roster?: Roster; ruleOverrides?: RuleSettingsOverrides; policy?: TicketPolicy }): void {
     // Rules first: they are the part that can still refuse a value, and then nothing has changed.
-    if (change.ruleOverrides) this.o.engine.reconfigure(change.ruleOverrides);
+    if (change.ruleOverrides) this.o.engine.reconfigureRules(change.ruleOverrides);
     if (change.roster) {
       const kept = new Set(change.roster.staff.map((m) => m.id));
       // Before the planner forgets them, so the desk's timeline still names them.

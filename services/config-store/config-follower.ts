@@ -2,6 +2,7 @@ import type { EventLog, LogConsumer } from '../event-log/port.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import { decodeConfigEvent } from './config-event.ts';
+import type { ConfigMirror } from './config-mirror.ts';
 import type { ConfigEvent, ConfigItem, ConfigKind } from './port.ts';
 
 export interface FollowConfigOptions {
@@ -61,6 +62,7 @@ export async function followConfig(options: FollowConfigOptions): Promise<Config
     }
   });
 
+  let closing: Promise<void> | undefined;
   return {
     versionOf: (kind, id) => versions.get(keyOf(kind, id)) ?? 0,
     reached: (kind, id, version, timeoutMs = 5000) => {
@@ -82,10 +84,34 @@ export async function followConfig(options: FollowConfigOptions): Promise<Config
         waiters.add(waiter);
       });
     },
-    close: async () => {
-      await consumer.close();
-      for (const w of waiters) w.resolve();
-      waiters.clear();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await consumer.close();
+        // Nobody will apply anything more here: let the waiters go rather than time out.
+        for (const w of waiters) w.resolve();
+        waiters.clear();
+      })()),
   };
+}
+
+/**
+ * Keeps a mirror current from `oc.config` in the service's own group. `settle` runs after
+ * each applied change (the gateway waits for the config message it publishes), so
+ * `reached` means "applied here", not only "read".
+ */
+export function followIntoMirror(
+  mirror: ConfigMirror,
+  options: { log: EventLog; groupId: string; logger: Logger; settle?: () => Promise<void> },
+): Promise<ConfigFollowing> {
+  return followConfig({
+    log: options.log,
+    groupId: options.groupId,
+    kinds: mirror.kinds,
+    known: mirror.known(),
+    logger: options.logger,
+    apply: async (event) => {
+      mirror.apply(event);
+      await options.settle?.();
+    },
+  });
 }
