@@ -9,6 +9,8 @@ export interface Fixture {
   roster: unknown;
   /** The rule settings file's content (`{}` when there is none). */
   rules: unknown;
+  /** The ticket policy file's content (SLA deadlines), kept as rules/tickets. */
+  tickets?: unknown;
   /** The users file's content: `{ version: 1, users: [...] }`. */
   users: { users: readonly { login: string }[] };
   /** Hashes of device secrets issued before the store existed (device-credentials.json), kept so devices stay in. */
@@ -33,6 +35,7 @@ export function seedFromFixture(store: ConfigStore, fixture: Fixture): boolean {
   }
   changes.push({ kind: 'roster', id: 'roster', expectedVersion: 0, value: fixture.roster });
   changes.push({ kind: 'rules', id: 'rules', expectedVersion: 0, value: fixture.rules ?? {} });
+  if (fixture.tickets !== undefined) changes.push({ kind: 'rules', id: 'tickets', expectedVersion: 0, value: fixture.tickets ?? {} });
   for (const user of fixture.users.users) changes.push({ kind: 'person', id: user.login, expectedVersion: 0, value: user });
   store.apply(changes, SEED_ACTOR);
   return true;
