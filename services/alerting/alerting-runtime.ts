@@ -46,6 +46,8 @@ export interface AlertingRuntime {
   readonly guard: GuardedHandler;
   /** Runs the timers now (tests, and the API after a command that may have changed deadlines). */
   tick(): void;
+  /** The site's devices changed (oc.config): the rules know the new list from the next record on. */
+  setDevices(devices: readonly DeviceContext[]): void;
   /** Stops reading (the batch in hand finishes and commits), stops timers, publishes what is queued, closes the store. */
   close(): Promise<void>;
 }
@@ -55,9 +57,11 @@ const MAX_BATCH = 500;
 /** The alerting service as a running thing: reads the device topics of the log, ticks, relays ticket changes. */
 export async function startAlerting(o: AlertingRuntimeOptions): Promise<AlertingRuntime> {
   const relay = new OutgoingRelay(o.store, o.log, o.logger);
+  let devices = o.devices;
+  const engine = new RuleEngine(o.devices, o.ruleOverrides);
   const service = new AlertingService({
     store: o.store,
-    engine: new RuleEngine(o.devices, o.ruleOverrides),
+    engine,
     planner: o.planner,
     policy: o.policy,
     clock: o.clock,
@@ -76,13 +80,13 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
     },
     { consumer: 'alerting', log: o.log, logger: o.logger, clock: o.watchClock ?? o.clock, health: o.health, stuckAfterMs: o.stuckAfterMs },
   );
-  const stopWatching = o.health?.onStuck((report, stuck) => raiseStuckTicket(service, o.devices, o.clock.now(), report, stuck, o.logger));
+  const stopWatching = o.health?.onStuck((report, stuck) => raiseStuckTicket(service, devices, o.clock.now(), report, stuck, o.logger));
   const consumer: LogConsumer = await o.log.consume(
     { groupId: o.groupId ?? 'oc.alerting', topics: [LOG_TOPICS.events, LOG_TOPICS.telemetry, LOG_TOPICS.status], fromBeginning: o.startAt !== 'end', maxBatchSize: MAX_BATCH },
     guard.handler,
   );
   // Gateway verdicts on devices (cloned, junk flood) arrive as dead letters; they become device-fault tickets.
-  const verdictGuard = guardBatchHandler(async (batch) => handleVerdicts(service, o.devices, batch), {
+  const verdictGuard = guardBatchHandler(async (batch) => handleVerdicts(service, devices, batch), {
     consumer: 'alerting-verdicts',
     log: o.log,
     logger: o.logger,
@@ -109,6 +113,11 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
     service,
     guard,
     tick: () => service.tick(),
+    setDevices: (next) => {
+      engine.reconfigure(next);
+      devices = next;
+      o.logger.info({ devices: next.length }, 'alerting took a new device list');
+    },
     close: () =>
       (closed ??= (async () => {
         stopWatching?.();

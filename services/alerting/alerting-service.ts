@@ -7,12 +7,14 @@ import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
 import type { DispatchPlanner } from './domain/dispatch/planner.ts';
+import type { Roster } from './domain/dispatch/types.ts';
+import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
 import type { AlertSignal, Observation } from './domain/model.ts';
 import type { RuleEngine } from './domain/rules/engine.ts';
 import { deviceIdOf } from './domain/rules/observations.ts';
 import { joinSignal, reportTicketFor } from './domain/reports/intake.ts';
 import { findSilence, type Silence } from './domain/silences.ts';
-import { applyCommand, applySignal, evaluateTimers, openFromSignal, shouldReopen } from './domain/tickets/index.ts';
+import { applyCommand, applySignal, evaluateTimers, isHeldBy, openFromSignal, returnToDesk, shouldReopen } from './domain/tickets/index.ts';
 import type { Change, Command, Decision, Ticket, TicketPolicy, TimelineEntry } from './domain/tickets/types.ts';
 import { decodeObservation } from './observation-decoder.ts';
 import type { AlertingStore, AlertingTx, DeviceStatus } from './store/alerting-store.ts';
@@ -80,10 +82,51 @@ export class AlertingService {
   /** Ticket and device changes after they committed; the API's live stream listens here. */
   readonly changes = new EventEmitter<AlertingChanges>();
   private readonly lastAssignedAt = new Map<string, number>();
+  private policy: TicketPolicy;
   suppressedBySilence = 0;
 
   constructor(private readonly o: AlertingServiceOptions) {
     this.changes.setMaxListeners(0);
+    this.policy = o.policy;
+  }
+
+  /**
+   * A configuration change applied live (an admin's edit, from oc.config): the roster (who is
+   * dispatched next), the rule settings, the SLA policy. Tickets already open keep their
+   * deadlines and assignment; rule state is kept, so nothing fires twice or reopens.
+   */
+  reconfigure(change: { roster?: Roster; ruleOverrides?: RuleSettingsOverrides; policy?: TicketPolicy }): void {
+    // Rules first: they are the part that can still refuse a value, and then nothing has changed.
+    if (change.ruleOverrides) this.o.engine.reconfigureRules(change.ruleOverrides);
+    if (change.roster) {
+      const kept = new Set(change.roster.staff.map((m) => m.id));
+      // Before the planner forgets them, so the desk's timeline still names them.
+      for (const m of this.o.planner.roster.staff) if (!kept.has(m.id)) this.returnDispatchesOf(m.id, 'taken off the roster');
+      this.o.planner.update(change.roster);
+    }
+    if (change.policy) this.policy = change.policy;
+  }
+
+  /** Every open dispatch a person holds goes back to the desk (a disabled person); the ids of those tickets. */
+  returnDispatchesOf(staffId: string, reason: string): string[] {
+    return this.run((tx, out) => {
+      const now = this.o.clock.now();
+      const returned: string[] = [];
+      for (const ticket of tx.openTickets()) {
+        if (!isHeldBy(ticket, staffId)) continue;
+        const decision = returnToDesk(ticket, staffId, now, this.context(tx), reason);
+        if (!decision.ok) continue;
+        this.save(tx, ticket.version, decision, out);
+        returned.push(ticket.id);
+      }
+      if (returned.length > 0) this.o.logger.info({ staffId, tickets: returned }, 'open dispatches returned to the desk');
+      return returned;
+    });
+  }
+
+  /** The SLA policy in force. */
+  get ticketPolicy(): TicketPolicy {
+    return this.policy;
   }
 
   /**
@@ -236,7 +279,7 @@ export class AlertingService {
       decision = applySignal(latest, signal, now, ctx);
     } else {
       const latest = tx.latestTicket(signal.fingerprint);
-      if (latest && shouldReopen(latest, signal, now, this.o.policy)) {
+      if (latest && shouldReopen(latest, signal, now, this.policy)) {
         before = latest;
         decision = applySignal(latest, signal, now, ctx);
       } else {
@@ -303,7 +346,7 @@ export class AlertingService {
   }
 
   private context(tx: Tx) {
-    return ticketContext(this.o.planner, this.o.policy, tx.staffLoads(), this.lastAssignedAt);
+    return ticketContext(this.o.planner, this.policy, tx.staffLoads(), this.lastAssignedAt);
   }
 
   /** Runs work in a transaction, retrying a lost race; publishes what changed after the commit. */

@@ -7,6 +7,7 @@ import type { PlacedDevice } from '../site/devices.ts';
 import { startAlerting, type AlertingRuntime } from './alerting-runtime.ts';
 import type { TicketStore } from './alerting-service.ts';
 import { toDeviceContext } from './device-context.ts';
+import type { StoredAlertingConfig } from './live-config.ts';
 import { DispatchPlanner } from './domain/dispatch/planner.ts';
 import { loadRoster } from './roster-file.ts';
 import type { Roster } from './domain/dispatch/types.ts';
@@ -22,6 +23,8 @@ export interface AlertingSetup {
   rulesFile?: string | undefined;
   /** SLA and escalation timings; default: the reference site's. */
   ticketPolicyFile?: string | undefined;
+  /** The roster, rules and policy from the config store (issue 17); each part given replaces its file. */
+  stored?: StoredAlertingConfig | undefined;
   clock: Clock;
   logger: Logger;
   tickIntervalMs?: number;
@@ -45,7 +48,7 @@ export interface Alerting {
 
 /** Config to adapters for the alerting service; shared by `npm start`, `npm run alerting` and the tests. */
 export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
-  const roster = loadRoster(s.rosterFile);
+  const roster = s.stored?.roster ?? loadRoster(s.rosterFile);
   const planner = new DispatchPlanner(roster);
   const store: TicketStore = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
   const runtime = await startAlerting({
@@ -53,8 +56,8 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     store,
     devices: s.devices.map(toDeviceContext),
     planner,
-    policy: loadTicketPolicy(s.ticketPolicyFile),
-    ruleOverrides: loadRuleOverrides(s.rulesFile),
+    policy: s.stored?.policy ?? loadTicketPolicy(s.ticketPolicyFile),
+    ruleOverrides: s.stored?.ruleOverrides ?? loadRuleOverrides(s.rulesFile),
     clock: s.clock,
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,

@@ -4,7 +4,7 @@ import { readConfigFile } from '../shared/config-file.ts';
 import { parseRoster } from './domain/dispatch/parse-roster.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 
-const REFERENCE_ROSTER_PATH = fileURLToPath(new URL('./reference/dianliu-block8-roster.yaml', import.meta.url));
+export const REFERENCE_ROSTER_PATH = fileURLToPath(new URL('./reference/dianliu-block8-roster.yaml', import.meta.url));
 
 /** Reads a YAML or JSON roster (default: the reference site's); every problem names its key. */
 export function loadRoster(path: string = REFERENCE_ROSTER_PATH): Roster {

@@ -12,7 +12,11 @@ export const REFERENCE_RULES_PATH = fileURLToPath(new URL('./reference/dianliu-b
  * silently ignored.
  */
 export function loadRuleOverrides(path: string = REFERENCE_RULES_PATH): RuleSettingsOverrides {
-  const raw = readConfigFile(path, 'rules file');
+  return parseRuleOverrides(readConfigFile(path, 'rules file'), `rules file ${path}`);
+}
+
+/** The same check for rule settings from anywhere (the config store, an API body); `source` names them in the error. */
+export function parseRuleOverrides(raw: unknown, source = 'rules'): RuleSettingsOverrides {
   if (raw === null || raw === undefined) return {};
   const problems: string[] = [];
   if (typeof raw !== 'object' || Array.isArray(raw)) problems.push('(root): must be an object with site, compounds and devices');
@@ -25,7 +29,7 @@ export function loadRuleOverrides(path: string = REFERENCE_RULES_PATH): RuleSett
       } else problems.push(`${key}: is not a known key (site, compounds, devices)`);
     }
   }
-  if (problems.length > 0) throw new OcError('OC_CONFIG_INVALID', `rules file ${path}: ${problems.join('; ')}`, { keys: problems.map((p) => p.split(':')[0]) });
+  if (problems.length > 0) throw new OcError('OC_CONFIG_INVALID', `${source}: ${problems.join('; ')}`, { keys: problems.map((p) => p.split(':')[0]) });
   return raw as RuleSettingsOverrides;
 }
 

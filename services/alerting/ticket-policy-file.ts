@@ -11,7 +11,7 @@ import { CATEGORIES, PRIORITIES } from './domain/model.ts';
 import { makeTicketPolicy, slaFor, type TicketPolicyOverrides } from './domain/tickets/policy.ts';
 import type { TicketPolicy } from './domain/tickets/types.ts';
 
-const REFERENCE_TICKET_POLICY_PATH = fileURLToPath(new URL('./reference/dianliu-block8-tickets.yaml', import.meta.url));
+export const REFERENCE_TICKET_POLICY_PATH = fileURLToPath(new URL('./reference/dianliu-block8-tickets.yaml', import.meta.url));
 
 const durationMs = z.number().int().positive();
 const targets = z.object({ acknowledgeMs: durationMs, arriveMs: durationMs, resolveMs: durationMs }).partial().strict();
@@ -36,9 +36,12 @@ const policySchema = z
 
 /** The file's values over the domain's defaults (an empty file is the defaults), every key and every deadline checked. */
 export function loadTicketPolicy(path: string = REFERENCE_TICKET_POLICY_PATH): TicketPolicy {
-  const source = `ticket policy file ${path}`;
-  const raw = readConfigFile(path, 'ticket policy file') ?? {};
-  const parsed = policySchema.safeParse(raw);
+  return parseTicketPolicy(readConfigFile(path, 'ticket policy file'), `ticket policy file ${path}`);
+}
+
+/** The same checks for a policy from anywhere (the config store, an admin's edit); `source` names it in the error. */
+export function parseTicketPolicy(raw: unknown, source = 'ticket policy'): TicketPolicy {
+  const parsed = policySchema.safeParse(raw ?? {});
   if (!parsed.success) throw configError(source, parsed.error.issues);
   const policy = makeTicketPolicy(parsed.data as TicketPolicyOverrides);
   const disordered = deadlineOrderProblems(policy);

@@ -12,4 +12,6 @@ export const PLATFORM_TOPICS: readonly TopicSpec[] = [
   { name: LOG_TOPICS.alerts, partitions: 3, retentionMs: 90 * DAY },
   { name: LOG_TOPICS.tickets, partitions: 3, retentionMs: 365 * DAY },
   { name: LOG_TOPICS.notifications, partitions: 3, retentionMs: 365 * DAY },
+  // One partition: services apply configuration changes in the order the store committed them; kept for ever.
+  { name: LOG_TOPICS.config, partitions: 1 },
 ];

@@ -42,6 +42,9 @@ export class MemoryCredentialStore implements CredentialStore {
   has(deviceId: string): boolean {
     return this.hashes.has(deviceId);
   }
+  delete(deviceId: string): void {
+    this.hashes.delete(deviceId);
+  }
   verify(deviceId: string, secret: string): boolean {
     const stored = this.hashes.get(deviceId);
     return stored !== undefined && verifySecret(secret, stored);

@@ -5,9 +5,9 @@ export interface RegisteredDevice {
   kind: DeviceKind;
 }
 
-/** The devices the gateway lets in; the site config is the usual source. */
+/** The devices the gateway lets in: the config store's, kept current by `oc.config` (live-devices.ts). */
 export class DeviceRegistry {
-  private constructor(private readonly byId: ReadonlyMap<string, RegisteredDevice>) {}
+  private constructor(private readonly byId: Map<string, RegisteredDevice>) {}
 
   static fromDevices(devices: readonly RegisteredDevice[]): DeviceRegistry {
     return new DeviceRegistry(new Map(devices.map((d) => [d.id, { id: d.id, kind: d.kind }])));
@@ -15,6 +15,16 @@ export class DeviceRegistry {
 
   get(deviceId: string): RegisteredDevice | undefined {
     return this.byId.get(deviceId);
+  }
+
+  /** A device added or changed while the gateway runs. */
+  set(device: RegisteredDevice): void {
+    this.byId.set(device.id, { id: device.id, kind: device.kind });
+  }
+
+  /** A revoked or removed device: its next login is refused as unknown. */
+  delete(deviceId: string): void {
+    this.byId.delete(deviceId);
   }
 
   get size(): number {

@@ -21,6 +21,7 @@ import { FrameGuardedConnection } from './frame-guard.ts';
 import { classifyPublish, statusRecord, type StatusSource } from './ingest.ts';
 import { resolveLimits, type GatewayLimits } from './limits.ts';
 import { GatewayStats, type GatewayStatsSnapshot } from './stats.ts';
+import type { RetainedConfigs } from './retained-configs.ts';
 
 export interface GatewayOptions {
   host?: string;
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   clock?: Clock;
   /** A second listener for MQTT over TLS (mqtts), for devices outside the loopback. */
   tls?: { port: number; key: string | Buffer; cert: string | Buffer };
+  /** Where retained config messages survive a restart; in memory only without it. */
+  retainedConfigs?: RetainedConfigs;
 }
 
 export interface Gateway {
@@ -42,6 +45,10 @@ export interface Gateway {
   readonly host: string;
   /** Publishes a device's config, retained, for its agent to pick up. */
   publishConfig(deviceId: string, config: object): Promise<void>;
+  /** Removes a device's retained config (a revoked device is told nothing more). */
+  clearConfig(deviceId: string): Promise<void>;
+  /** Closes the device's live session, if it has one (a rotated or revoked secret); true if there was one. */
+  disconnect(deviceId: string): boolean;
   stats(): GatewayStatsSnapshot;
   /** Stops accepting devices: closes the listeners and disconnects the devices (recording them offline). */
   stopAccepting(): Promise<void>;
@@ -367,18 +374,38 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     })());
   let closed = false;
 
+  const publishRetained = (deviceId: string, payload: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      broker.publish({ cmd: 'publish', topic: deviceTopic(deviceId, 'config'), payload, qos: 1, retain: true, dup: false }, (err) => (err ? reject(err) : resolve()));
+    });
+  // What was retained before the restart is retained again before any device can ask for it.
+  for (const [deviceId, payload] of options.retainedConfigs?.all() ?? []) {
+    if (registry.get(deviceId)) await publishRetained(deviceId, payload);
+    else options.retainedConfigs?.delete(deviceId);
+  }
+
   return {
     port,
     tlsPort,
     host,
-    publishConfig: (deviceId, config) =>
-      new Promise<void>((resolve, reject) => {
-        if (!registry.get(deviceId)) return reject(new OcError('OC_AUTH_UNKNOWN_DEVICE', deviceId));
-        const payload = Buffer.from(JSON.stringify(config));
-        broker.publish({ cmd: 'publish', topic: deviceTopic(deviceId, 'config'), payload, qos: 1, retain: true, dup: false }, (err) =>
-          err ? reject(err) : resolve(),
-        );
-      }),
+    publishConfig: async (deviceId, config) => {
+      if (!registry.get(deviceId)) throw new OcError('OC_AUTH_UNKNOWN_DEVICE', deviceId);
+      const payload = Buffer.from(JSON.stringify(config));
+      options.retainedConfigs?.put(deviceId, payload);
+      await publishRetained(deviceId, payload);
+    },
+    clearConfig: async (deviceId) => {
+      options.retainedConfigs?.delete(deviceId);
+      // An empty retained payload deletes the retained message (MQTT 3.1.1, 3.3.1.3).
+      await publishRetained(deviceId, Buffer.alloc(0));
+    },
+    disconnect: (deviceId) => {
+      const client = liveClients.get(deviceId);
+      if (!client || client.closed) return false;
+      logger.info({ deviceId }, 'device session closed: its credentials changed');
+      client.close();
+      return true;
+    },
     stats: () => stats.snapshot(),
     stopAccepting,
     close: async () => {

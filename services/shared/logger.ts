@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { maskPhone, PHONE_LOG_PATHS } from './mask-phone.ts';
+import { EMAIL_LOG_PATHS, maskPersonalData, PHONE_LOG_PATHS } from './mask-phone.ts';
 
 export type { Logger };
 
@@ -13,8 +13,8 @@ export function createLogger(name: string, options: LoggerOptions = {}, destinat
   const settings: LoggerOptions = {
     name,
     level,
-    // Personal data stays out of logs: a phone number in any logged object is masked.
-    redact: { paths: PHONE_LOG_PATHS, censor: (value) => (typeof value === 'string' ? maskPhone(value) : value) },
+    // Personal data stays out of logs: a phone number or an e-mail address in any logged object is masked.
+    redact: { paths: [...PHONE_LOG_PATHS, ...EMAIL_LOG_PATHS], censor: maskPersonalData },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
     ...options,
   };

@@ -37,6 +37,8 @@ export const LOG_TOPICS = {
   alerts: 'oc.alerts',
   tickets: 'oc.tickets',
   notifications: 'oc.notifications',
+  /** Configuration changes (issue 17), published by the config store's outbox, applied live by every service. */
+  config: 'oc.config',
 } as const;
 
 export type LogTopic = (typeof LOG_TOPICS)[keyof typeof LOG_TOPICS];

@@ -14,6 +14,8 @@ const entrance = z
     id: localId,
     name,
     households: z.number().int().nonnegative(),
+    /** Households of the unit that rent (the desk's and the police station's business in an open compound). */
+    renters: z.number().int().nonnegative().optional(),
     /** The door on the plan; on or beside its building's outline. */
     plan: planPoint.optional(),
   })
@@ -109,6 +111,9 @@ function checkReferences(site: { communities: z.infer<typeof community>[] }, ctx
         addPlace(b.id, ['buildings', bi]);
         b.entrances.forEach((e, ei) => addPlace(e.id, ['buildings', bi, 'entrances', ei]));
         b.entrances.forEach((e, ei) => {
+          if (e.renters !== undefined && e.renters > e.households) {
+            ctx.addIssue({ code: 'custom', path: [...base, 'buildings', bi, 'entrances', ei, 'renters'], message: `is ${e.renters} but the unit has ${e.households} households` });
+          }
           if (e.plan && b.plan && !nearRectangle(e.plan, b.plan, ENTRANCE_REACH_M)) {
             ctx.addIssue({ code: 'custom', path: [...base, 'buildings', bi, 'entrances', ei, 'plan'], message: `is more than ${ENTRANCE_REACH_M} m from building ${b.id}` });
           }

@@ -17,7 +17,7 @@ const PURGE_EVERY_MS = 3_600_000;
  * so a copy of the database does not let anyone in.
  */
 export class SessionStore {
-  private readonly st: Record<'insert' | 'byId' | 'touch' | 'remove' | 'purge', Statement>;
+  private readonly st: Record<'insert' | 'byId' | 'touch' | 'remove' | 'removeLogin' | 'purge', Statement>;
   private lastPurgeAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -30,6 +30,7 @@ export class SessionStore {
       byId: db.prepare('SELECT login, created_at AS createdAt, last_seen_at AS lastSeenAt FROM sessions WHERE token_hash = ?'),
       touch: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?'),
       remove: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      removeLogin: db.prepare('DELETE FROM sessions WHERE login = ?'),
       purge: db.prepare('DELETE FROM sessions WHERE created_at < ?'),
     };
   }
@@ -62,6 +63,11 @@ export class SessionStore {
   /** Signs out: the token is forgotten at once, so it reads as unknown afterwards. */
   end(id: string): void {
     this.st.remove.run(id);
+  }
+
+  /** Signs a login out everywhere (a person disabled, a login removed); how many sessions ended. */
+  endAllOf(login: string): number {
+    return this.st.removeLogin.run(login).changes;
   }
 
   private purgeNowAndThen(now: number): void {

@@ -32,4 +32,18 @@ describe('the project logger', () => {
     expect(parsed[2]!.report).toEqual({ callerPhone: '*******1111', placeId: 'b1-u1' });
     expect(parsed[3]!.staff).toEqual({ on: { phone: '*********0311' } });
   });
+
+  it('masks e-mail addresses of people, at the top and nested, keeping the first letter and the domain', () => {
+    const { lines, logger } = capture();
+    logger.info({ email: 'sun.li@example.com' }, 'top level');
+    logger.info({ person: { id: 'sun-li', email: 'sun.li@example.com', phone: '138-0000-0111' } }, 'a person logged whole');
+    logger.info({ change: { after: { email: 'chen@example.org' } } }, 'two levels down');
+    const all = lines.join('\n');
+    expect(all).not.toContain('sun.li@');
+    expect(all).not.toContain('chen@');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed[0]!.email).toBe('s***@example.com');
+    expect(parsed[1]!.person).toEqual({ id: 'sun-li', email: 's***@example.com', phone: '*********0111' });
+    expect(parsed[2]!.change).toEqual({ after: { email: 'c***@example.org' } });
+  });
 });

@@ -7,33 +7,57 @@
 import { OcError } from '../../../shared/errors.ts';
 import type { Category } from '../model.ts';
 import { gridOf, slotAt, type ShiftGrid, type ShiftSlot } from './shift-clock.ts';
+import { resolveSwaps, type ResolvedSwap } from './swaps.ts';
 import type { PartnerDepartment, Roster, StaffMember, Team } from './types.ts';
 
 export class DispatchPlanner {
-  private readonly grids = new Map<string, ShiftGrid>();
-  private readonly staffById = new Map<string, StaffMember>();
-  private readonly teamsById = new Map<string, Team>();
-  private readonly departmentsById = new Map<string, PartnerDepartment>();
+  private grids = new Map<string, ShiftGrid>();
+  private staffById = new Map<string, StaffMember>();
+  private teamsById = new Map<string, Team>();
+  private departmentsById = new Map<string, PartnerDepartment>();
+  private swaps: ResolvedSwap[] = [];
+  private current!: Roster;
 
-  constructor(private readonly roster: Roster) {
-    for (const s of roster.schedules) this.grids.set(s.id, gridOf(s));
-    for (const m of roster.staff) this.staffById.set(m.id, m);
-    for (const t of roster.teams) this.teamsById.set(t.id, t);
-    for (const d of roster.departments) this.departmentsById.set(d.id, d);
+  constructor(roster: Roster) {
+    this.update(roster);
   }
 
-  /** Staff on duty at `now` (all teams or one team), in roster order. */
+  /**
+   * Takes a new roster (an admin's edit, applied live from oc.config): every later
+   * question is answered from it. Who holds this planner (the ticket domain, the API,
+   * the notifier) sees the change at once, with nothing to restart.
+   */
+  update(roster: Roster): void {
+    this.grids = new Map(roster.schedules.map((s) => [s.id, gridOf(s)]));
+    this.staffById = new Map(roster.staff.map((m) => [m.id, m]));
+    this.teamsById = new Map(roster.teams.map((t) => [t.id, t]));
+    this.departmentsById = new Map(roster.departments.map((d) => [d.id, d]));
+    this.swaps = resolveSwaps(roster.schedules, roster.swaps ?? []);
+    this.current = roster;
+  }
+
+  /** The roster every answer comes from now. */
+  get roster(): Roster {
+    return this.current;
+  }
+
+  /** Staff on duty at `now` (all teams or one team), in roster order; a swapped shift's stand-in after the crew. */
   onDuty(now: number, teamId?: string): StaffMember[] {
     const crewNow = new Map<string, string>();
     for (const [id, grid] of this.grids) crewNow.set(id, slotAt(grid, now).crew);
-    return this.roster.staff.filter(
-      (m) => (teamId === undefined || m.teamId === teamId) && m.scheduleId !== undefined && crewNow.get(m.scheduleId) === m.crew,
-    );
+    const swapped = this.swaps.filter((s) => s.startsAt <= now && now < s.endsAt).map((s) => s.swap);
+    const off = new Set(swapped.map((s) => s.off));
+    const byCrew = this.current.staff.filter((m) => m.scheduleId !== undefined && crewNow.get(m.scheduleId) === m.crew && !off.has(m.id));
+    const standIns = swapped.flatMap((s) => {
+      const m = this.staffById.get(s.on);
+      return m && !byCrew.includes(m) ? [m] : [];
+    });
+    return [...byCrew, ...standIns].filter((m, i, all) => (teamId === undefined || m.teamId === teamId) && all.indexOf(m) === i);
   }
 
   /** Who owns a category: an internal team or a partner department. */
   teamFor(category: Category): { teamId: string } | { departmentId: string } {
-    const owner = this.roster.responsibilities[category];
+    const owner = this.current.responsibilities[category];
     if (owner.team !== undefined) return { teamId: owner.team };
     return { departmentId: owner.department };
   }
@@ -79,18 +103,23 @@ export class DispatchPlanner {
   /** The shift supervisor (值班长) of the supervision schedule's crew in force; the first listed if a crew has several. */
   supervisorOnDuty(now: number): StaffMember | undefined {
     const { scheduleId, crew } = this.shiftAt(now);
-    return this.roster.staff.find((m) => m.role === 'supervisor' && m.scheduleId === scheduleId && m.crew === crew);
+    // A supervisor swapped into this shift stands in; one swapped out does not.
+    return this.onDuty(now).find((m) => m.role === 'supervisor' && m.scheduleId === scheduleId && (m.crew === crew || this.standsIn(m.id, now)));
+  }
+
+  private standsIn(staffId: string, now: number): boolean {
+    return this.swaps.some((s) => s.swap.on === staffId && s.startsAt <= now && now < s.endsAt);
   }
 
   manager(): StaffMember {
-    const m = this.staffById.get(this.roster.managerId);
+    const m = this.staffById.get(this.current.managerId);
     // parseRoster guarantees it; a hand-built roster may not.
-    if (!m) throw new OcError('OC_CONFIG_INVALID', `managerId '${this.roster.managerId}' is not a staff member`);
+    if (!m) throw new OcError('OC_CONFIG_INVALID', `managerId '${this.current.managerId}' is not a staff member`);
     return m;
   }
 
   /** For the API: the shift in force and the next handover (default: the supervision schedule). */
-  shiftAt(now: number, scheduleId: string = this.roster.supervision.scheduleId): ShiftSlot {
+  shiftAt(now: number, scheduleId: string = this.current.supervision.scheduleId): ShiftSlot {
     const grid = this.grids.get(scheduleId);
     if (!grid) throw new OcError('OC_ROSTER_UNKNOWN_SCHEDULE', scheduleId);
     return slotAt(grid, now);

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { CATEGORIES, type Category } from '../model.ts';
 import { findCoverageGaps } from './coverage.ts';
-import type { Responsibility, Roster, ShiftSchedule, StaffMember, Team } from './types.ts';
+import { swapSlot } from './swaps.ts';
+import type { Responsibility, Roster, ShiftSchedule, ShiftSwap, StaffMember, Team } from './types.ts';
 
 type Path = (string | number)[];
 
@@ -15,7 +16,7 @@ export type RosterDraft = Omit<Roster, 'responsibilities'> & {
   readonly responsibilities: Readonly<Record<string, { team?: string | undefined; department?: string | undefined }>>;
 };
 
-export function checkRoster(r: RosterDraft, ctx: z.RefinementCtx): void {
+export function checkRoster(r: RosterDraft, ctx: z.RefinementCtx, options: { coverage: boolean } = { coverage: true }): void {
   let problems = 0;
   const add = (path: Path, message: string) => {
     problems++;
@@ -46,13 +47,40 @@ export function checkRoster(r: RosterDraft, ctx: z.RefinementCtx): void {
   if (!manager) add(['managerId'], `unknown staff member '${r.managerId}'`);
   else if (manager.role !== 'manager') add(['managerId'], `'${r.managerId}' has role '${manager.role}', not manager`);
 
+  r.swaps?.forEach((swap, i) => checkSwap(r, swap, ['swaps', i], schedules, staff, add));
+
   // Coverage is only meaningful once every reference resolves; otherwise it would repeat the errors above.
-  if (problems === 0) {
+  if (problems === 0 && options.coverage) {
     for (const gap of findCoverageGaps(r)) {
       const ti = r.teams.findIndex((t) => t.id === gap.teamId);
       add(['teams', ti, 'coverage'], `team '${gap.teamId}' is 24h but nobody is on duty from ${gap.local}`);
     }
   }
+}
+
+/** A swap names a real shift of its schedule, someone on it who stays home and a teammate who is not on it. */
+function checkSwap(
+  r: RosterDraft,
+  swap: ShiftSwap,
+  base: Path,
+  schedules: ReadonlyMap<string, ShiftSchedule>,
+  staff: ReadonlyMap<string, StaffMember>,
+  add: (p: Path, m: string) => void,
+): void {
+  const schedule = schedules.get(swap.scheduleId);
+  if (!schedule) return add([...base, 'scheduleId'], `unknown schedule '${swap.scheduleId}'`);
+  const slot = swapSlot(schedule, swap.shiftStart);
+  if (!slot) return add([...base, 'shiftStart'], `is not the start of a shift of schedule '${schedule.id}' (shifts start at ${schedule.handover} every ${schedule.shiftHours} h)`);
+  const off = staff.get(swap.off);
+  const on = staff.get(swap.on);
+  if (!off) add([...base, 'off'], `unknown staff member '${swap.off}'`);
+  else if (off.scheduleId !== schedule.id || off.crew !== slot.crew) add([...base, 'off'], `'${swap.off}' does not work this shift (crew '${slot.crew}')`);
+  if (!on) add([...base, 'on'], `unknown staff member '${swap.on}'`);
+  else if (on.role === 'manager') add([...base, 'on'], `'${swap.on}' is the manager, who is never on a shift`);
+  else if (off && on.teamId !== off.teamId) add([...base, 'on'], `'${swap.on}' is in team '${on.teamId}', not '${off.teamId}'`);
+  else if (on.scheduleId === schedule.id && on.crew === slot.crew) add([...base, 'on'], `'${swap.on}' already works this shift`);
+  const twice = (r.swaps ?? []).findIndex((s) => s.scheduleId === swap.scheduleId && s.shiftStart === swap.shiftStart && s.off === swap.off);
+  if (twice >= 0 && twice !== Number(base[1])) add([...base, 'off'], `'${swap.off}' is already swapped out of this shift (swaps.${twice})`);
 }
 
 function uniqueIds<T extends { id: string }>(items: readonly T[], key: string, add: (p: Path, m: string) => void): Map<string, T> {

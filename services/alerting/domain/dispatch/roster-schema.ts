@@ -41,6 +41,7 @@ const staffMember = z
     teamId: localId,
     role: z.enum(STAFF_ROLES),
     phone: phone.optional(),
+    email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').max(254).optional(),
     scheduleId: localId.optional(),
     crew: localId.optional(),
   })
@@ -55,7 +56,21 @@ const responsibility = z
     }
   });
 
-export const rosterSchema = z
+/**
+ * One swapped shift: for the shift of `scheduleId` that starts at `shiftStart` (local time of the
+ * schedule, a handover), `off` stays home and `on` works it in their place. The week's roster
+ * changes for that one shift only; the rotation is untouched.
+ */
+const shiftSwap = z
+  .object({
+    scheduleId: localId,
+    shiftStart: z.string().regex(/^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time YYYY-MM-DD HH:MM'),
+    off: localId,
+    on: localId,
+  })
+  .strict();
+
+const rosterShape = z
   .object({
     version: z.literal(1),
     station: z.object({ name, phone: phone.optional() }).strict(),
@@ -67,10 +82,22 @@ export const rosterSchema = z
     responsibilities: z.record(z.string(), responsibility),
     supervision: z.object({ scheduleId: localId }).strict(),
     managerId: localId,
+    swaps: z.array(shiftSwap).optional(),
   })
-  .strict()
+  .strict();
+
+/**
+ * `refuse`: a 24h team left without anyone on duty at some moment is an error (a roster file).
+ * `warn`: it is left to the caller to report (an admin editing the roster live is warned, not refused).
+ */
+export type CoverageMode = 'refuse' | 'warn';
+
+const withChecks = (coverage: CoverageMode) =>
   // Cross-references only once every field is well-formed: zod would otherwise run them on a
   // half-parsed tree (a schedule whose rotation default was never filled in, say).
-  .superRefine(checkRoster, { when: (payload) => payload.issues.length === 0 });
+  rosterShape.superRefine((r, ctx) => checkRoster(r, ctx, { coverage: coverage === 'refuse' }), { when: (payload) => payload.issues.length === 0 });
+
+export const rosterSchema = withChecks('refuse');
+export const rosterSchemaAllowingGaps = withChecks('warn');
 
 export type RosterInput = z.output<typeof rosterSchema>;

@@ -35,6 +35,8 @@ export interface StaffMember {
   readonly teamId: string;
   readonly role: StaffRole;
   readonly phone?: string | undefined;
+  /** Personal data like the phone: masked in logs. */
+  readonly email?: string | undefined;
   /** The schedule and crew that decide when this person is on duty. Only a manager may have none (reachable any time for escalations, never dispatched). */
   readonly scheduleId?: string | undefined;
   readonly crew?: string | undefined;
@@ -87,4 +89,15 @@ export interface Roster {
   readonly supervision: { readonly scheduleId: string };
   /** The property manager: the last escalation step. */
   readonly managerId: string;
+  /** One-off swapped shifts (the week's roster as edited); absent when there are none. */
+  readonly swaps?: readonly ShiftSwap[] | undefined;
+}
+
+/** For one shift of a schedule (by its local start), `off` stays home and `on` works it instead. */
+export interface ShiftSwap {
+  readonly scheduleId: string;
+  /** Local time of the schedule, 'YYYY-MM-DD HH:MM': a handover. */
+  readonly shiftStart: string;
+  readonly off: string;
+  readonly on: string;
 }

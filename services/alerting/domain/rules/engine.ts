@@ -33,17 +33,31 @@ import type { RuleStateStore } from './state-store.ts';
 const STARTED_AT_KEY = 'engine/startedAt';
 
 export class RuleEngine {
-  private readonly devices = new Map<string, DeviceContext>();
-  private readonly settings = new Map<string, RuleSettings>();
-  private readonly liveness: LivenessRules;
+  private devices = new Map<string, DeviceContext>();
+  private settings = new Map<string, RuleSettings>();
+  private liveness!: LivenessRules;
+  private overrides: RuleSettingsOverrides;
 
   /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
   constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
+    this.overrides = overrides;
+    this.reconfigure(devices, overrides);
+  }
+
+  /**
+   * Takes a new device list (and rule settings) while running (issue 17): a device added
+   * through the API is known from its first message on. Rule state lives in the store, keyed
+   * by device and compound, so nothing learnt about the other devices is lost. All or
+   * nothing: a bad setting throws and leaves the engine as it was.
+   */
+  reconfigure(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = this.overrides): void {
+    const byId = new Map<string, DeviceContext>();
+    const settings = new Map<string, RuleSettings>();
     const compounds = new Map<string, CompoundGroup>();
     for (const device of devices) {
-      if (this.devices.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);
-      this.devices.set(device.deviceId, device);
-      this.settings.set(device.deviceId, resolveRuleSettings(overrides, device));
+      if (byId.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);
+      byId.set(device.deviceId, device);
+      settings.set(device.deviceId, resolveRuleSettings(overrides, device));
       const group = compounds.get(device.compoundId) ?? {
         compoundId: device.compoundId,
         communityId: device.communityId,
@@ -54,7 +68,18 @@ export class RuleEngine {
       (group.devices as DeviceContext[]).push(device);
       compounds.set(device.compoundId, group);
     }
+    this.devices = byId;
+    this.settings = settings;
+    this.overrides = overrides;
     this.liveness = new LivenessRules(compounds, (id) => this.settingsOf(id));
+  }
+
+  /**
+   * New rule settings only (an admin's edit), for the devices known now. What has fired stays
+   * fired in the rule state, so a change never fires a condition twice nor reopens a ticket.
+   */
+  reconfigureRules(overrides: RuleSettingsOverrides): void {
+    this.reconfigure([...this.devices.values()], overrides);
   }
 
   /** Whether the site config this engine was built from has the device. */

@@ -9,3 +9,4 @@ export { COMMAND_FROM, COMMAND_TYPES, NOTE_REQUIRED, FINAL_STATES, ACTIVE_STATES
 export { NOTE_MAX_LENGTH } from './validate.ts';
 export { mayView, withdrawnFrom } from './permissions.ts';
 export * from './types.ts';
+export { returnToDesk, isHeldBy } from './return-to-desk.ts';

@@ -23,6 +23,7 @@ export const msg = {
   opened: (k: Ticket): Bilingual => ({ zh: `新工单（${k.priority}）：${t(k).zh}`, en: `New ticket (${k.priority}): ${t(k).en}` }),
   reopened: (k: Ticket): Bilingual => ({ zh: `工单重新打开：${t(k).zh}`, en: `Ticket reopened: ${t(k).en}` }),
   dispatched: (k: Ticket): Bilingual => ({ zh: `派单给您，请接单：${t(k).zh}`, en: `Dispatched to you, please accept: ${t(k).en}` }),
+  returnedToDesk: (k: Ticket, staff: Bilingual): Bilingual => ({ zh: `${staff.zh} 已停用，工单退回值班室：${t(k).zh}`, en: `${staff.en} was disabled, the ticket is back with the desk: ${t(k).en}` }),
   withdrawn: (k: Ticket): Bilingual => ({ zh: `工单已改派，无需前往：${t(k).zh}`, en: `No longer yours, stand down: ${t(k).en}` }),
   toDepartment: (k: Ticket): Bilingual => ({
     zh: `经社区城管工作站转办：${t(k).zh}`,

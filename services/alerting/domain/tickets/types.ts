@@ -139,6 +139,7 @@ export const TIMELINE_ACTIONS = [
   'escalated',
   'reminder',
   'accept-timeout',
+  'returned-to-desk',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 

@@ -32,7 +32,7 @@ export class ApiError extends Error {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   timeoutMs?: number;
   /** The caller's own cancel (e.g. the view went away). */
