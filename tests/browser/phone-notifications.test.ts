@@ -28,6 +28,7 @@ import { collectPageErrors, pngSize, Screenshots, signIn, UI_DEADLINE_MS } from 
  * own code.
  */
 const DOOR = 'dl8-b5-u1-door';
+const SECOND_DOOR = 'dl8-b6-u2-door';
 const availability = chromiumAvailability();
 if (!availability.run) console.warn(`browser tests skipped: ${availability.reason}`);
 
@@ -177,6 +178,25 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     const push = await pollUntil('the "accepted from the notification" receipt', () => (deliveryId()?.status === 'accepted' ? deliveryId() : undefined), { timeoutMs: UI_DEADLINE_MS });
     expect(push.history.map((h) => h.status)).toEqual(['delivered', 'clicked', 'accepted']);
     expect(phoneErrors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|net::/.test(e))).toEqual([]);
+  });
+
+  it('Accept tapped with the signal on goes straight from the worker to the API, applied once, with its receipt', async () => {
+    const second = stack.door(SECOND_DOOR);
+    const opened = stack.ticket((t) => t.subject.deviceId === SECOND_DOOR && t.alertType === 'door.forced-open');
+    second.emitEvent('door.forced-open', { reason: 'opened-without-grant' });
+    const t2 = await opened;
+    const desk = await ApiUser.signIn(stack.api.app, 'desk');
+    expect((await desk.act(t2.id, 'acknowledge')).statusCode).toBe(200);
+    expect((await desk.act(t2.id, 'dispatch', { staffId: guard.id })).statusCode).toBe(200);
+    const push = await pollUntil('the second dispatch pushed', () => pushService.requests.find((r) => r.url === '/wpush/guard-phone' && subscriber.decrypt(r.raw).includes(t2.id)), { timeoutMs: UI_DEADLINE_MS });
+    await deliverPush(subscriber.decrypt(push.raw));
+    await tapNotification('accept');
+    await expect.poll(() => stack.alerting.store.getTicket(t2.id)!.ticket.assignment, { timeout: UI_DEADLINE_MS }).toMatchObject({ acceptedAt: expect.any(Number) });
+    expect(stack.timeline(t2.id).filter((e) => e.action === 'accepted')).toHaveLength(1);
+    const receipt = await pollUntil('the accepted receipt', () => stack.receipts.forTicket(t2.id).find((d) => d.channel === 'push' && d.status === 'accepted'), { timeoutMs: UI_DEADLINE_MS });
+    expect(receipt.history.map((h) => h.status)).toEqual(['delivered', 'accepted']);
+    // The page never queued it: the worker sent it.
+    expect(await phone.locator('.banner--pending').count()).toBe(0);
   });
 
   it('shows the receipts on the desk’s ticket page, per person and channel', async () => {
