@@ -129,6 +129,13 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     expect(await phone.locator('.push-panel__devices li').textContent()).toContain('本机');
     const subs = stack.notifier.store.subscriptionsOf(guard.id);
     expect(subs).toMatchObject([{ endpoint: `${pushService.url}/wpush/guard-phone`, keys: subscriber.keys, lang: 'zh' }]);
+
+    // Notifications follow the page's language: English, then back to Chinese for the rest of the file.
+    const lang = () => stack.notifier.store.subscriptionsOf(guard.id)[0]?.lang;
+    await phone.locator('.phone__top .lang-switch').click();
+    await expect.poll(lang, { timeout: UI_DEADLINE_MS }).toBe('en');
+    await phone.locator('.phone__top .lang-switch').click();
+    await expect.poll(lang, { timeout: UI_DEADLINE_MS }).toBe('zh');
   });
 
   it('a dispatch reaches the phone as a notification in the guard’s language with Accept and Open', async () => {

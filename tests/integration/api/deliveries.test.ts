@@ -102,6 +102,12 @@ it('lets a person turn on push for a browser, list their own devices and revoke 
     expect((await desk.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
     expect((await desk.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(404);
     expect((await guard.post('/api/push/subscriptions', { ...sub, endpoint: 'http://insecure' })).statusCode).toBe(400);
+    // The page's language switched: that device's notifications follow it; nobody else may change it.
+    expect((await guard.put(`/api/push/subscriptions/${id}`, { lang: 'en' })).statusCode).toBe(204);
+    expect(notifier.store.subscription(id)?.lang).toBe('en');
+    expect((await desk.put(`/api/push/subscriptions/${id}`, { lang: 'zh' })).statusCode).toBe(404);
+    expect((await guard.put(`/api/push/subscriptions/${id}`, { lang: 'fr' })).statusCode).toBe(400);
+    expect(notifier.store.subscription(id)?.lang).toBe('en');
     expect((await guard.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(204);
     expect((await guard.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
   } finally {
