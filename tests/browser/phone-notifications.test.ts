@@ -245,14 +245,8 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     );
   }
 
-  async function shownWithin(ms: number): Promise<boolean> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if ((await listNotifications()).length > 0) return true;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return false;
-  }
+  const shownWithin = (ms: number): Promise<boolean> =>
+    pollUntil('the push shown', async () => ((await listNotifications()).length > 0 ? true : undefined), { timeoutMs: ms }).catch(() => false);
 
   /** The worker as it runs now (Chromium stops an idle worker and starts a new one for the next event). */
   const currentWorker = (): Worker => phoneContext.serviceWorkers().at(-1) ?? worker;
