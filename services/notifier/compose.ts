@@ -111,6 +111,12 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
       add: (d) => store.putSubscription(d),
       list: (staffId) => store.subscriptionsOf(staffId),
       remove: (staffId, id) => store.subscription(id)?.staffId === staffId && store.deleteSubscription(id),
+      setLang(staffId, id, lang) {
+        const s = store.subscription(id);
+        if (s?.staffId !== staffId) return false;
+        store.putSubscription({ ...s, lang });
+        return true;
+      },
       recordInteraction(staffId, deliveryId, status) {
         const receipt = interactionReceipt(store.get(deliveryId), staffId, status, clock.now());
         if (!receipt) return false;

@@ -28,6 +28,7 @@ import { collectPageErrors, pngSize, Screenshots, signIn, UI_DEADLINE_MS } from 
  * own code.
  */
 const DOOR = 'dl8-b5-u1-door';
+const SECOND_DOOR = 'dl8-b6-u2-door';
 const availability = chromiumAvailability();
 if (!availability.run) console.warn(`browser tests skipped: ${availability.reason}`);
 
@@ -128,6 +129,13 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     expect(await phone.locator('.push-panel__devices li').textContent()).toContain('本机');
     const subs = stack.notifier.store.subscriptionsOf(guard.id);
     expect(subs).toMatchObject([{ endpoint: `${pushService.url}/wpush/guard-phone`, keys: subscriber.keys, lang: 'zh' }]);
+
+    // Notifications follow the page's language: English, then back to Chinese for the rest of the file.
+    const lang = () => stack.notifier.store.subscriptionsOf(guard.id)[0]?.lang;
+    await phone.locator('.phone__top .lang-switch').click();
+    await expect.poll(lang, { timeout: UI_DEADLINE_MS }).toBe('en');
+    await phone.locator('.phone__top .lang-switch').click();
+    await expect.poll(lang, { timeout: UI_DEADLINE_MS }).toBe('zh');
   });
 
   it('a dispatch reaches the phone as a notification in the guard’s language with Accept and Open', async () => {
@@ -179,6 +187,25 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     expect(phoneErrors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|net::/.test(e))).toEqual([]);
   });
 
+  it('Accept tapped with the signal on goes straight from the worker to the API, applied once, with its receipt', async () => {
+    const second = stack.door(SECOND_DOOR);
+    const opened = stack.ticket((t) => t.subject.deviceId === SECOND_DOOR && t.alertType === 'door.forced-open');
+    second.emitEvent('door.forced-open', { reason: 'opened-without-grant' });
+    const t2 = await opened;
+    const desk = await ApiUser.signIn(stack.api.app, 'desk');
+    expect((await desk.act(t2.id, 'acknowledge')).statusCode).toBe(200);
+    expect((await desk.act(t2.id, 'dispatch', { staffId: guard.id })).statusCode).toBe(200);
+    const push = await pollUntil('the second dispatch pushed', () => pushService.requests.find((r) => r.url === '/wpush/guard-phone' && subscriber.decrypt(r.raw).includes(t2.id)), { timeoutMs: UI_DEADLINE_MS });
+    await deliverPush(subscriber.decrypt(push.raw));
+    await tapNotification('accept');
+    await expect.poll(() => stack.alerting.store.getTicket(t2.id)!.ticket.assignment, { timeout: UI_DEADLINE_MS }).toMatchObject({ acceptedAt: expect.any(Number) });
+    expect(stack.timeline(t2.id).filter((e) => e.action === 'accepted')).toHaveLength(1);
+    const receipt = await pollUntil('the accepted receipt', () => stack.receipts.forTicket(t2.id).find((d) => d.channel === 'push' && d.status === 'accepted'), { timeoutMs: UI_DEADLINE_MS });
+    expect(receipt.history.map((h) => h.status)).toEqual(['delivered', 'accepted']);
+    // The page never queued it: the worker sent it.
+    expect(await phone.locator('.banner--pending').count()).toBe(0);
+  });
+
   it('shows the receipts on the desk’s ticket page, per person and channel', async () => {
     const deskContext = await browser.desk(stack.baseUrl);
     try {
@@ -218,14 +245,8 @@ describe.skipIf(!availability.run)(`phone notifications in Chromium${availabilit
     );
   }
 
-  async function shownWithin(ms: number): Promise<boolean> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if ((await listNotifications()).length > 0) return true;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return false;
-  }
+  const shownWithin = (ms: number): Promise<boolean> =>
+    pollUntil('the push shown', async () => ((await listNotifications()).length > 0 ? true : undefined), { timeoutMs: ms }).catch(() => false);
 
   /** The worker as it runs now (Chromium stops an idle worker and starts a new one for the next event). */
   const currentWorker = (): Worker => phoneContext.serviceWorkers().at(-1) ?? worker;

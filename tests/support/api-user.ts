@@ -29,6 +29,10 @@ export class ApiUser {
     return this.app.inject({ method: 'POST', url, payload, headers: { cookie: this.cookie } });
   }
 
+  put(url: string, payload: object): Promise<LightMyRequestResponse> {
+    return this.app.inject({ method: 'PUT', url, payload, headers: { cookie: this.cookie } });
+  }
+
   delete(url: string): Promise<LightMyRequestResponse> {
     return this.app.inject({ method: 'DELETE', url, headers: { cookie: this.cookie } });
   }

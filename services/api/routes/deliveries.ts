@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { mayView } from '../../alerting/domain/tickets/index.ts';
-import type { ReceiptReader } from '../../alerting/receipts/receipt-book.ts';
+import type { PersonChannelState, ReceiptReader } from '../../alerting/receipts/receipt-book.ts';
 import type { ApiContext } from '../api-context.ts';
 import { errorSchema, sendError } from '../api-errors.ts';
 import { actorOf, forbidden } from '../auth/request-auth.ts';
@@ -43,8 +43,8 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext, receipts: 
       const now = ctx.clock.now();
       const people = ctx.planner.onDuty(now).map((m) => {
         const channels = receipts.personChannels(m.id);
-        const working = channels.some((c) => c.status === 'delivered' || c.status === 'clicked' || c.status === 'accepted');
-        return { staffId: m.id, name: m.name, role: m.role, channels, warning: working ? null : channels.length === 0 ? 'no-channel' : 'last-delivery-failed' };
+        const devices = ctx.pushDevices?.list(m.id).length ?? 0;
+        return { staffId: m.id, name: m.name, role: m.role, channels, pushDevices: devices, warning: reachabilityWarning(channels, devices) };
       });
       return { people };
     },
@@ -53,4 +53,16 @@ export function deliveryRoutes(app: FastifyInstance, ctx: ApiContext, receipts: 
   const onReceipt = (r: unknown) => live.broadcast('delivery', r);
   receipts.changes.on('receipt', onReceipt);
   app.addHook('preClose', async () => void receipts.changes.off('receipt', onReceipt));
+}
+
+/**
+ * Whether someone on shift can be reached, before a night needs it: a channel whose last
+ * delivery worked, or a phone that turned notifications on and has not failed yet, is
+ * enough. "Nobody could be reached" receipts (channel `none`) are not a channel.
+ */
+export function reachabilityWarning(channels: readonly PersonChannelState[], pushDevices: number): 'no-channel' | 'last-delivery-failed' | null {
+  const real = channels.filter((c) => c.channel !== 'none');
+  if (real.some((c) => c.status === 'delivered' || c.status === 'clicked' || c.status === 'accepted')) return null;
+  if (real.length > 0) return 'last-delivery-failed';
+  return pushDevices > 0 ? null : 'no-channel';
 }

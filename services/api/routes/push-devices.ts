@@ -12,6 +12,8 @@ export interface PushDevices {
   add(s: { id: string; staffId: string; endpoint: string; keys: { p256dh: string; auth: string }; label: string; lang?: 'zh' | 'en' | undefined; createdAt: number }): void;
   list(staffId: string): { id: string; label: string; createdAt: number; lastError?: string | undefined }[];
   remove(staffId: string, id: string): boolean;
+  /** The person switched the page's language: that device's notifications come in it from now on. False if not theirs. */
+  setLang(staffId: string, id: string, lang: 'zh' | 'en'): boolean;
   /**
    * The person did something with a push notification they were sent: a receipt goes
    * out on `oc.notifications` like every other. False when no push delivery of that id
@@ -24,9 +26,10 @@ export interface PushDevices {
 export const PUSH_INTERACTIONS = ['clicked', 'accepted'] as const;
 export type PushInteraction = (typeof PUSH_INTERACTIONS)[number];
 
+const Lang = Type.Union([Type.Literal('zh'), Type.Literal('en')]);
 const b64url = Type.String({ pattern: '^[A-Za-z0-9_-]+={0,2}$', minLength: 16, maxLength: 200 });
 const SubscribeBody = Type.Object(
-  { endpoint: Type.String({ pattern: '^https://', maxLength: 1000 }), keys: Type.Object({ p256dh: b64url, auth: b64url }, { additionalProperties: false }), label: Type.Optional(Type.String({ maxLength: 80 })), lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) },
+  { endpoint: Type.String({ pattern: '^https://', maxLength: 1000 }), keys: Type.Object({ p256dh: b64url, auth: b64url }, { additionalProperties: false }), label: Type.Optional(Type.String({ maxLength: 80 })), lang: Type.Optional(Lang) },
   { additionalProperties: true },
 );
 const ReceiptBody = Type.Object(
@@ -69,6 +72,23 @@ export function pushDeviceRoutes(app: FastifyInstance, ctx: ApiContext, devices:
         return sendError(reply, { code: 'OC_API_NOT_FOUND', field: 'body.deliveryId', message: 'no push notification of that id was sent to you' });
       }
       return reply.code(202).send({ recorded: true });
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { lang: 'zh' | 'en' } }>(
+    '/api/push/subscriptions/:id',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Change the language one of one’s own devices gets its notifications in',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ lang: Lang }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      if (!devices.setLang(actorOf(req, ctx.roster).id, req.params.id, req.body.lang)) return sendError(reply, { code: 'OC_API_NOT_FOUND', message: `no device ${req.params.id} of yours` });
+      return reply.code(204).send(null);
     },
   );
 

@@ -84,6 +84,12 @@ it('lets a person turn on push for a browser, list their own devices and revoke 
   try {
     const guard = await ApiUser.signIn(api2.app, 'guard');
     const desk = await ApiUser.signIn(api2.app, 'desk');
+    // Whoever is on shift with no channel stops being warned about once a phone of theirs turned notifications on.
+    const reach = async () => ((await desk.get('/api/shift/reachability')).json() as { people: Array<{ staffId: string; warning: string | null; pushDevices: number }> }).people;
+    const unreachable = (await reach()).find((p) => p.warning === 'no-channel')!;
+    expect(unreachable).toBeDefined();
+    notifier.pushDevices.add({ id: 'their-phone', staffId: unreachable.staffId, endpoint: 'https://push.example/wpush/theirs', keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) }, label: 'phone', createdAt: Date.now() });
+    expect((await reach()).find((p) => p.staffId === unreachable.staffId)).toMatchObject({ warning: null, pushDevices: 1 });
     const key = (await guard.get('/api/push/key')).json() as { publicKey: string };
     expect(key.publicKey).toBe(notifier.vapidPublicKey);
     const sub = { endpoint: 'https://push.example/wpush/abc', keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) }, label: 'my phone' };
@@ -96,6 +102,12 @@ it('lets a person turn on push for a browser, list their own devices and revoke 
     expect((await desk.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
     expect((await desk.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(404);
     expect((await guard.post('/api/push/subscriptions', { ...sub, endpoint: 'http://insecure' })).statusCode).toBe(400);
+    // The page's language switched: that device's notifications follow it; nobody else may change it.
+    expect((await guard.put(`/api/push/subscriptions/${id}`, { lang: 'en' })).statusCode).toBe(204);
+    expect(notifier.store.subscription(id)?.lang).toBe('en');
+    expect((await desk.put(`/api/push/subscriptions/${id}`, { lang: 'zh' })).statusCode).toBe(404);
+    expect((await guard.put(`/api/push/subscriptions/${id}`, { lang: 'fr' })).statusCode).toBe(400);
+    expect(notifier.store.subscription(id)?.lang).toBe('en');
     expect((await guard.delete(`/api/push/subscriptions/${id}`)).statusCode).toBe(204);
     expect((await guard.get('/api/push/subscriptions')).json()).toEqual({ devices: [] });
   } finally {

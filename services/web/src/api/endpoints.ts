@@ -128,4 +128,5 @@ export const getPushKey = () => apiFetch<{ publicKey: string }>('/api/push/key')
 export const listPushDevices = (signal?: AbortSignal) => apiFetch<{ devices: PushDevice[] }>('/api/push/subscriptions', { ...(signal ? { signal } : {}) }).then((r) => r.devices);
 /** The browser's PushSubscription as JSON, with the language its notifications are to be in. */
 export const addPushDevice = (body: { endpoint: string; keys: { p256dh: string; auth: string }; label: string; lang: 'zh' | 'en' }) => apiFetch<PushDevice>('/api/push/subscriptions', { method: 'POST', body });
+export const setPushDeviceLang = (id: string, lang: 'zh' | 'en') => apiFetch<void>(`/api/push/subscriptions/${encodeURIComponent(id)}`, { method: 'PUT', body: { lang } });
 export const revokePushDevice = (id: string) => apiFetch<void>(`/api/push/subscriptions/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import { addPushDevice, getPushKey, listPushDevices, revokePushDevice } from '../api/endpoints.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { addPushDevice, getPushKey, listPushDevices, revokePushDevice, setPushDeviceLang } from '../api/endpoints.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { applicationServerKey, deviceLabel, subscriptionBody } from '../logic/push-device.ts';
 import { errorText } from '../ui/error-text.ts';
@@ -55,6 +55,14 @@ export function NotificationsPanel({ login }: { login: string }) {
     };
   }, [thisDevice]);
 
+  // Notifications follow the page's language: on opening, and on every switch, the notifier is told for this phone.
+  const subscribedLang = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (state !== 'on' || !thisDevice || subscribedLang.current === i18n.lang) return;
+    subscribedLang.current = i18n.lang;
+    setPushDeviceLang(thisDevice, i18n.lang).catch(() => undefined);
+  }, [i18n.lang, state, thisDevice]);
+
   // A device removed elsewhere (or dropped by its push service) is no longer "on" here.
   const listed = devices.data;
   const on = state === 'on' && (!listed || listed.some((d) => d.id === thisDevice));
@@ -77,6 +85,7 @@ export function NotificationsPanel({ login }: { login: string }) {
       if (!body) throw new Error('the browser gave no subscription keys');
       const created = await addPushDevice(body);
       writeThisDevice(login, created.id);
+      subscribedLang.current = i18n.lang;
       setThisDevice(created.id);
       setState('on');
       devices.reload();
