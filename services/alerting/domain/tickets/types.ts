@@ -15,16 +15,6 @@ export type PersonRole = (typeof PERSON_ROLES)[number];
 
 export type Actor = { kind: 'system' } | { kind: 'person'; id: string; role: PersonRole };
 
-/** Where a report on a ticket came from: a sensor's alert, a desk-logged call, a resident's QR report. */
-export const TICKET_SOURCES = ['sensor', 'call', 'resident'] as const;
-export type TicketSource = (typeof TICKET_SOURCES)[number];
-
-export interface ReportTally {
-  count: number;
-  /** Each source once, in the order it first reported. */
-  sources: TicketSource[];
-}
-
 export type Assignment =
   | {
       kind: 'staff';
@@ -105,19 +95,29 @@ export interface Ticket {
   /** Staff who let a dispatch of this ticket time out; not offered it again automatically. Bounded. */
   passedOverStaffIds: string[];
   reopenCount: number;
-  /**
-   * People's reports on it (issue 16): how many, and where they came from in order of arrival
-   * (the sensor counts as one). Absent on a sensor's ticket nobody has reported: one report, the sensor.
-   */
-  reports?: ReportTally;
   /** Storm collapsing: when the last signal entry was written, and fires counted since without their own entry. */
   storm: { lastEntryAt: number; collapsed: number };
   /** Recently applied command ids (bounded), for idempotent retries. */
   recentCommandIds: string[];
   /** Seq of the last timeline entry. */
   lastSeq: number;
+  /**
+   * People's reports on it (issue 16): how many, and where they came from in order of arrival
+   * (the sensor counts as one). Absent on a sensor's ticket nobody has reported: one report, the sensor.
+   */
+  reports?: ReportTally;
   /** Increments on every change: optimistic concurrency for the store. */
   version: number;
+}
+
+/** Where a report on a ticket came from: a sensor's alert, a desk-logged call, a resident's QR report. */
+export const TICKET_SOURCES = ['sensor', 'call', 'resident'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+
+export interface ReportTally {
+  count: number;
+  /** Each source once, in the order it first reported. */
+  sources: TicketSource[];
 }
 
 export const TIMELINE_ACTIONS = [
