@@ -4,7 +4,6 @@ import { SessionGate } from '../ui/session-gate.tsx';
 import { DeskApp } from './desk-app.tsx';
 import '../styles/base.css';
 import '../styles/desk.css';
-import '../styles/reports.css';
 
 render(
   <I18nProvider>

@@ -18,8 +18,6 @@ function onRowKey(e: KeyboardEvent): void {
   }
 }
 
-/** Where the ticket came from (issue 16): a sensor, a desk-logged call, or a resident's QR report. */
-export const sourceOf = (t: Ticket): 'sensor' | 'call' | 'resident' => (t.alertType === 'report.call' ? 'call' : t.alertType === 'report.resident' ? 'resident' : 'sensor');
 
 export function BoardTable({ rows, now, arrivals, ready }: { rows: Ticket[]; now: number; arrivals: ReadonlyMap<string, number>; ready: boolean }) {
   const i18n = useI18n();
