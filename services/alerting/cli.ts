@@ -11,6 +11,8 @@ import { listDevices } from '../site/devices.ts';
 import { loadSite } from '../site/load.ts';
 import { openSeriesReader } from '../telemetry/compose.ts';
 import { loadTelemetryConfig } from '../telemetry/config.ts';
+import { loadNotifierConfig } from '../notifier/config.ts';
+import { trackingLinkSender } from '../notifier/tracking-link-sms.ts';
 import { createAlerting } from './compose.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';
 
@@ -32,10 +34,13 @@ async function main(): Promise<void> {
     const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, health, clockSkew: telemetryConfig.clockSkew });
     mkdirSync(config.dataDir, { recursive: true });
     const charts = openSeriesReader(telemetryConfig.store, devices, logger.child({ component: 'timeseries' }), loadRuleOverrides(config.alerting.rulesFile));
-    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series, health, reports: { retentionDays: config.api.reports.retentionDays } });
+    // Residents' tracking links go by SMS through the notifier's channel settings (the same OC_NOTIFY_CHANNELS_FILE), when it has a tracking template.
+    const sms = trackingLinkSender(loadNotifierConfig(config.dataDir, config.http.port), systemClock, logger.child({ component: 'tracking-links' }));
+    const api = await createApi({ alerting, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series, health, reports: { retentionDays: config.api.reports.retentionDays, ...(sms ? { sms } : {}) } });
     await api.app.listen({ host: config.http.host, port: config.http.port });
     onShutdownSignal(logger, async () => {
       await api.app.close();
+      await sms?.close();
       await alerting.runtime.close();
       await charts.close();
       await log.close();

@@ -14,7 +14,7 @@ import { robotChannels } from './channels/robots/robot-channels.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
 import { EmailChannel } from './channels/email-channel.ts';
 import { AliyunSmsChannel } from './channels/aliyun-sms.ts';
-import { SmsTrackingLinks } from './tracking-link-sms.ts';
+import { trackingLinkSender } from './tracking-link-sms.ts';
 import { PushChannel } from './channels/push-channel.ts';
 import { loadOrCreateVapidKeys } from './channels/vapid-keys.ts';
 import type { NotifierConfig } from './config.ts';
@@ -63,8 +63,7 @@ export async function createNotifier(s: NotifierSetup): Promise<Notifier> {
   if (config.channels.smtp) channels.push(new EmailChannel(config.channels.smtp, config.retry.timeoutMs));
   const sms = config.channels.sms ? new AliyunSmsChannel(config.channels.sms, clock, config.retry.timeoutMs) : undefined;
   if (sms) channels.push(sms);
-  const trackingTemplate = config.channels.sms?.trackingTemplateCode;
-  const trackingLinks = sms && trackingTemplate ? new SmsTrackingLinks(sms, trackingTemplate, config.publicUrl, logger.child({ part: 'tracking-links' })) : undefined;
+  const trackingLinks = trackingLinkSender(config, clock, logger.child({ part: 'tracking-links' }), sms);
   const vapid = loadOrCreateVapidKeys(config.vapidFile, config.vapidSubject);
   channels.push(new PushChannel(vapid, (id) => store.subscription(id), clock, config.retry.timeoutMs, s.pushAgent));
 

@@ -1,7 +1,9 @@
 import type { TrackingLinkSender } from '../api/reports/report-intake.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { maskPhone } from '../shared/mask-phone.ts';
-import type { AliyunSmsChannel } from './channels/aliyun-sms.ts';
+import { AliyunSmsChannel } from './channels/aliyun-sms.ts';
+import type { NotifierConfig } from './config.ts';
 
 /**
  * A resident's tracking link by SMS (issue 16), through the notifier's Aliyun channel and a
@@ -36,4 +38,15 @@ export class SmsTrackingLinks implements TrackingLinkSender {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
+}
+
+/**
+ * The tracking-link sender the notifier's settings describe: its SMS channel with a tracking
+ * template, or none (no SMS channel, or no template). The notifier builds it; so does the
+ * alerting process of a split deployment, whose API takes the reports.
+ */
+export function trackingLinkSender(config: Pick<NotifierConfig, 'channels' | 'publicUrl' | 'retry'>, clock: Clock, logger: Logger, sms?: AliyunSmsChannel): SmsTrackingLinks | undefined {
+  const settings = config.channels.sms;
+  if (!settings?.trackingTemplateCode) return undefined;
+  return new SmsTrackingLinks(sms ?? new AliyunSmsChannel(settings, clock, config.retry.timeoutMs), settings.trackingTemplateCode, config.publicUrl, logger);
 }

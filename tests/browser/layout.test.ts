@@ -116,6 +116,17 @@ describe.skipIf(!availability.run)(`layout at 1366×768 and 390 px in Chromium${
       await page.goto('/#/shift');
       await expectOnScreen(page, '.duty-table', `${lang} shift: who is on duty`);
       await expectFits(page, `${lang} shift`);
+
+      // Log a call (issue 16): the plan to click and the whole form, submit button included, on one screen.
+      await page.goto('/#/log-call/m3');
+      await page.locator('.log-call svg.plan .plan__building').first().waitFor({ timeout: UI_DEADLINE_MS });
+      await expectOnScreen(page, '.log-call svg.plan', `${lang} log a call: site plan`);
+      await expectOnScreen(page, '[data-testid=call-picked][data-place=m3]', `${lang} log a call: the picked place`);
+      await expectOnScreen(page, '[data-testid=call-submit]', `${lang} log a call: open ticket`);
+      const submit = (await page.locator('[data-testid=call-submit]').boundingBox())!;
+      expect(submit.y + submit.height, `${lang} log a call: open ticket below the fold`).toBeLessThanOrEqual(768);
+      await expectFits(page, `${lang} log a call`);
+      expect(await overlappingLabels(page), `${lang} log a call: labels overlap`).toEqual([]);
     }
     expect(errors).toEqual([]);
   });

@@ -8,7 +8,8 @@ import { PipelineHarness } from '../../support/pipeline-harness.ts';
  * Issue 16, the other order: three residents report manhole M3 from its QR code (real HTTP),
  * and only then does its drain sensor overflow (a real MQTT client through the real gateway,
  * the SQLite log and the alerting service). The sensor's alert joins the residents' ticket:
- * one ticket, "4 reports", and each resident's tracking page follows it.
+ * one ticket, "4 reports", and each resident's tracking page follows it. (That the sensor's
+ * clear then leaves the people's ticket open is the ticket domain's, in report-tally.test.ts.)
  */
 let p: PipelineHarness;
 beforeEach(async () => {
@@ -48,19 +49,10 @@ it('three resident reports at M3 and then its drain sensor make one ticket of 4 
 
   const { tickets } = await p.apiGet('/api/tickets');
   expect(atM3(tickets).map((t) => t.id)).toEqual([ticket.id]);
-  expect(atM3(tickets)[0]).toMatchObject({ reports: { count: 4, sources: ['resident', 'sensor'] }, priority: 'P1', subject: { deviceId: DRAIN }, fingerprint: expect.stringContaining('drain.level-critical') });
+  expect(atM3(tickets)[0]).toMatchObject({ reports: { count: 4, sources: ['resident', 'sensor'] }, priority: 'P1', subject: { deviceId: DRAIN }, fingerprint: expect.stringContaining('drain.level') });
   expect(await p.apiGet(`/api/tickets/${ticket.id}/reports`)).toMatchObject({ source: 'resident', reportCount: 4 });
   const detail = await p.apiGet(`/api/tickets/${ticket.id}`);
   expect(detail.timeline.some((e: { action: string; data?: { report?: { source: string } } }) => e.action === 'commented' && e.data?.report?.source === 'sensor')).toBe(true);
   expect(detail.linkedEvents.some((e: { body: { type: string; deviceId: string } }) => e.body.type === 'drain.level' && e.body.deviceId === DRAIN)).toBe(true);
   for (const link of links) expect(await (await fetch(`${p.baseUrl}${link}`)).text()).toContain('共 4 份报告');
-
-  // The water goes down: the sensor's clear finds the same ticket, which stays open, since a
-  // person resolves what people reported; still one ticket, still 4 reports.
-  const cleared = p.ticket((t) => t.id === ticket.id && !t.conditionActive);
-  await reading(sensor, 1, { levelMm: 100, distanceMm: 1500, overflow: false });
-  await cleared;
-  const after = atM3((await p.apiGet('/api/tickets')).tickets);
-  expect(after.map((t) => t.id)).toEqual([ticket.id]);
-  expect(after[0]).toMatchObject({ state: 'open', reports: { count: 4, sources: ['resident', 'sensor'] } });
 });
