@@ -50,6 +50,8 @@ export interface DeviceContext {
   name: Bilingual;
   /** Drain sensors: manhole depth. */
   depthMm: number | undefined;
+  /** Cameras: the detection zones its motion events name, with the names people read. */
+  zones?: readonly { id: string; name: Bilingual }[];
   /** For messages people read; the ids stand in without them. */
   compoundName?: Bilingual;
   buildingName?: Bilingual;
