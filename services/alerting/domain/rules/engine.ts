@@ -25,6 +25,7 @@ import { observeDoor, tickDoor } from './door-rules.ts';
 import { observeDrain, tickDrain } from './drain-rules.ts';
 import { LivenessRules, type CompoundGroup } from './liveness-rules.ts';
 import { deviceIdOf, firstSighting } from './observations.ts';
+import { assertRuleOverrides } from './override-checks.ts';
 import type { DeviceRuleContext } from './rule-context.ts';
 import { resolveCompoundSettings, resolveRuleSettings, type RuleSettings, type RuleSettingsOverrides } from './settings.ts';
 import type { RuleStateStore } from './state-store.ts';
@@ -38,7 +39,11 @@ export class RuleEngine {
   private liveness!: LivenessRules;
   private overrides: RuleSettingsOverrides;
 
-  /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
+  /**
+   * Checks the overrides against the site (unknown compound, place, device, rule, setting or
+   * camera zone) and resolves every device's settings now, so a bad override fails at
+   * start-up with its key, not at 3 a.m. by muting nothing.
+   */
   constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
     this.overrides = overrides;
     this.reconfigure(devices, overrides);
@@ -51,6 +56,7 @@ export class RuleEngine {
    * nothing: a bad setting throws and leaves the engine as it was.
    */
   reconfigure(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = this.overrides): void {
+    assertRuleOverrides(overrides, devices);
     const byId = new Map<string, DeviceContext>();
     const settings = new Map<string, RuleSettings>();
     const compounds = new Map<string, CompoundGroup>();

@@ -20,6 +20,12 @@ export interface RuleSettings {
     hysteresisPct: number;
     /** Device time the level must stay up before a level alert fires (an overflow reading skips it). */
     minDurationMs: number;
+    /** A level ticket clears only after the level stayed below warning minus hysteresis this long (device time)... */
+    clearHoldMs: number;
+    /** ...in at least this many readings... */
+    clearMinReadings: number;
+    /** ...with no two readings further apart than this: a longer gap (power cut, stale sensor) restarts the count. */
+    gapMs: number;
     /** Rise of more than this within `rapidRiseWindowMs` is a rapid rise (rain, a surcharged sewer). */
     rapidRiseMm: number;
     rapidRiseWindowMs: number;
@@ -102,6 +108,10 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     criticalPct: 85,
     hysteresisPct: 5,
     minDurationMs: 2 * MINUTE,
+    clearHoldMs: 10 * MINUTE,
+    clearMinReadings: 5,
+    // The sensor reports every 60 s when low, every 15 s when high: three missed readings are a gap.
+    gapMs: 3 * MINUTE,
     rapidRiseMm: 150,
     rapidRiseWindowMs: 10 * MINUTE,
     rapidRiseMinPct: 30,
@@ -151,12 +161,15 @@ export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object
 export type RuleSettingsOverrides = {
   site?: DeepPartial<RuleSettings>;
   compounds?: Record<string, DeepPartial<RuleSettings>>;
+  /** By building id or place id (m3, b1-u1, parking): every device there. */
+  places?: Record<string, DeepPartial<RuleSettings>>;
   devices?: Record<string, DeepPartial<RuleSettings>>;
 };
 
-/** The settings for one device: defaults, then site, then its compound, then the device itself. */
+/** The settings for one device: defaults, then site, its compound, its building, its place, then the device itself. */
 export function resolveRuleSettings(overrides: RuleSettingsOverrides, device: DeviceContext): RuleSettings {
-  return resolve([overrides.site, overrides.compounds?.[device.compoundId], overrides.devices?.[device.deviceId]], `device ${device.deviceId}`);
+  const building = device.buildingId === undefined ? undefined : overrides.places?.[device.buildingId];
+  return resolve([overrides.site, overrides.compounds?.[device.compoundId], building, overrides.places?.[device.placeId], overrides.devices?.[device.deviceId]], `device ${device.deviceId}`);
 }
 
 /** Settings for what belongs to a compound as a whole (mass outage): defaults, site, compound. */
@@ -215,6 +228,9 @@ function validate(s: RuleSettings, where: string): void {
   check(pct(d.criticalPct) && d.criticalPct > d.warningPct, 'drain.criticalPct', 'a percentage above warningPct');
   check(finite(d.hysteresisPct) && d.hysteresisPct >= 0 && d.hysteresisPct < d.warningPct, 'drain.hysteresisPct', '>= 0 and below warningPct');
   check(finite(d.minDurationMs) && d.minDurationMs >= 0, 'drain.minDurationMs', '>= 0');
+  check(finite(d.clearHoldMs) && d.clearHoldMs >= 0, 'drain.clearHoldMs', '>= 0');
+  check(positive(d.clearMinReadings) && Number.isInteger(d.clearMinReadings), 'drain.clearMinReadings', 'a positive integer');
+  check(positive(d.gapMs), 'drain.gapMs', 'a positive number');
   for (const k of ['rapidRiseMm', 'rapidRiseWindowMs', 'dryRisePct', 'dryRiseWindowMs', 'outOfRangeReadings', 'stuckReadings', 'staleMs'] as const) {
     check(positive(d[k]), `drain.${k}`, 'a positive number');
   }
