@@ -44,5 +44,6 @@ export function checkNewDevice(input: NewDevice, exists: boolean, place: PlaceIt
     settings: input.settings ?? {},
     state: 'active',
     secretRotation: 0,
+    addedLive: true,
   };
 }

@@ -12,6 +12,7 @@ import { DispatchPlanner } from './domain/dispatch/planner.ts';
 import { loadRoster } from './roster-file.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';
+import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
 import { loadTicketPolicy } from './ticket-policy-file.ts';
 import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
 
@@ -21,6 +22,9 @@ export interface AlertingSetup {
   storePath: string;
   rosterFile?: string | undefined;
   rulesFile?: string | undefined;
+  /** The roster and rule settings themselves (from the config store); they win over the files. */
+  roster?: Roster;
+  ruleOverrides?: RuleSettingsOverrides;
   /** SLA and escalation timings; default: the reference site's. */
   ticketPolicyFile?: string | undefined;
   /** The roster, rules and policy from the config store (issue 17); each part given replaces its file. */
@@ -48,7 +52,7 @@ export interface Alerting {
 
 /** Config to adapters for the alerting service; shared by `npm start`, `npm run alerting` and the tests. */
 export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
-  const roster = s.stored?.roster ?? loadRoster(s.rosterFile);
+  const roster = s.stored?.roster ?? s.roster ?? loadRoster(s.rosterFile);
   const planner = new DispatchPlanner(roster);
   const store: TicketStore = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
   const runtime = await startAlerting({
@@ -57,7 +61,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     devices: s.devices.map(toDeviceContext),
     planner,
     policy: s.stored?.policy ?? loadTicketPolicy(s.ticketPolicyFile),
-    ruleOverrides: s.stored?.ruleOverrides ?? loadRuleOverrides(s.rulesFile),
+    ruleOverrides: s.stored?.ruleOverrides ?? s.ruleOverrides ?? loadRuleOverrides(s.rulesFile),
     clock: s.clock,
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,

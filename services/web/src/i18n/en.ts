@@ -23,6 +23,7 @@ export const en = {
   'user.role.operator': 'Operator',
   'user.role.staff': 'Staff',
   'user.role.manager': 'Manager',
+  'user.role.admin': 'Administrator',
 
   'signin.title': 'Sign in',
   'signin.subtitle': 'Dianliu Block 8 property service centre',

@@ -25,6 +25,7 @@ export const zh: Record<MessageKey, string> = {
   'user.role.operator': '值班员',
   'user.role.staff': '工作人员',
   'user.role.manager': '物业经理',
+  'user.role.admin': '系统管理员',
 
   'signin.title': '登录',
   'signin.subtitle': '甸柳八区物业服务中心',
