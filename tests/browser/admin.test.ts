@@ -1,0 +1,122 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clockStartingAt } from '../../services/shared/clock.ts';
+import { AdminStack } from '../support/admin-stack.ts';
+import { chromiumAvailability, TestBrowser } from './support/chromium.ts';
+import { collectPageErrors, pngSize, Screenshots, signIn, UI_DEADLINE_MS } from './support/pages.ts';
+
+/**
+ * The admin page (issue 17) in Chromium against the real stack (HTTP on loopback, the MQTT
+ * gateway, alerting, the config store): add a camera, see it come online with a real MQTT
+ * client holding the secret the page showed once, rotate the secret, revoke it; the audit tab.
+ */
+const availability = chromiumAvailability();
+if (!availability.run) console.warn(`browser tests skipped: ${availability.reason}`);
+
+describe.skipIf(!availability.run)(`the admin page in Chromium${availability.run ? '' : ` (skipped: ${availability.reason})`}`, () => {
+  // 10:00 in Shanghai on a Monday: the page and the platform see the same pinned instant.
+  const clock = clockStartingAt(Date.UTC(2026, 11, 7, 2, 0));
+  let stack: AdminStack;
+  let browser: TestBrowser;
+  let baseUrl: string;
+  const contexts: BrowserContext[] = [];
+  const clients: MqttClient[] = [];
+  const shots = new Screenshots();
+  const adminPage = async (): Promise<Page> => {
+    const c = await browser.desk(baseUrl, { viewport: { width: 1600, height: 1000 } });
+    contexts.push(c);
+    return c.newPage();
+  };
+  const connect = (deviceId: string, secret: string): Promise<MqttClient> => {
+    const client = mqtt.connect(stack.mqttUrl, { clientId: deviceId, username: deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
+    clients.push(client);
+    client.on('error', () => undefined);
+    return new Promise((resolve, reject) => {
+      client.once('connect', () => resolve(client));
+      client.once('error', reject);
+      client.once('close', () => reject(new Error('closed before CONNACK')));
+    });
+  };
+  const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
+
+  beforeAll(async () => {
+    stack = await AdminStack.start(clock);
+    await stack.api.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = stack.api.app.server.address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await TestBrowser.launch({ clock });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.end(true);
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('adds a camera, sees it online, rotates its secret and revokes it; the audit shows each step without a secret', async () => {
+    const page = await adminPage();
+    const errors = collectPageErrors(page);
+    await signIn(page, '/admin', 'admin', 'admin-demo', '[data-testid=device-table]');
+    const form = page.locator('[data-testid=add-device]');
+    await form.getByLabel('设备编号').fill('dl8-cam-13');
+    await form.getByLabel('类型').selectOption('camera');
+    await form.getByLabel('位置').selectOption('lane-1');
+    await form.getByLabel('名称（中文）').fill('1号巷道北端摄像机');
+    await form.getByLabel('名称（英文）').fill('Lane 1 north camera');
+    await form.locator('button[type=submit]').click();
+    const secretBox = page.locator('[data-testid=secret]');
+    await secretBox.waitFor({ timeout: UI_DEADLINE_MS });
+    const secret = (await secretBox.textContent())!.trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const row = page.locator('tr[data-device="dl8-cam-13"]');
+    await row.waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await row.getAttribute('data-status')).toBe('unknown');
+    const camera = await connect('dl8-cam-13', secret);
+    await page.locator('tr[data-device="dl8-cam-13"][data-status="online"]').waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await row.locator('[data-testid=device-status]').textContent()).toContain('在线');
+    await shots.take(page, 'admin-devices').then((png) => expect(pngSize(png)).toEqual({ width: 1600, height: 1000 }));
+
+    await row.getByRole('button', { name: '更换密钥' }).click();
+    await page.locator('[data-testid=secret]', { hasNotText: secret }).waitFor({ timeout: UI_DEADLINE_MS });
+    const rotated = (await page.locator('[data-testid=secret]').textContent())!.trim();
+    await closed(camera);
+    await expect(connect('dl8-cam-13', secret)).rejects.toThrow(/Bad username or password|Not authorized/i);
+    const again = await connect('dl8-cam-13', rotated);
+
+    await row.getByRole('button', { name: '吊销' }).click();
+    const revokedAt = Date.now();
+    await row.getByRole('button', { name: '确认吊销' }).click();
+    await closed(again);
+    expect(Date.now() - revokedAt).toBeLessThan(2000);
+    await page.locator('tr[data-device="dl8-cam-13"][data-state="revoked"]').waitFor({ timeout: UI_DEADLINE_MS });
+    await expect(connect('dl8-cam-13', rotated)).rejects.toThrow(/Bad username or password|Not authorized/i);
+
+    await page.locator('[data-testid=admin-tab-audit]').click();
+    const filters = page.locator('[data-testid=audit-filters]');
+    await filters.getByLabel('对象编号').fill('dl8-cam-13');
+    await filters.locator('button[type=submit]').click();
+    const auditRows = page.locator('[data-testid=audit-table] tr[data-audit-item="device:dl8-cam-13"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=audit-table] tr[data-audit-item="device:dl8-cam-13"]').length === 3, undefined, { timeout: UI_DEADLINE_MS });
+    expect(await auditRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-op')))).toEqual(['update', 'update', 'create']);
+    expect(await auditRows.first().locator('td').nth(1).textContent()).toBe('admin');
+    const text = (await page.locator('[data-testid=audit-table]').textContent()) ?? '';
+    expect(text).toContain('[redacted]');
+    for (const s of [secret, rotated]) expect(text).not.toContain(s);
+    await shots.take(page, 'admin-audit');
+
+    // English too: the tabs and the table follow the language switch.
+    await page.locator('.topbar .lang-switch').click();
+    await page.locator('[data-testid=admin-tab-devices]', { hasText: 'Devices' }).waitFor({ timeout: UI_DEADLINE_MS });
+    expect(errors).toEqual([]);
+  });
+
+  it('tells a desk operator the page is not theirs', async () => {
+    const page = await adminPage();
+    await signIn(page, '/admin', 'desk', 'desk-demo', '.forbidden');
+    expect(await page.locator('.forbidden').textContent()).toContain('管理页面仅限系统管理员使用');
+  });
+});
