@@ -114,6 +114,44 @@ describe.skipIf(!availability.run)(`the admin page in Chromium${availability.run
     expect(errors).toEqual([]);
   });
 
+  it('edits a shift: the new handover is saved, shown in the week and dispatched by at once; a swap too', async () => {
+    const page = await adminPage();
+    const errors = collectPageErrors(page);
+    await signIn(page, '/admin#/roster', 'admin', 'admin-demo', 'form[data-schedule="day-night"]');
+    const now = clock.now();
+    expect(stack.alerting.planner.shiftAt(now, 'day-night').startsAt).toBe(Date.UTC(2026, 11, 7, 0, 0)); // 08:00 Shanghai
+    await page.locator('tr[data-shift="day-night 2026-12-07 08:00"]').waitFor({ timeout: UI_DEADLINE_MS });
+
+    const form = page.locator('form[data-schedule="day-night"]');
+    await form.getByLabel('交接班时间').fill('07:00');
+    await form.locator('button[type=submit]').click();
+    await page.locator('[data-testid=roster-result]', { hasText: '已保存' }).waitFor({ timeout: UI_DEADLINE_MS });
+    // The week now shows the shift from 07:00, and alerting dispatches by it: no restart.
+    await page.locator('tr[data-shift="day-night 2026-12-07 07:00"]').waitFor({ timeout: UI_DEADLINE_MS });
+    expect(stack.alerting.planner.shiftAt(now, 'day-night').startsAt).toBe(Date.UTC(2026, 11, 6, 23, 0));
+    expect(stack.booted.config.store.audit({ kind: 'roster', limit: 1 })[0]).toMatchObject({ actor: 'admin', op: 'update' });
+
+    // Swap this shift of the 24-hour rota: one guard stays home, a guard of another crew works it.
+    const shiftRow = page.locator('tr[data-shift^="rota-24h 2026-12-07 08:00"]');
+    await shiftRow.waitFor({ timeout: UI_DEADLINE_MS });
+    const onDuty = stack.alerting.planner.onDuty(now, 'security').map((m) => m.id);
+    const swap = page.locator('form', { has: page.locator('select[name=off]') });
+    await swap.locator('select[name=shift]').selectOption('rota-24h 2026-12-07 08:00');
+    await swap.locator('select[name=off]').selectOption(onDuty[0]!);
+    const standIn = await swap.locator('select[name=on] option:not([value=""])').first().getAttribute('value');
+    await swap.locator('select[name=on]').selectOption(standIn!);
+    await swap.locator('button[type=submit]').click();
+    await page.locator('[data-testid=roster-result]', { hasText: '已保存' }).waitFor({ timeout: UI_DEADLINE_MS });
+    await page.locator('tr[data-shift="rota-24h 2026-12-07 08:00"] .chip--in').waitFor({ timeout: UI_DEADLINE_MS });
+    expect(stack.alerting.planner.onDuty(now, 'security').map((m) => m.id)).toEqual([...onDuty.slice(1), standIn]);
+    await shots.take(page, 'admin-roster');
+
+    await page.locator('[data-testid=admin-tab-people]').click();
+    await page.locator('tr[data-person="chen-gang"]').waitFor({ timeout: UI_DEADLINE_MS });
+    await shots.take(page, 'admin-people');
+    expect(errors).toEqual([]);
+  });
+
   it('tells a desk operator the page is not theirs', async () => {
     const page = await adminPage();
     await signIn(page, '/admin', 'desk', 'desk-demo', '.forbidden');
