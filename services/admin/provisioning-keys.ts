@@ -44,7 +44,7 @@ export class ProvisioningKeys {
     if (held.value.spentBy) throw new OcError('OC_PROVISIONING_KEY_SPENT', `spent by ${held.value.spentBy}`);
     const place = this.store.get<PlaceItem>('place', device.placeId)?.value;
     const exists = this.store.versionOf('device', device.deviceId) > 0;
-    const item = checkNewDevice(device, exists, place);
+    const item = checkNewDevice(device, exists, place, this.store.list('device').length);
     if (place?.type !== 'entrance' || place.buildingId !== held.value.buildingId) {
       throw new OcError('OC_PROVISIONING_KEY_INVALID', `the key is for building ${held.value.buildingId}; '${device.placeId}' is not one of its unit entrances`, { field: 'placeId' });
     }

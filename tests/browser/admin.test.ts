@@ -78,8 +78,12 @@ describe.skipIf(!availability.run)(`the admin page in Chromium${availability.run
     const camera = await connect('dl8-cam-13', secret);
     await page.locator('tr[data-device="dl8-cam-13"][data-status="online"]').waitFor({ timeout: UI_DEADLINE_MS });
     expect(await row.locator('[data-testid=device-status]').textContent()).toContain('在线');
+    // The cameras, the new one among them, for the README.
+    await page.locator('[data-testid=device-filter]').fill('cam');
+    await page.locator('tr[data-device="dl8-cam-01"]').waitFor({ timeout: UI_DEADLINE_MS });
     await shots.take(page, 'admin-devices').then((png) => expect(pngSize(png)).toEqual({ width: 1600, height: 1000 }));
 
+    await page.locator('[data-testid=device-filter]').fill('');
     await row.getByRole('button', { name: '更换密钥' }).click();
     await page.locator('[data-testid=secret]', { hasNotText: secret }).waitFor({ timeout: UI_DEADLINE_MS });
     const rotated = (await page.locator('[data-testid=secret]').textContent())!.trim();

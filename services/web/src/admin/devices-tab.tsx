@@ -52,7 +52,8 @@ export function DevicesTab() {
     );
   };
 
-  const shown = (devices ?? []).filter((d) => (stateFilter === '' || d.state === stateFilter) && (filter === '' || `${d.deviceId} ${d.placeId} ${d.name?.zh ?? ''} ${d.name?.en ?? ''}`.toLowerCase().includes(filter.toLowerCase())));
+  // What was changed last comes first: the device just added or rotated is at the top.
+  const shown = [...(devices ?? [])].sort((a, b) => b.updatedAt - a.updatedAt || a.deviceId.localeCompare(b.deviceId)).filter((d) => (stateFilter === '' || d.state === stateFilter) && (filter === '' || `${d.deviceId} ${d.placeId} ${d.name?.zh ?? ''} ${d.name?.en ?? ''}`.toLowerCase().includes(filter.toLowerCase())));
 
   return (
     <section class="admin-section" aria-labelledby="devices-title">
@@ -127,7 +128,7 @@ export function DevicesTab() {
                   )}
                 </td>
                 <td>
-                  <span class={`state state--${d.state === 'active' ? 'open' : 'closed'}`}>{t(`admin.state.${d.state}`)}</span>
+                  <span class={`state state--${d.state === 'active' ? 'resolved' : 'closed'}`}>{t(`admin.state.${d.state}`)}</span>
                 </td>
                 <td>
                   <span class={`status--${d.status}`} data-testid="device-status">
@@ -135,9 +136,9 @@ export function DevicesTab() {
                   </span>
                 </td>
                 <td class="num">{d.version}</td>
-                <td class="admin-actions">
+                <td>
                   {d.state === 'active' && (
-                    <>
+                    <div class="admin-actions">
                       <button type="button" class="btn btn--small" onClick={() => act(async () => ({ kind: 'secret', text: t('admin.devices.rotated', { id: d.deviceId }), value: (await rotateDevice(d.deviceId)).secret }))}>
                         {t('admin.devices.rotate')}
                       </button>
@@ -160,7 +161,7 @@ export function DevicesTab() {
                           {t('admin.devices.revoke')}
                         </button>
                       )}
-                    </>
+                    </div>
                   )}
                 </td>
               </tr>
