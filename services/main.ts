@@ -116,6 +116,8 @@ async function main(logger: Logger): Promise<void> {
     health,
     clock: systemClock,
   });
+  // The telemetry writer tags points by place: it follows the site's devices too.
+  const telemetrySite = await followSite({ source: configStore, log, groupId: 'oc.telemetry.config', logger: logger.child({ component: 'telemetry' }), onChange: (view) => telemetry.writer.setDevices(view.devices()) });
   const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, health, logger: logger.child({ component: 'notifier' }) });
   const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }), health, clock: systemClock });
   const apiSite = await followSite({ source: configStore, log, groupId: 'oc.api.config', logger: logger.child({ component: 'api' }) });
@@ -171,6 +173,7 @@ async function main(logger: Logger): Promise<void> {
   const configParts = {
     close: async () => {
       await apiSite.close();
+      await telemetrySite.close();
       await alertingSite.close();
       await alertingPeople.close();
       await booted.config.close();
