@@ -116,6 +116,30 @@ describe('people', () => {
     await ApiUser.signIn(s.api.app, 'guard');
   });
 
+  it('a roster edit through the API changes whom the desk\'s Dispatch picks next, without a restart', async () => {
+    const desk = await ApiUser.signIn(s.api.app, 'desk');
+    const forced = async (door: string) => {
+      await s.log.append(LOG_TOPICS.events, [{ key: door, value: JSON.stringify({ v: 1, id: `${door}-forced-2`, deviceId: door, kind: 'door', type: 'door.forced-open', ts: new Date(clock.now()).toISOString(), seq: 1, data: {} }) }]);
+      const ticket = await pollUntil(`the forced-door ticket of ${door}`, () => s.alerting.store.listTickets({}).find((t) => t.subject.deviceId === door));
+      const res = await desk.post(`/api/tickets/${ticket.id}/dispatch`, { actionId: `dispatch-${door}` });
+      expect(res.statusCode).toBe(200);
+      const t = s.alerting.store.getTicket(ticket.id)!.ticket;
+      return { id: ticket.id, guard: t.assignment?.kind === 'staff' ? t.assignment.staffId : undefined };
+    };
+    const first = await forced('dl8-b4-u1-door');
+    expect(first.guard).toBeDefined();
+    await desk.post(`/api/tickets/${first.id}/cancel`, { actionId: `cancel-${first.id}`, note: 'test: free the guard again' });
+    // The admin moves that guard to another crew: off duty now.
+    const member = s.alerting.planner.staff(first.guard!)!;
+    const otherCrew = ['a', 'b', 'c'].find((c) => c !== member.crew)!;
+    expect((await call('PATCH', `/api/people/${first.guard}`, { version: await rosterVersion(), crew: otherCrew })).statusCode).toBe(200);
+    const second = await forced('dl8-b4-u2-door');
+    expect(second.guard).toBeDefined();
+    expect(second.guard).not.toBe(first.guard);
+    expect(s.alerting.planner.staff(second.guard!)?.teamId).toBe('security');
+    await call('PATCH', `/api/people/${first.guard}`, { version: await rosterVersion(), crew: member.crew! });
+  });
+
   it('disabling the manager is refused, naming the roster key', async () => {
     const res = await call('PATCH', '/api/people/liu-hongmei', { version: await rosterVersion(), disabled: true });
     expect([res.statusCode, body(res).code]).toEqual([400, 'OC_PEOPLE_INVALID']);
