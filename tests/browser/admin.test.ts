@@ -156,6 +156,29 @@ describe.skipIf(!availability.run)(`the admin page in Chromium${availability.run
     expect(errors).toEqual([]);
   });
 
+  it('fits a 1366×768 screen in both languages: no sideways scrolling', async () => {
+    const c = await browser.desk(baseUrl, { viewport: { width: 1366, height: 768 } });
+    contexts.push(c);
+    const page = await c.newPage();
+    await signIn(page, '/admin', 'admin', 'admin-demo', '[data-testid=device-table]');
+    const ready: Record<string, string> = {
+      devices: '[data-testid=device-table]',
+      audit: '[data-testid=audit-table]',
+      people: 'tr[data-person="chen-gang"]',
+      roster: 'form[data-schedule="day-night"]',
+      rules: 'textarea[name=sla]',
+      places: 'tr[data-place="b1-u1"]',
+    };
+    for (const tab of Object.keys(ready)) {
+      await page.locator(`[data-testid=admin-tab-${tab}]`).click();
+      await page.locator(ready[tab]!).waitFor({ timeout: UI_DEADLINE_MS });
+      for (let i = 0; i < 2; i++) {
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${tab}, language ${i}`).toBeLessThanOrEqual(0);
+        await page.locator('.topbar .lang-switch').click();
+      }
+    }
+  });
+
   it('tells a desk operator the page is not theirs', async () => {
     const page = await adminPage();
     await signIn(page, '/admin', 'desk', 'desk-demo', '.forbidden');
