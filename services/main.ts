@@ -1,23 +1,20 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadServiceConfig, type ServiceConfig } from './config/service-config.ts';
-import { deviceConfig } from './device-config.ts';
 import { openEventLog } from './event-log/open-event-log.ts';
-import { FileCredentialStore } from './gateway/credentials.ts';
 import { startConfiguredGateway } from './gateway/configured-gateway.ts';
-import { provisionMissing, readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
+import { readSecretsFile, writeSecretsFile } from './gateway/provision.ts';
 import { LogMonitor } from './monitor/log-monitor.ts';
 import { isOcError } from './shared/errors.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { listDevices, type PlacedDevice } from './site/devices.ts';
-import { loadSite } from './site/load.ts';
 import { startLiveSimulation, type LiveSimulation } from '../simulators/live-simulation.ts';
 import { onShutdownSignal } from './shutdown.ts';
 import { platformCloseOrder } from './platform-close-order.ts';
 import { demoSignInHints, type SignInHint } from './sign-in-hints.ts';
 import { createAlerting } from './alerting/compose.ts';
 import { createApi } from './api/compose.ts';
-import { loadRuleOverrides } from './alerting/rule-overrides-file.ts';
 import { createTelemetry } from './telemetry/compose.ts';
 import { loadTelemetryConfig, type TelemetryConfig } from './telemetry/config.ts';
 import { systemClock } from './shared/clock.ts';
@@ -25,6 +22,18 @@ import { ConsumerHealth } from './event-log/guard/consumer-health.ts';
 import { createNotifier } from './notifier/compose.ts';
 import { loadNotifierConfig } from './notifier/config.ts';
 import { openReceiptBook } from './alerting/receipts/receipt-book.ts';
+import { toDeviceContext } from './alerting/device-context.ts';
+import { DeviceAdmin } from './admin/device-admin.ts';
+import { ProvisioningKeys } from './admin/provisioning-keys.ts';
+import type { AdminContext } from './api/admin-context.ts';
+import { appliedEverywhere } from './config-store/applied-everywhere.ts';
+import { bootConfigStore, storedSettings } from './config-store/boot.ts';
+import { alertingConfigOf, followAlertingConfig } from './alerting/live-config.ts';
+import { storeUserDirectory } from './api/auth/store-users.ts';
+import { followSite } from './config-store/follow-site.ts';
+import { issueSimulatorSecrets } from './config-store/simulator-secrets.ts';
+import { siteFromItems, siteItemsOf } from './config-store/site-items.ts';
+import { startStoreGateway } from './gateway/store-gateway.ts';
 
 const days = (ms: number): number => Math.round(ms / 86_400_000);
 const rollupsKept = (kept: { '5m': number; '1h': number } | undefined): string =>
@@ -39,21 +48,38 @@ async function main(logger: Logger): Promise<void> {
   const config = loadServiceConfig();
   const telemetryConfig = loadTelemetryConfig(config.dataDir);
   const notifierConfig = loadNotifierConfig(config.dataDir, config.http.port);
-  const site = loadSite(config.siteFile);
-  const devices = listDevices(site);
   mkdirSync(config.dataDir, { recursive: true });
 
   const log = await openEventLog(config, 'oc-all-in-one', logger.child({ component: 'event-log' }));
 
-  const credentials = FileCredentialStore.open(config.credentialsFile);
+  // The running system is its own source of truth (issue 17): a new data dir is seeded from the fixture files once.
+  const configLogger = logger.child({ component: 'config' });
+  const booted = bootConfigStore({
+    path: join(config.dataDir, 'config.db'),
+    fixture: { siteFile: config.siteFile, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, usersFile: config.api.usersFile, credentialsFile: config.credentialsFile },
+    log,
+    clock: systemClock,
+    logger: configLogger,
+  });
+  const configStore = booted.config.store;
   const secrets = readSecretsFile(config.simulator.secretsFile);
   if (config.simulator.enabled) {
-    const issued = provisionMissing(credentials, devices.map((d) => d.id), secrets);
+    const issued = issueSimulatorSecrets(configStore, secrets);
     if (issued.length > 0) writeSecretsFile(config.simulator.secretsFile, secrets);
   }
+  const items = siteItemsOf((kind) => configStore.list(kind));
+  const site = siteFromItems(items);
+  const devices = listDevices(site);
+  const settings = storedSettings(configStore);
 
-  const gateway = await startConfiguredGateway(config, { log, devices, credentials, logger: logger.child({ component: 'gateway' }) });
-  await Promise.all(devices.map((d) => gateway.publishConfig(d.id, deviceConfig(d))));
+  const gatewayLogger = logger.child({ component: 'gateway' });
+  const gateway = await startStoreGateway({
+    source: configStore,
+    log,
+    logger: gatewayLogger,
+    retainedPath: join(config.dataDir, 'retained-config.db'),
+    start: (parts) => startConfiguredGateway(config, { log, ...parts, logger: gatewayLogger }),
+  });
   // Every log consumer of this process reports here: the monitor line, /api/health and a ticket say when one is stuck.
   const health = new ConsumerHealth();
   const monitor = await LogMonitor.start(log, logger.child({ component: 'monitor' }), undefined, { health, clock: systemClock });
@@ -61,8 +87,7 @@ async function main(logger: Logger): Promise<void> {
     log,
     devices,
     storePath: config.alerting.storePath,
-    rosterFile: config.alerting.rosterFile,
-    rulesFile: config.alerting.rulesFile,
+    stored: alertingConfigOf(configStore),
     ticketPolicyFile: config.alerting.ticketPolicyFile,
     clock: systemClock,
     logger: logger.child({ component: 'alerting' }),
@@ -72,19 +97,41 @@ async function main(logger: Logger): Promise<void> {
     health,
     clockSkew: telemetryConfig.clockSkew,
   });
+  // Alerting learns devices added, moved or revoked from oc.config, in a group of its own.
+  const alertingSite = await followSite({
+    source: configStore,
+    log,
+    groupId: `${config.alerting.groupId}.config`,
+    logger: logger.child({ component: 'alerting' }),
+    onChange: (view) => alerting.runtime.setDevices(view.devices().map(toDeviceContext)),
+  });
+  // ...and the roster, the rule settings and the SLA policy, in another: who is dispatched next changes without a restart.
+  const alertingPeople = await followAlertingConfig({ source: configStore, log, service: alerting.runtime.service, groupId: `${config.alerting.groupId}.people`, logger: logger.child({ component: 'alerting' }) });
   const telemetry = await createTelemetry({
     log,
     devices,
     config: telemetryConfig,
     logger: logger.child({ component: 'telemetry' }),
-    ruleOverrides: loadRuleOverrides(config.alerting.rulesFile),
+    ruleOverrides: settings.ruleOverrides,
     health,
     clock: systemClock,
   });
+  // The telemetry writer tags points by place: it follows the site's devices too.
+  const telemetrySite = await followSite({ source: configStore, log, groupId: 'oc.telemetry.config', logger: logger.child({ component: 'telemetry' }), onChange: (view) => telemetry.writer.setDevices(view.devices()) });
   const notifier = await createNotifier({ log, config: notifierConfig, roster: alerting.roster, planner: alerting.planner, clock: systemClock, health, logger: logger.child({ component: 'notifier' }) });
   const receipts = await openReceiptBook({ log, path: `${config.dataDir}/receipts.db`, logger: logger.child({ component: 'receipts' }), health, clock: systemClock });
+  const apiSite = await followSite({ source: configStore, log, groupId: 'oc.api.config', logger: logger.child({ component: 'api' }) });
+  const admin: AdminContext = {
+    store: configStore,
+    devices: new DeviceAdmin(configStore),
+    keys: new ProvisioningKeys(configStore, systemClock),
+    applied: appliedEverywhere([gateway.config, alertingSite.following, alertingPeople, apiSite.following], configLogger),
+  };
   const api = await createApi({
     alerting,
+    siteView: apiSite.view,
+    users: storeUserDirectory(configStore, alerting.planner),
+    admin,
     site,
     devices,
     clock: systemClock,
@@ -106,7 +153,8 @@ async function main(logger: Logger): Promise<void> {
   let simulation: LiveSimulation | undefined;
   if (config.simulator.enabled) {
     simulation = await startLiveSimulation({
-      site,
+      // The fixture's devices only: one added while running is a real device with its own secret.
+      site: siteFromItems(items, 'fixture'),
       brokerUrl: `mqtt://${config.mqtt.host === '0.0.0.0' ? '127.0.0.1' : config.mqtt.host}:${gateway.port}`,
       secrets,
       outboxPath: config.simulator.outboxFile,
@@ -123,7 +171,16 @@ async function main(logger: Logger): Promise<void> {
   printSummary(config, telemetryConfig, devices, { mqtt: gateway.port, mqttTls: gateway.tlsPort, http: httpPort }, simulation, hints, notifierLine);
 
   // Devices first, so their last messages and offline status reach the log; the log last (platform-close-order.ts).
-  const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, notifier, receipts, telemetry, api: api.app, monitor, log });
+  const configParts = {
+    close: async () => {
+      await apiSite.close();
+      await telemetrySite.close();
+      await alertingSite.close();
+      await alertingPeople.close();
+      await booted.config.close();
+    },
+  };
+  const closing = platformCloseOrder({ simulation, gateway, alerting: alerting.runtime, notifier, receipts, telemetry, api: api.app, config: configParts, monitor, log });
   onShutdownSignal(logger, async () => {
     await closing.close(logger);
     logger.info(monitor.snapshot(), 'stopped cleanly');
@@ -175,7 +232,8 @@ function printSummary(
       : `  time series   ${telemetryConfig.store.path} (SQLite: points kept ${days(telemetryConfig.store.retentionMs)} days${rollupsKept(telemetryConfig.store.rollupRetentionMs)})`,
     `  API           http://${config.http.host}:${ports.http}/api/tickets (OpenAPI at /api/openapi.json, live stream at /api/stream)`,
     `  sign-in       users from ${config.api.usersFile ?? 'the demo users file (README: desk / desk-demo)'}; sessions in ${config.dataDir}/api.db`,
-    `  credentials   ${config.credentialsFile} (hashes only)`,
+    `  configuration ${join(config.dataDir, 'config.db')} (site, devices with secret hashes only, people, roster, rules; audited; changes on oc.config)`,
+    `  admin page    ${web}/admin${hints ? ', sign in as admin / admin-demo' : ''}`,
     notifierLine,
     simulation
       ? `  simulation    scenario "${simulation.scenarioName}"${simulatedShare(simulation, devices)} ${simulation.historyMs >= 60_000 ? `from ${Math.round(simulation.historyMs / 60_000)} min ago at ${simulation.speed}x, then in real time once it reaches now` : simulation.historyMs > 0 ? `from ${Math.round(simulation.historyMs / 1000)} s ago (where the last run stopped) at ${simulation.speed}x, then in real time` : `from now at ${simulation.speed}x`}; outboxes in ${config.simulator.outboxFile}\n  sim mode      ${simulation.modeDescription}`

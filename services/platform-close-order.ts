@@ -11,6 +11,8 @@ export interface PlatformParts {
   /** The receipt book the API reads delivery receipts from; closed after the API. */
   receipts?: { close(): Promise<void> } | undefined;
   api: { close(): Promise<unknown> };
+  /** The config store and the followers of oc.config; its outbox appends to the log, so before the log. */
+  config?: { close(): Promise<void> } | undefined;
   monitor: { close(): Promise<void> };
   log: { close(): Promise<void> };
 }
@@ -33,5 +35,7 @@ export function platformCloseOrder(parts: PlatformParts): CloseSequence {
   if (notifier) sequence.add('notifier', () => notifier.close());
   sequence.add('telemetry writer', () => parts.telemetry.close()).add('API', () => parts.api.close());
   if (receipts) sequence.add('receipt book', () => receipts.close());
+  const config = parts.config;
+  if (config) sequence.add('config store', () => config.close());
   return sequence.add('log monitor', () => parts.monitor.close()).add('event log', () => parts.log.close());
 }

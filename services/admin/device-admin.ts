@@ -39,7 +39,7 @@ export class DeviceAdmin {
 
   create(input: NewDevice, who: ChangeContext): IssuedSecret {
     const exists = this.store.versionOf('device', input.deviceId) > 0;
-    const item = checkNewDevice(input, exists, this.place(input.placeId));
+    const item = checkNewDevice(input, exists, this.place(input.placeId), this.store.list('device').length);
     const secret = generateSecret();
     const stored = this.store.put<DeviceItem>('device', input.deviceId, { ...item, secretHash: hashSecret(secret) }, 0, who);
     return { deviceId: input.deviceId, secret, version: stored.version };

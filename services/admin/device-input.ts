@@ -28,7 +28,7 @@ export function checkPlacement(kind: string, placeId: string, place: PlaceItem |
 }
 
 /** The checks of the site file's schema, for one device added while the system runs. */
-export function checkNewDevice(input: NewDevice, exists: boolean, place: PlaceItem | undefined): DeviceItem {
+export function checkNewDevice(input: NewDevice, exists: boolean, place: PlaceItem | undefined, order: number): DeviceItem {
   if (!isValidDeviceId(input.deviceId)) {
     throw new OcError('OC_DEVICE_INVALID', `deviceId '${input.deviceId}' must be 3..64 lower-case letters, digits and dashes`, { field: 'deviceId' });
   }
@@ -37,12 +37,13 @@ export function checkNewDevice(input: NewDevice, exists: boolean, place: PlaceIt
   return {
     kind,
     placeId: input.placeId,
-    // New devices come after the fixture's in listings and exports.
-    order: Number.MAX_SAFE_INTEGER,
+    // After the devices already there, in listings and exports.
+    order,
     ...(input.name ? { name: input.name } : {}),
     ...(input.model ? { model: input.model } : {}),
     settings: input.settings ?? {},
     state: 'active',
     secretRotation: 0,
+    addedLive: true,
   };
 }

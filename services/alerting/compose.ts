@@ -22,7 +22,8 @@ export interface AlertingSetup {
   storePath: string;
   rosterFile?: string | undefined;
   rulesFile?: string | undefined;
-  /** Overrides already read (and checked against the whole site); they win over `rulesFile`. */
+  /** The roster and rule settings themselves (from the config store, already checked against the whole site); they win over the files. */
+  roster?: Roster;
   ruleOverrides?: RuleSettingsOverrides | undefined;
   /** SLA and escalation timings; default: the reference site's. */
   ticketPolicyFile?: string | undefined;
@@ -51,7 +52,7 @@ export interface Alerting {
 
 /** Config to adapters for the alerting service; shared by `npm start`, `npm run alerting` and the tests. */
 export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
-  const roster = s.stored?.roster ?? loadRoster(s.rosterFile);
+  const roster = s.stored?.roster ?? s.roster ?? loadRoster(s.rosterFile);
   const planner = new DispatchPlanner(roster);
   const store: TicketStore = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
   const runtime = await startAlerting({

@@ -11,6 +11,7 @@ import type { AuthSetup } from './auth/request-auth.ts';
 import type { ReceiptReader } from '../alerting/receipts/receipt-book.ts';
 import type { PushDevices } from './routes/push-devices.ts';
 import type { ReportSetup } from './reports/setup.ts';
+import type { AdminContext } from './admin-context.ts';
 
 /** What the routes need; the composition root (services/api/compose.ts) builds it. */
 export interface ApiContext {
@@ -35,4 +36,6 @@ export interface ApiContext {
   pushDevices?: PushDevices;
   /** People's reports: desk-logged calls and residents' QR reports (issue 16). */
   reports?: ReportSetup;
+  /** Configuration from the API (issue 17): devices, provisioning keys, the audit; the admin routes need it. */
+  admin?: AdminContext;
 }

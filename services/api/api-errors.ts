@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isOcError } from '../shared/errors.ts';
 
 /**
  * The API's catalogue: each error has a stable code and one HTTP status.
@@ -51,6 +52,19 @@ export const API_ERRORS = {
   OC_REPORT_RATE_LIMITED: 429,
   OC_REPORT_TRACKING_NOT_FOUND: 404,
   OC_REPORT_NOT_RATEABLE: 409,
+  // Configuration (issue 17).
+  OC_CONFIG_VERSION_CONFLICT: 409,
+  OC_CONFIG_NOT_FOUND: 404,
+  OC_CONFIG_INVALID: 400,
+  OC_DEVICE_DUPLICATE: 409,
+  OC_DEVICE_UNKNOWN_PLACE: 400,
+  OC_DEVICE_KIND_INVALID: 400,
+  OC_DEVICE_INVALID: 400,
+  OC_DEVICE_NOT_FOUND: 404,
+  OC_DEVICE_REVOKED: 409,
+  OC_DEVICE_IMPORT_INVALID: 400,
+  OC_PROVISIONING_KEY_INVALID: 403,
+  OC_PROVISIONING_KEY_SPENT: 410,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
@@ -64,6 +78,8 @@ export interface ApiErrorBody {
   currentState?: string;
   /** For 429s: seconds until another attempt is worth making (also sent as Retry-After). */
   retryAfterS?: number;
+  /** For OC_CONFIG_VERSION_CONFLICT: the item's version now, to reload and apply the change to. */
+  currentVersion?: number;
 }
 
 export function sendError(reply: FastifyReply, body: ApiErrorBody): FastifyReply {
@@ -87,6 +103,8 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
     const field = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'headers.content-type' : error.code?.startsWith('FST_ERR_CTP_') ? 'body' : undefined;
     return sendError(reply, { code: 'OC_API_INVALID_REQUEST', message: error.message, ...(field ? { field } : {}) });
   }
+  const catalogued = sendOcError(reply, error);
+  if (catalogued) return catalogued;
   request.log.error({ err: error }, 'request failed');
   return sendError(reply, { code: 'OC_API_INTERNAL', message: 'internal error; see the server log' });
 }
@@ -120,5 +138,21 @@ export const errorSchema = {
     field: { type: 'string' },
     currentState: { type: 'string' },
     retryAfterS: { type: 'integer' },
+    currentVersion: { type: 'integer' },
   },
 } as const;
+
+/**
+ * An OcError of the catalogue that this layer answers with its own status (a refusal of the
+ * config store or of the device admin), or undefined for anything else (a 500, by the handler).
+ */
+export function sendOcError(reply: FastifyReply, err: unknown): FastifyReply | undefined {
+  if (!isOcError(err) || !(err.code in API_ERRORS)) return undefined;
+  const details = err.details ?? {};
+  return sendError(reply, {
+    code: err.code as ApiErrorCode,
+    message: err.message,
+    ...(typeof details.field === 'string' ? { field: `body.${details.field}` } : {}),
+    ...(typeof details.currentVersion === 'number' ? { currentVersion: details.currentVersion } : {}),
+  });
+}

@@ -26,6 +26,14 @@ import { schemaController } from './validator-compilers.ts';
 import { clientErrorHandler, frameworkErrors } from './hardening/framework-errors.ts';
 import { checkOrigin } from './hardening/origin-check.ts';
 import { webAssets } from './web-assets.ts';
+import { adminDeviceRoutes } from './routes/admin-devices.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { adminPeopleRoutes } from './routes/admin-people.ts';
+import { adminRosterRoutes } from './routes/admin-roster.ts';
+import { adminRulesRoutes } from './routes/admin-rules.ts';
+import { adminPlaceRoutes } from './routes/admin-places.ts';
+import { configTransferRoutes } from './routes/config-transfer.ts';
+import { provisioningRoutes } from './routes/provisioning.ts';
 
 export interface Api {
   app: FastifyInstance;
@@ -50,7 +58,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'OpenCompound API', version: '0.1.0', description: 'Tickets, silences, roster, devices and the live stream of the duty desk.' },
-      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }, { name: 'resident reports' }],
+      tags: [{ name: 'session' }, { name: 'tickets' }, { name: 'silences' }, { name: 'roster' }, { name: 'devices' }, { name: 'reports' }, { name: 'live' }, { name: 'resident reports' }, { name: 'admin' }],
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'oc_session' } } },
       security: [{ session: [] }],
     },
@@ -73,6 +81,16 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   if (ctx.receipts) deliveryRoutes(app, ctx, ctx.receipts, live);
   if (ctx.pushDevices) pushDeviceRoutes(app, ctx, ctx.pushDevices);
   await app.register(seriesRoutes, { ctx });
+  if (ctx.admin) {
+    adminDeviceRoutes(app, ctx, ctx.admin);
+    provisioningRoutes(app, ctx.admin);
+    auditRoutes(app, ctx.admin);
+    adminPeopleRoutes(app, ctx, ctx.admin);
+    adminRosterRoutes(app, ctx, ctx.admin);
+    adminRulesRoutes(app, ctx, ctx.admin);
+    adminPlaceRoutes(app, ctx, ctx.admin);
+    configTransferRoutes(app, ctx, ctx.admin);
+  }
   if (ctx.reports) {
     callTicketRoutes(app, ctx, ctx.reports);
     await residentReportRoutes(app, ctx, ctx.reports);
@@ -101,6 +119,12 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   return { app, live, ...(ctx.reports ? { reports: ctx.reports.intake } : {}) };
 }
 
+const ACCESS_WHO: Record<Exclude<Access, 'public' | 'signed-in'>, string> = {
+  desk: 'duty desk (operator, manager, admin)',
+  manager: 'manager (and admin)',
+  admin: 'admin',
+};
+
 /**
  * The sign-in hook answers 401 on every route that is not public and 403 where the role
  * does not reach the route; the OpenAPI document says so on each such route, so a client
@@ -123,7 +147,7 @@ function documentAccessAnswers(app: FastifyInstance): void {
     route.schema.response = {
       ...invalid,
       401: { ...errorSchema, description: 'not signed in, or the session ended' },
-      ...(access === 'signed-in' ? {} : { 403: { ...errorSchema, description: `only for the ${access === 'desk' ? 'duty desk (operator, manager)' : 'manager'}` } }),
+      ...(access === 'signed-in' ? {} : { 403: { ...errorSchema, description: `only for the ${ACCESS_WHO[access]}` } }),
       ...response,
     };
   });

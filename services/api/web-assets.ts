@@ -6,16 +6,16 @@ import { MANIFEST_FILE, SERVICE_WORKER_FILE, WEB_DIST } from '../web/paths.ts';
 
 /**
  * The duty-desk and phone pages, served from the `npm run build:web` output:
- * `/` the desk, `/m` the staff phone page, `/assets/*` their content-hashed scripts,
- * styles and icons, and the phone app's `/manifest.webmanifest` and service worker
- * `/sw.js`. Pages are public (they show the sign-in form); the data behind them is not.
+ * `/` the desk, `/m` the staff phone page, `/admin` the admin page (issue 17), `/assets/*`
+ * their content-hashed scripts, styles and icons, and the phone app's `/manifest.webmanifest`
+ * and service worker `/sw.js`. Pages are public (they show the sign-in form); the data behind them is not.
  */
 export interface WebAssetsOptions {
   /** Default: services/web/dist. */
   distDir?: string;
 }
 
-const PAGES: Record<string, string> = { '/': 'index.html', '/m': 'm.html', '/m/': 'm.html' };
+const PAGES: Record<string, string> = { '/': 'index.html', '/m': 'm.html', '/m/': 'm.html', '/admin': 'admin.html', '/admin/': 'admin.html' };
 
 /**
  * Everything the pages load comes from this server: a strict policy makes an injected

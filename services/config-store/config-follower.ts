@@ -19,6 +19,8 @@ export interface FollowConfigOptions {
 }
 
 export interface ConfigFollowing {
+  /** The kinds this follower applies: a change of another kind is never waited for here. */
+  readonly kinds: readonly ConfigKind[];
   /** The highest version applied (or known at start) of an item; 0 when none. */
   versionOf(kind: ConfigKind, id: string): number;
   /** Resolves once the item reached `version` here, or rejects after `timeoutMs`. */
@@ -64,6 +66,7 @@ export async function followConfig(options: FollowConfigOptions): Promise<Config
 
   let closing: Promise<void> | undefined;
   return {
+    kinds: options.kinds,
     versionOf: (kind, id) => versions.get(keyOf(kind, id)) ?? 0,
     reached: (kind, id, version, timeoutMs = 5000) => {
       const key = keyOf(kind, id);

@@ -54,6 +54,8 @@ export interface DeviceItem {
   secretHash?: string;
   /** Bumped on every rotation, so the audit says a secret changed without showing it. */
   secretRotation: number;
+  /** Added while the system runs (API, CSV, provisioning); absent for the fixture's devices, which `npm start` simulates. */
+  addedLive?: true;
 }
 
 export interface ProvisioningKeyItem {

@@ -43,10 +43,11 @@ export function siteToItems(site: SiteConfig): SiteItems {
  * are the sums of their entrances, so they can never disagree. Revoked devices are left
  * out: the rest of the platform only ever sees devices that may connect.
  */
-export function siteFromItems(items: SiteItems): SiteConfig {
+export function siteFromItems(items: SiteItems, which: 'all' | 'fixture' = 'all'): SiteConfig {
   const byOrder = <T extends { order: number }>(entries: [string, T][]) => entries.sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0]));
   const places = [...items.places.entries()];
-  const devices = [...items.devices.entries()].filter(([, d]) => d.state === 'active');
+  // `fixture`: only the devices the site was seeded with, which `npm start` simulates.
+  const devices = [...items.devices.entries()].filter(([, d]) => d.state === 'active' && (which === 'all' || !d.addedLive));
   const placeCompound = new Map(places.map(([id, p]) => [id, p.compoundId]));
   return {
     version: 1,

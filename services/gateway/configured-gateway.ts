@@ -6,14 +6,19 @@ import type { PlacedDevice } from '../site/devices.ts';
 import type { CredentialStore } from './credentials.ts';
 import { DeviceRegistry } from './device-registry.ts';
 import { startGateway, type Gateway } from './gateway.ts';
+import type { RetainedConfigs } from './retained-configs.ts';
 
 /** The gateway as the service config describes it: one wiring for `npm start` and `npm run gateway`. */
-export function startConfiguredGateway(config: ServiceConfig, parts: { log: EventLog; devices: readonly PlacedDevice[]; credentials: CredentialStore; logger: Logger }): Promise<Gateway> {
+export function startConfiguredGateway(
+  config: ServiceConfig,
+  parts: { log: EventLog; devices?: readonly PlacedDevice[]; registry?: DeviceRegistry; credentials: CredentialStore; retainedConfigs?: RetainedConfigs; logger: Logger },
+): Promise<Gateway> {
   return startGateway({
     host: config.mqtt.host,
     port: config.mqtt.port,
     log: parts.log,
-    registry: DeviceRegistry.fromDevices(parts.devices),
+    registry: parts.registry ?? DeviceRegistry.fromDevices(parts.devices ?? []),
+    ...(parts.retainedConfigs ? { retainedConfigs: parts.retainedConfigs } : {}),
     credentials: parts.credentials,
     logger: parts.logger,
     limits: {

@@ -72,15 +72,22 @@ export class TelemetryWriter {
   /** No record may stop the writer: one that throws is retried while the error may pass, then dead-lettered. */
   guard: GuardedHandler | undefined;
   private closed: Promise<void> | undefined;
+  /** The site tags per device; replaced when the site's devices change (oc.config, issue 17). */
+  private tags: ReturnType<typeof siteTagIndex>;
 
   private constructor(private readonly o: TelemetryWriterOptions) {
+    this.tags = siteTagIndex(o.devices);
     this.events.setMaxListeners(0);
+  }
+
+  /** A device added, moved or revoked while running: its points get (or lose) their site tags from the next batch on. */
+  setDevices(devices: readonly PlacedDevice[]): void {
+    this.tags = siteTagIndex(devices);
   }
 
   static async start(options: TelemetryWriterOptions): Promise<TelemetryWriter> {
     const writer = new TelemetryWriter(options);
-    const tags = siteTagIndex(options.devices);
-    const guard = guardBatchHandler((batch) => writer.handle(batch, tags, options.clockSkew), {
+    const guard = guardBatchHandler((batch) => writer.handle(batch, writer.tags, options.clockSkew), {
       consumer: 'telemetry-writer',
       log: options.log,
       logger: options.logger,

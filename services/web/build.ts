@@ -19,6 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const PAGES = [
   { name: 'desk', html: 'index.html', entry: 'src/desk/main.tsx', title: 'OpenCompound · 值班台 Duty desk', theme: '#10161d' },
   { name: 'phone', html: 'm.html', entry: 'src/phone/main.tsx', title: 'OpenCompound · 我的派单 My dispatches', theme: '#f4f6f8' },
+  { name: 'admin', html: 'admin.html', entry: 'src/admin/main.tsx', title: 'OpenCompound · 系统管理 Administration', theme: '#10161d' },
 ] as const;
 
 export interface WebBuildResult {

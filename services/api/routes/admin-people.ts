@@ -125,8 +125,8 @@ export function adminPeopleRoutes(app: FastifyInstance, ctx: ApiContext, admin: 
       const held = ctx.store.listTickets({ states: ['dispatched', 'on_site'], limit: 500 }).filter((t) => t.assignment?.kind === 'staff' && t.assignment.staffId === id);
       const applied = await write(version, next, logins, req);
       // Out of the roster: whatever login they had signs them in no longer, now.
-      const login_ = users().find((u) => u.staffId === id)?.login ?? logins.removed?.login;
-      if (person.disabled && login_) ctx.auth.sessions.endAllOf(login_);
+      const theirLogin = users().find((u) => u.staffId === id)?.login ?? logins.removed?.login;
+      if (person.disabled && theirLogin) ctx.auth.sessions.endAllOf(theirLogin);
       if (logins.removed) ctx.auth.sessions.endAllOf(logins.removed.login);
       const returned = person.disabled ? held.filter((t) => ctx.store.getTicket(t.id)?.ticket.assignment === undefined).map((t) => t.id) : [];
       return { person: findPerson(next, logins.users, id), version: applied, warnings, returnedToDesk: returned };

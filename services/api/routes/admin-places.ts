@@ -52,7 +52,7 @@ const Patch = Type.Object(
 const Place = Type.Object({ id: Type.String(), version: Type.Integer(), type: Type.String(), compoundId: Type.String() }, { additionalProperties: true });
 const responses = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
 
-export function adminPlaceRoutes(app: FastifyInstance, ctx: ApiContext, admin: ConfigAdminParts): void {
+export function adminPlaceRoutes(app: FastifyInstance, _ctx: ApiContext, admin: ConfigAdminParts): void {
   const items = () => siteItemsOf((kind) => admin.store.list(kind));
   const answer = (id: string) => {
     const item = admin.store.get<PlaceItem>('place', id)!;
@@ -86,5 +86,4 @@ export function adminPlaceRoutes(app: FastifyInstance, ctx: ApiContext, admin: C
       return answer(item.id);
     },
   );
-  void ctx;
 }

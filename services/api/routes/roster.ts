@@ -14,7 +14,8 @@ export function rosterRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const r = ctx.roster;
       // Phone numbers are for the desk, who dispatches and calls; staff see only their own.
       const me = req.user?.role === 'staff' ? actorOf(req, r).id : undefined;
-      const staff = me === undefined ? r.staff : r.staff.map(({ phone, ...s }) => (s.id === me && phone !== undefined ? { ...s, phone } : s));
+      // E-mail addresses are personal data like phones: the same rule.
+      const staff = me === undefined ? r.staff : r.staff.map(({ phone, email, ...s }) => (s.id === me ? { ...s, ...(phone !== undefined ? { phone } : {}), ...(email !== undefined ? { email } : {}) } : s));
       return { teams: r.teams, staff, departments: r.departments, station: r.station, responsibilities: r.responsibilities, schedules: r.schedules, managerId: r.managerId };
     },
   );

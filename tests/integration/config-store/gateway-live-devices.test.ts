@@ -76,7 +76,7 @@ const retainedConfig = (client: MqttClient, deviceId: string) =>
     client.subscribe(deviceTopic(deviceId, 'config'), { qos: 1 });
   });
 
-const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
+const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
 
 describe('devices added, changed, rotated and revoked while the gateway runs', () => {
   it('lets a new device in with its secret, hands it its retained config and follows a place change', async () => {

@@ -218,7 +218,7 @@ describe('npm start', () => {
     // Devices were closed before the gateway: every one said `offline`, and nothing went missing.
     expect(stopped).toMatchObject({ online: 0, offline: devices.length, missingSeq: 0 });
     expect(stopped!.events).toBeGreaterThanOrEqual(reached.events!);
-    for (const file of ['events.db', 'device-credentials.json', join('simulator', 'outbox.db')]) expect(existsSync(join(dir, file)), file).toBe(true);
+    for (const file of ['events.db', 'config.db', 'retained-config.db', join('simulator', 'outbox.db')]) expect(existsSync(join(dir, file)), file).toBe(true);
   });
 
   it('refuses a site file with a bad key, naming the key, and exits 1', { timeout: 60_000 }, async () => {

@@ -20,17 +20,19 @@ const problem = (raw: unknown): string => {
 describe('the reference users file', () => {
   const users = loadUsers(REFERENCE_USERS_PATH, roster);
 
-  it('has a login for every roster member, plus desk, manager, plumber and guard', () => {
+  it('has a login for every roster member, plus desk, manager, admin, plumber and guard', () => {
     for (const m of roster.staff) expect(users.find(m.id)?.user.staffId).toBe(m.id);
     expect(users.find('desk')?.user).toEqual({ login: 'desk', name: { zh: '孙丽', en: 'Sun Li' }, role: 'operator', staffId: 'sun-li' });
     expect(users.find('manager')?.user.role).toBe('manager');
     expect(users.find('plumber')?.user).toMatchObject({ role: 'staff', staffId: 'kong-deming' });
     expect(users.find('guard')?.user).toMatchObject({ role: 'staff', staffId: 'chen-gang' });
-    expect(users.size).toBe(roster.staff.length + 4);
+    // The site's administrator (issue 17) stands for the property manager.
+    expect(users.find('admin')?.user).toMatchObject({ role: 'admin', staffId: 'liu-hongmei' });
+    expect(users.size).toBe(roster.staff.length + 5);
   });
 
   it('has the documented demo passwords (login + "-demo")', async () => {
-    for (const login of ['desk', 'manager', 'plumber', 'zhao-jianguo']) expect(await verifyPassword(`${login}-demo`, users.find(login)!.passwordHash)).toBe(true);
+    for (const login of ['desk', 'manager', 'admin', 'plumber', 'zhao-jianguo']) expect(await verifyPassword(`${login}-demo`, users.find(login)!.passwordHash)).toBe(true);
   });
 });
 

@@ -78,7 +78,8 @@ function checkSwap(
   if (!on) add([...base, 'on'], `unknown staff member '${swap.on}'`);
   else if (on.role === 'manager') add([...base, 'on'], `'${swap.on}' is the manager, who is never on a shift`);
   else if (off && on.teamId !== off.teamId) add([...base, 'on'], `'${swap.on}' is in team '${on.teamId}', not '${off.teamId}'`);
-  else if (on.scheduleId === schedule.id && on.crew === slot.crew) add([...base, 'on'], `'${swap.on}' already works this shift`);
+  else if (on.scheduleId !== schedule.id) add([...base, 'on'], `'${swap.on}' is not on schedule '${schedule.id}'; a swap is between crews of one schedule`);
+  else if (on.crew === slot.crew) add([...base, 'on'], `'${swap.on}' already works this shift`);
   const twice = (r.swaps ?? []).findIndex((s) => s.scheduleId === swap.scheduleId && s.shiftStart === swap.shiftStart && s.off === swap.off);
   if (twice >= 0 && twice !== Number(base[1])) add([...base, 'off'], `'${swap.off}' is already swapped out of this shift (swaps.${twice})`);
 }

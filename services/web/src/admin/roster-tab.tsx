@@ -134,7 +134,7 @@ function SwapForm({ week, onSaved, onError }: { week: Week; onSaved: (a: { versi
   const [on, setOn] = useState('');
   const shift = week.shifts.find((s) => `${s.scheduleId} ${s.shiftStart}` === shiftKey);
   const offMember = shift?.staff.find((m) => m.id === off);
-  const candidates = (people.data?.people ?? []).filter((p) => !p.disabled && offMember && p.teamId === offMember.teamId && !shift?.staff.some((m) => m.id === p.id) && p.role !== 'manager');
+  const candidates = (people.data?.people ?? []).filter((p) => !p.disabled && offMember && p.teamId === offMember.teamId && p.scheduleId === shift?.scheduleId && !shift?.staff.some((m) => m.id === p.id) && p.role !== 'manager');
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!shift) return;

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     /** 409s on tickets: the state the ticket is in now. */
     readonly currentState?: string,
+    /** 409s on configuration: the item's version now. */
+    readonly currentVersion?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,6 +36,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Sent as it is with this content type instead of as JSON (a CSV upload). */
+  rawBody?: { type: string; text: string };
   timeoutMs?: number;
   /** The caller's own cancel (e.g. the view went away). */
   signal?: AbortSignal;
@@ -63,8 +67,8 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
       res = await fetch(path, {
         method: opts.method ?? 'GET',
         credentials: 'same-origin',
-        headers: { accept: 'application/json', ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+        headers: { accept: 'application/json', ...(opts.rawBody ? { 'content-type': opts.rawBody.type } : opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(opts.rawBody ? { body: opts.rawBody.text } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
         signal: controller.signal,
       });
     } catch (err) {
@@ -88,13 +92,14 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
 
 function toApiError(status: number, text: string): ApiError {
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown; currentState?: unknown };
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; currentState?: unknown; currentVersion?: unknown };
     return new ApiError(
       'http',
       status,
       typeof body.code === 'string' ? body.code : undefined,
       typeof body.message === 'string' ? body.message : `HTTP ${status}`,
       typeof body.currentState === 'string' ? body.currentState : undefined,
+      typeof body.currentVersion === 'number' ? body.currentVersion : undefined,
     );
   } catch {
     return new ApiError('http', status, undefined, `HTTP ${status}`);

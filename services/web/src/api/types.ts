@@ -9,7 +9,7 @@ import type { Ticket, TimelineEntry } from '../../../alerting/domain/tickets/typ
 export type { Assignment, CommandType, Ticket, TicketState, TimelineEntry } from '../../../alerting/domain/tickets/types.ts';
 export type { Bilingual, Category, Priority };
 
-export type Role = 'operator' | 'staff' | 'manager';
+export type Role = 'operator' | 'staff' | 'manager' | 'admin';
 
 export interface SessionUser {
   login: string;

@@ -18,7 +18,7 @@ export interface SessionApi {
  * Shows the sign-in form until there is a session, and again as soon as any request
  * is answered 401 (expired or signed out elsewhere), saying why.
  */
-export function SessionGate({ page, children }: { page: 'desk' | 'phone'; children: (s: SessionApi) => ComponentChildren }) {
+export function SessionGate({ page, children }: { page: 'desk' | 'phone' | 'admin'; children: (s: SessionApi) => ComponentChildren }) {
   const i18n = useI18n();
   const [state, setState] = useState<GateState>({ kind: 'checking' });
 

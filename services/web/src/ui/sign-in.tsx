@@ -7,7 +7,7 @@ import { LangSwitch } from './lang-switch.tsx';
 import { unlockAudio } from './sound.ts';
 
 /** One form for everyone; where they land depends on the role (staff go to their phone page). */
-export function SignIn({ page, notice, onSignedIn }: { page: 'desk' | 'phone'; notice?: string | undefined; onSignedIn(user: SessionUser): void }) {
+export function SignIn({ page, notice, onSignedIn }: { page: 'desk' | 'phone' | 'admin'; notice?: string | undefined; onSignedIn(user: SessionUser): void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [login, setLogin] = useState('');
@@ -23,7 +23,7 @@ export function SignIn({ page, notice, onSignedIn }: { page: 'desk' | 'phone'; n
     setError(undefined);
     signIn(login.trim(), password)
       .then((user) => {
-        if (page === 'desk' && user.role === 'staff') location.assign('/m');
+        if (page !== 'phone' && user.role === 'staff') location.assign('/m');
         else if (page === 'phone' && user.role !== 'staff') location.assign('/');
         else onSignedIn(user);
       })
@@ -40,7 +40,7 @@ export function SignIn({ page, notice, onSignedIn }: { page: 'desk' | 'phone'; n
           <div>
             <p class="brand">OpenCompound</p>
             <h1 id="signin-title">
-              {t(page === 'desk' ? 'app.desk' : 'app.phone')} · {t('signin.title')}
+              {t(page === 'desk' ? 'app.desk' : page === 'admin' ? 'app.admin' : 'app.phone')} · {t('signin.title')}
             </h1>
             <p class="muted">{t('signin.subtitle')}</p>
           </div>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoster, parseRosterWarningGaps } from '../../../../services/alerting/domain/dispatch/parse-roster.ts';
 import { DispatchPlanner } from '../../../../services/alerting/domain/dispatch/planner.ts';
+import { staffShift } from '../../../../services/alerting/domain/dispatch/staff-shift.ts';
 import { isOcError } from '../../../../services/shared/errors.ts';
 import { cst, rawSmallRoster, smallRoster, type RawRoster } from './fixtures.ts';
 
@@ -56,6 +57,21 @@ describe('a swapped shift', () => {
     expect(guardsAt('2024-01-04T10:00:00')).toEqual(['guard-a1', 'guard-a2']); // crew a's next shift: as the rotation says
     expect(guardsAt('2024-01-02T10:00:00')).toEqual(['guard-b1', 'guard-b2']); // the stand-in's own shift is unchanged
     expect(planner.chooseAssignee('security', undefined, cst('2024-01-01T10:00:00'), new Map([['guard-a2', 1]]))).toEqual({ staffId: 'guard-b1', teamId: 'guards' });
+  });
+
+  it("each one's own shift (the phone page's panel) follows the swap", () => {
+    const planner = new DispatchPlanner(parseRoster(withSwap(swap())));
+    const at = cst('2024-01-01T10:00:00');
+    // The stand-in works today, then their own crew's shift tomorrow: two shifts back to back.
+    expect(staffShift(planner, 'guard-b1', at)).toMatchObject({ onDuty: true, current: { startsAt: cst('2024-01-01T08:00:00'), endsAt: cst('2024-01-03T08:00:00') } });
+    // The one swapped out is off today; their next shift is crew a's next one.
+    expect(staffShift(planner, 'guard-a1', at)).toEqual({ onDuty: false, current: undefined, next: { startsAt: cst('2024-01-04T08:00:00'), endsAt: cst('2024-01-05T08:00:00') } });
+  });
+
+  it('refuses a stand-in from another schedule: a swap is between crews of one schedule', () => {
+    const raw = withSwap(swap({ on: 'guard-x' }));
+    raw.staff.push({ id: 'guard-x', name: { zh: 'x', en: 'x' }, teamId: 'guards', role: 'staff', scheduleId: 'dn', crew: 'day' });
+    expect(keysOf(raw)).toEqual(['swaps.0.on']);
   });
 
   it('a supervisor swapped in is the shift supervisor; the one swapped out is not', () => {
