@@ -33,6 +33,12 @@ function checkKeys(value: unknown, shape: unknown, path: string, problems: strin
   if (typeof shape !== 'object' || shape === null || Array.isArray(shape)) return;
   // Maps keyed by the user (zone names) take any key.
   if (path.endsWith('zoneQuietHours') || path.endsWith('quietHours')) return;
+  // A rule's ticketing: `when` takes a word or one of two shapes, checked with the values at start.
+  if (/\.tickets\.[^.]+$/.test(path)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) problems.push(`${path}: must be { when, acceptWithinMs? }`);
+    else for (const key of Object.keys(value)) if (key !== 'when' && key !== 'acceptWithinMs') problems.push(`${path}.${key}: is not a known setting`);
+    return;
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path}: must be an object`);
     return;

@@ -30,6 +30,9 @@ export const ALERT_TYPES = [
   'camera.quiet-hours-motion',
   'device.offline',
   'site.mass-outage',
+  // Grouped incidents (issue 14): one ticket of many alerts.
+  'site.storm',
+  'camera.night-motion-digest',
   'device.fault',
   'device.events-lost',
   'platform.consumer-stuck',

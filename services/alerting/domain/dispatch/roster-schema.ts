@@ -43,6 +43,7 @@ const staffMember = z
     phone: phone.optional(),
     scheduleId: localId.optional(),
     crew: localId.optional(),
+    posts: z.array(localId).optional(),
   })
   .strict();
 
