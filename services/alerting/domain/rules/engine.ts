@@ -18,7 +18,7 @@
  * One observation may yield several signals; they share its event id, so
  * consumers de-duplicate on (fingerprint, action, eventId), not on eventId alone.
  */
-import type { AlertSignal, DeviceContext, Observation } from '../model.ts';
+import type { AlertSignal, Bilingual, DeviceContext, Observation } from '../model.ts';
 import { observeCamera, tickCamera } from './camera-rules.ts';
 import { observeDeviceFault, tickDeviceFault } from './device-fault-rules.ts';
 import { observeDoor, tickDoor } from './door-rules.ts';
@@ -36,10 +36,11 @@ export class RuleEngine {
   private readonly devices = new Map<string, DeviceContext>();
   private readonly settings = new Map<string, RuleSettings>();
   private readonly liveness: LivenessRules;
+  private readonly compounds = new Map<string, CompoundGroup>();
 
   /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
   constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
-    const compounds = new Map<string, CompoundGroup>();
+    const compounds = this.compounds;
     for (const device of devices) {
       if (this.devices.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);
       this.devices.set(device.deviceId, device);
@@ -116,6 +117,17 @@ export class RuleEngine {
     const s = this.settings.get(deviceId);
     if (!s) throw new RangeError(`unknown device ${deviceId}`);
     return s;
+  }
+
+  /** A compound's own settings (site and compound layers) and name: what grouped incidents are judged by. */
+  compound(compoundId: string): { communityId: string; name: Bilingual; settings: RuleSettings } | undefined {
+    const c = this.compounds.get(compoundId);
+    return c && { communityId: c.communityId, name: c.name, settings: c.settings };
+  }
+
+  /** The device a signal is about, or undefined for a group (a compound). */
+  device(deviceId: string): DeviceContext | undefined {
+    return this.devices.get(deviceId);
   }
 
   private context(state: RuleStateStore, device: DeviceContext): DeviceRuleContext {

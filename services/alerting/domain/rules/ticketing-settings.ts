@@ -40,8 +40,13 @@ export interface GroupingSettings {
     nearbyMs: number;
   };
   dispatch: {
-    /** P1 tickets are dispatched by the system to the nearest qualified person on shift. */
+    /** P1 tickets are dispatched by the system to the nearest qualified person on shift... */
     autoDispatchP1: boolean;
+    /**
+     * ...when nobody has taken them this long after they opened: the desk has the first say (it may
+     * know better who is closest), the system makes sure a person moves within a minute anyway.
+     */
+    afterMs: number;
   };
 }
 
@@ -64,7 +69,7 @@ export const DEFAULT_GROUPING: GroupingSettings = {
   storm: { minManholes: 3, windowMs: 30 * MINUTE, quietMs: 30 * MINUTE },
   outage: { darkGraceMs: 10 * MINUTE },
   nightDigest: { enabled: true, nearbyMs: 10 * MINUTE },
-  dispatch: { autoDispatchP1: true },
+  dispatch: { autoDispatchP1: true, afterMs: 30_000 },
 };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -112,6 +117,8 @@ export function ticketingProblems(tickets: Record<string, unknown>, grouping: Gr
   if (typeof g.nightDigest.enabled !== 'boolean') out.push('grouping.nightDigest.enabled must be true or false');
   if (!positive(g.nightDigest.nearbyMs)) out.push('grouping.nightDigest.nearbyMs must be a positive number');
   if (typeof g.dispatch.autoDispatchP1 !== 'boolean') out.push('grouping.dispatch.autoDispatchP1 must be true or false');
+  // The promise: every P1 is with a person within 60 s.
+  if (!(typeof g.dispatch.afterMs === 'number' && g.dispatch.afterMs >= 0 && g.dispatch.afterMs <= 60_000)) out.push('grouping.dispatch.afterMs must be within 0..60000');
   return out;
 }
 

@@ -17,11 +17,15 @@ export function nearestOnShift(t: Ticket, now: number, ctx: TicketContext, exclu
   return ctx.chooseNearest ? ctx.chooseNearest(t.category, t.teamId, t.subject, now, exclude) : ctx.chooseAssignee(t.category, t.teamId, now, exclude);
 }
 
-/** The dispatch an open, unassigned P1 gets now; null when it is not one, or its unmet duty is already on record. */
-export function autoDispatch(ticket: Ticket, now: number, ctx: TicketContext): Change | null {
+/**
+ * The dispatch an open, unassigned P1 gets `afterMs` after it opened (the desk's first say); null when
+ * it is not one, not yet due, or its unmet duty is already on record.
+ */
+export function autoDispatch(ticket: Ticket, now: number, ctx: TicketContext, afterMs: number): Change | null {
   const t0 = ticket;
   const route = t0.route;
   if (t0.priority !== 'P1' || t0.state !== 'open' || t0.assignment !== undefined || !('teamId' in route)) return null;
+  if (now - t0.openedAt < afterMs) return null;
   const target = nearestOnShift(t0, now, ctx, t0.passedOverStaffIds);
   const d = new Draft(ticket, now);
   const t = d.ticket;
