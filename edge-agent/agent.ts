@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { systemClock, type Clock } from '../services/shared/clock.ts';
+import { systemClock, timersOf, type Clock, type Timer } from '../services/shared/clock.ts';
 import type { DeviceKind, Envelope } from '../services/shared/envelope.ts';
 import { OcError } from '../services/shared/errors.ts';
 import { createLogger, type Logger } from '../services/shared/logger.ts';
@@ -70,7 +70,7 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
   /** The socket teardowns of power cuts not yet finished; close() waits for them. */
   private readonly powerCuts = new Set<Promise<void>>();
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: Timer | null = null;
   private startedAtMs = 0;
   private produced = 0;
   private acknowledged = 0;
@@ -376,12 +376,12 @@ export class EdgeAgent implements DeviceAgent, AgentLifecycle {
     const intervalMs = this.options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
     if (intervalMs <= 0 || this.heartbeatTimer) return;
     // Only while connected, so an outage does not fill the outbox with heartbeats.
-    this.heartbeatTimer = setInterval(() => this.beat(), intervalMs);
-    this.heartbeatTimer.unref();
+    // On the agent's clock: a simulated device beats in simulated time, a real one in wall time.
+    this.heartbeatTimer = timersOf(this.clock).every(intervalMs, () => this.beat());
   }
 
   private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer?.cancel();
     this.heartbeatTimer = null;
   }
 

@@ -15,6 +15,10 @@ export interface SimulatorCliOptions {
   secretsPath: string;
   progressEveryS: number;
   drainTimeoutS: number;
+  /** --report: play the scenario on its own simulated clock through gateway, log and alerting in this process, print the noise report. */
+  report: boolean;
+  /** --json with --report: the report as JSON instead of tables. */
+  json: boolean;
   /** Scenario fields given as flags (seed, speed, durationS, startAt, devices, broker, events). */
   scenario: Record<string, unknown> & { events: Record<string, unknown>[] };
   /** Each event of `scenario.events` as it was typed (`--power-cut dl8@60+600`), to name it in errors. */
@@ -50,6 +54,10 @@ export const USAGE = `Usage: npm run simulate -- [options]
                            npm run provision -- --all --simulator)
   --progress-every S       wall seconds between progress lines (default 5)
   --drain-timeout S        on exit, how long to wait for outboxes to empty (default 10)
+  --report                 no broker: play the scenario on its own simulated clock through a
+                           gateway, event log and alerting service in this process, as fast as
+                           it goes, and print the noise report (also: npm run noise-report -- FILE)
+  --json                   with --report: print the report as JSON
 
 Exit code: 0 when every envelope reached the broker, 3 when some stayed in the outbox
 (they are sent on the next run), 2 for a mistake in the flags, the scenario or the site.
@@ -88,6 +96,8 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
         secrets: { type: 'string' },
         'progress-every': { type: 'string' },
         'drain-timeout': { type: 'string' },
+        report: { type: 'boolean' },
+        json: { type: 'boolean' },
         ...Object.fromEntries(Object.keys(EVENT_FLAGS).map((verb) => [verb, { type: 'string' as const, multiple: true as const }])),
       },
     }).values;
@@ -131,6 +141,8 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
     secretsPath: str('secrets') ?? `${simulatorDir}/device-secrets.json`,
     progressEveryS: num('progress-every') ?? 5,
     drainTimeoutS: num('drain-timeout') ?? 10,
+    report: values.report === true,
+    json: values.json === true,
     scenario,
     eventFlags,
   };

@@ -12,6 +12,7 @@ import { listDevices } from '../services/site/devices.ts';
 import { loadSite } from '../services/site/load.ts';
 import { AgentFleet } from './agent-fleet.ts';
 import { buildScenario, inFlagTerms, parseSimulatorArgs, USAGE } from './cli-args.ts';
+import { printNoiseReport } from './report/print-report.ts';
 import { DEFAULT_SIM_SITE_KEY, SimulationRunner } from './runner.ts';
 import { resolveScenarioEvents, selectDevices } from './scenario.ts';
 
@@ -19,6 +20,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const options = parseSimulatorArgs(argv);
   if (options.help) {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (options.report) {
+    // No broker, no secrets: the platform runs in this process on the scenario's own clock.
+    await printNoiseReport({ scenario: buildScenario(options), sitePath: options.sitePath, json: options.json });
     return 0;
   }
   const log = createLogger('simulator');

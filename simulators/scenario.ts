@@ -19,6 +19,8 @@ const base = {
    * or `*`: every device there that the action fits.
    */
   target: z.string().min(1),
+  /** A name for the event, so a scripted incident can say which events it is made of. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').optional(),
 };
 
 const eventSchema = z.discriminatedUnion('do', [
@@ -37,6 +39,26 @@ const eventSchema = z.discriminatedUnion('do', [
   /** The devices lose power at `at` and get it back `durationS` later (see SimulationRunner). */
   z.object({ ...base, do: z.literal('power-cut'), durationS: seconds }).strict(),
 ]);
+
+/**
+ * A scripted incident: the events it is made of, and the tickets a desk should get for it.
+ * A ticket is explained by the incident when its alert type is listed (`drain.*` for a
+ * family) and its subject is at the explanation's target (device, place, building,
+ * compound or `*`; the incident's own events' targets when omitted), opened from the
+ * incident's first event on.
+ */
+const incidentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+    title: z.string().min(1).optional(),
+    /** Incident class for the report and the tests (drain, storm, door, outage, ...). */
+    class: z.string().min(1),
+    events: z.array(z.string().min(1)).min(1),
+    explains: z
+      .array(z.object({ type: z.string().regex(/^[a-z-]+\.(\*|[a-z-]+)$/, 'must be an alert type such as drain.level-critical, or a family such as drain.*'), target: z.string().min(1).optional() }).strict())
+      .min(1),
+  })
+  .strict();
 
 // ISO 8601 with an explicit zone: the zone sets the local hour the traffic models follow.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -60,17 +82,34 @@ export const scenarioSchema = z
     devices: z.array(z.string().min(1)).min(1).optional(),
     broker: z.string().regex(/^mqtts?:\/\/[^\s/]+/, 'must be mqtt://host:port or mqtts://host:port').optional(),
     events: z.array(eventSchema).default([]),
+    /** What a duty desk should get from the script: the noise report's yardstick. */
+    incidents: z.array(incidentSchema).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
     s.events.forEach((e, i) => {
       if (e.at > s.durationS) ctx.addIssue({ code: 'custom', path: ['events', i, 'at'], message: `is after the end of the run (durationS ${s.durationS})` });
     });
+    const eventIds = new Set<string>();
+    s.events.forEach((e, i) => {
+      if (e.id === undefined) return;
+      if (eventIds.has(e.id)) ctx.addIssue({ code: 'custom', path: ['events', i, 'id'], message: `'${e.id}' names another event too` });
+      eventIds.add(e.id);
+    });
+    const incidentIds = new Set<string>();
+    s.incidents.forEach((incident, i) => {
+      if (incidentIds.has(incident.id)) ctx.addIssue({ code: 'custom', path: ['incidents', i, 'id'], message: `'${incident.id}' names another incident too` });
+      incidentIds.add(incident.id);
+      incident.events.forEach((id, j) => {
+        if (!eventIds.has(id)) ctx.addIssue({ code: 'custom', path: ['incidents', i, 'events', j], message: `no scripted event has the id '${id}'` });
+      });
+    });
   });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioEvent = Scenario['events'][number];
+export type ScenarioIncident = Scenario['incidents'][number];
 export type ScenarioVerb = ScenarioEvent['do'];
 export type ModelAction = DoorAction | CameraAction | DrainAction;
 /** Not a model's action: the runner cuts the device's power (its agent and its model) for `durationS`. */
@@ -137,7 +176,7 @@ export interface ScheduledAction {
 export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, devices: readonly PlacedDevice[]): ScheduledAction[] {
   const out: ScheduledAction[] = [];
   scenario.events.forEach((event, i) => {
-    const { at, target, ...action } = event;
+    const { at, target, id: _id, ...action } = event;
     const kinds = ACTION_KINDS[event.do];
     const key = `events.${i}.target`;
     let matched: PlacedDevice[];
@@ -161,7 +200,7 @@ export function resolveScenarioEvents(scenario: Pick<Scenario, 'events'>, device
 }
 
 /** The device sits at this place, in this building or in this compound. */
-function isAt(d: PlacedDevice, where: string): boolean {
+export function isAt(d: Pick<PlacedDevice, 'placeId' | 'buildingId' | 'compoundId'>, where: string): boolean {
   return d.placeId === where || d.buildingId === where || d.compoundId === where;
 }
 

@@ -1,7 +1,7 @@
 import type { ConsumerHealth, StuckReport } from '../event-log/guard/consumer-health.ts';
 import { guardBatchHandler, type GuardedHandler } from '../event-log/guard/guarded-handler.ts';
 import type { EventLog, LogConsumer } from '../event-log/port.ts';
-import type { Clock } from '../shared/clock.ts';
+import { timersOf, type Clock } from '../shared/clock.ts';
 import type { ClockSkewLimits } from '../shared/clock-skew.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
@@ -22,9 +22,14 @@ export interface AlertingRuntimeOptions {
   planner: DispatchPlanner;
   policy: TicketPolicy;
   ruleOverrides?: RuleSettingsOverrides;
+  /**
+   * The one clock of the service: every "now" (SLA deadlines, escalations, reminders, offline
+   * grace, mass-outage window, the roster's crew on duty) and every timer (the ticks, the
+   * relay's retries). A SimulatedClock runs them in simulated time.
+   */
   clock: Clock;
   logger: Logger;
-  /** How often time-based rules and SLA timers run. */
+  /** How often time-based rules and SLA timers run (on the clock's own timers). */
   tickIntervalMs?: number;
   /** Consumer group; instances sharing it share the work (with Kafka). */
   groupId?: string;
@@ -54,7 +59,8 @@ const MAX_BATCH = 500;
 
 /** The alerting service as a running thing: reads the device topics of the log, ticks, relays ticket changes. */
 export async function startAlerting(o: AlertingRuntimeOptions): Promise<AlertingRuntime> {
-  const relay = new OutgoingRelay(o.store, o.log, o.logger);
+  const timers = timersOf(o.clock);
+  const relay = new OutgoingRelay(o.store, o.log, o.logger, timers);
   const service = new AlertingService({
     store: o.store,
     engine: new RuleEngine(o.devices, o.ruleOverrides),
@@ -101,8 +107,7 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
       o.logger.error({ err }, 'alerting timers failed; will run again');
     }
   };
-  const timer = setInterval(tick, o.tickIntervalMs ?? 5_000);
-  timer.unref();
+  const timer = timers.every(o.tickIntervalMs ?? 5_000, tick);
   o.logger.info({ devices: o.devices.length }, 'alerting service running');
   let closed: Promise<void> | undefined;
   return {
@@ -116,7 +121,7 @@ export async function startAlerting(o: AlertingRuntimeOptions): Promise<Alerting
         await verdicts.close();
         guard.close();
         verdictGuard.close();
-        clearInterval(timer);
+        timer.cancel();
         await relay.close();
         o.store.close();
         o.logger.info({ suppressedBySilence: service.suppressedBySilence }, 'alerting service stopped');

@@ -1,4 +1,5 @@
 import type { EventLog } from '../event-log/port.ts';
+import { systemTimers, type Timer, type Timers } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { OutgoingMessage } from './store/alerting-store.ts';
 
@@ -15,7 +16,7 @@ export interface OutgoingSource {
 export class OutgoingRelay {
   private running: Promise<void> | undefined;
   private again = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
   private failures = 0;
   private closed = false;
 
@@ -23,6 +24,8 @@ export class OutgoingRelay {
     private readonly source: OutgoingSource,
     private readonly log: EventLog,
     private readonly logger: Logger,
+    /** The service clock's timers: back-off waits in the same time as everything else. */
+    private readonly timers: Timers = systemTimers,
     private readonly batchSize = 500,
   ) {}
 
@@ -45,7 +48,7 @@ export class OutgoingRelay {
 
   /** Publishes what is queued, then stops. */
   async close(): Promise<void> {
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     await this.running;
     this.closed = true;
     await this.drain().catch((err: unknown) => this.logger.error({ err }, 'outgoing messages left for the next start'));
@@ -62,8 +65,8 @@ export class OutgoingRelay {
         const delay = Math.min(30_000, 100 * 2 ** Math.min(this.failures, 9));
         this.logger.warn({ err, delayMs: delay }, 'could not publish ticket changes; retrying');
         if (!this.closed) {
-          clearTimeout(this.retryTimer);
-          this.retryTimer = setTimeout(() => this.kick(), delay);
+          this.retryTimer?.cancel();
+          this.retryTimer = this.timers.after(delay, () => this.kick());
         }
         throw err;
       }

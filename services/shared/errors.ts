@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   OC_TICKET_CONFLICT: 'ticket changed meanwhile or already exists',
   OC_OUTBOX_CLOSED: 'outbox is closed',
   OC_AGENT_CLOSED: 'agent is closed',
+  OC_SIMULATION_STALLED: 'a scenario played in lockstep waited too long for its devices or for alerting',
   OC_ROSTER_UNKNOWN_SCHEDULE: 'no such shift schedule in the roster',
   OC_TICKET_ILLEGAL_TRANSITION: 'command is not allowed in the current ticket state',
   OC_TICKET_NOT_ALLOWED: 'actor may not perform this command on the ticket',

@@ -119,7 +119,7 @@ export interface TicketContent {
   linkedEventCount: number;
 }
 
-export const SENTINELS = ['dl8/dl8-gate-n-door/door.forced-open', 'dl8/dl8-drain-m8/drain.level-critical'];
+export const SENTINELS = ['dl8/dl8-gate-n-door/door.forced-open', 'dl8/dl8-drain-m8/drain.level'];
 export type TicketMessage = { kind: string; ticket?: { fingerprint: string } };
 
 

@@ -92,6 +92,12 @@ export interface AlertSignal {
   details: Record<string, unknown>;
   /** Safe to resolve by itself when the condition clears (held open, back online). */
   autoResolve: boolean;
+  /**
+   * The condition got worse (a manhole from warning to critical to overflowing): the open
+   * ticket of the fingerprint takes this signal's alert type and title, so it never says
+   * 97 % while the manhole overflows.
+   */
+  retitle?: boolean;
 }
 
 export const fingerprintOf = (compoundId: string, subjectId: string, alertType: AlertType): string =>

@@ -1,6 +1,7 @@
 /**
- * Drain level sensors: level thresholds with hysteresis and a minimum
- * duration, rapid rise, the dry-weather rise that hints at restaurant grease,
+ * Drain level sensors: ONE level ticket per manhole (warning, critical, overflowing,
+ * with hysteresis, a minimum duration and a clear only on enough calm readings), the
+ * rapid rise as a fact on it, the dry-weather rise that hints at restaurant grease,
  * and sensor faults (including a fault the sensor's driver reported, once
  * device-fault-rules.ts has seen it outlast its grace).
  *
@@ -8,19 +9,29 @@
  * readings flushed after a reconnect keep their real spacing. Staleness uses
  * service time, because it is about readings that never arrived.
  */
-import type { AlertSignal, Bilingual } from '../model.ts';
+import type { AlertSignal, Bilingual, DeviceContext } from '../model.ts';
 import { deviceTimeOf, numberField, type EnvelopeObservation } from './observations.ts';
 import type { DeviceRuleContext } from './rule-context.ts';
+import type { RuleSettings } from './settings.ts';
 import type { RuleStateStore } from './state-store.ts';
-import { deviceSignal, fingerprintFor, minutes, pct, placeLabel, tickEventId } from './signals.ts';
+import { deviceSignal, fingerprintFor, pct, placeLabel, tickEventId } from './signals.ts';
 
 /** One reading kept for rates: [device time ms, level mm]. A pair keeps the persisted state small. */
 export type Sample = [number, number];
 
-/** A threshold alert: whether it fired, and since when (device time) the level has been up without firing yet. */
-interface LevelAlarm {
-  active: boolean;
-  pendingSince?: number;
+export type LevelStage = 'warning' | 'critical' | 'overflow';
+
+/** The level condition (device times): see levelCondition. */
+interface LevelState {
+  /** The worst stage reached while the condition holds; absent: no level condition. */
+  stage?: LevelStage;
+  /** Since when the level has been at or above warning / critical (through the hysteresis band). */
+  warningSince?: number;
+  criticalSince?: number;
+  /** While a stage holds: the run of calm readings (below warning minus hysteresis, no overflow, no gap). */
+  calm?: { since: number; readings: number };
+  /** The last level reading, to see gaps in the evidence. */
+  lastReadingAt?: number;
 }
 
 export type SensorFaultReason = 'out-of-range' | 'stuck' | 'stale' | 'low-battery' | 'device-fault';
@@ -28,13 +39,14 @@ export type SensorFaultReason = 'out-of-range' | 'stuck' | 'stale' | 'low-batter
 export interface DrainState {
   /** Service time of the last drain.level, for staleness. */
   lastLevelAt?: number;
-  warning: LevelAlarm;
-  critical: LevelAlarm;
+  level?: LevelState;
   /** Readings within the rapid-rise window. */
   recent: Sample[];
   /** One reading per DRY_SAMPLE_MS reaching back just past the dry-rise window. */
   history: Sample[];
   rapidActive: boolean;
+  /** The largest rise of the current rapid rise, mm. */
+  rapidRiseMm?: number;
   /** Device time of the last reading that rose at rapid-rise rate: rain, so no dry-weather hint. */
   lastRapidAt?: number;
   /** Set while the dry-weather hint is active: the level it rose from. */
@@ -54,8 +66,7 @@ const stateKey = (deviceId: string) => `drain/${deviceId}`;
 function load(ctx: DeviceRuleContext): DrainState {
   return (
     ctx.state.get<DrainState>(stateKey(ctx.device.deviceId)) ?? {
-      warning: { active: false },
-      critical: { active: false },
+      level: {},
       recent: [],
       history: [],
       rapidActive: false,
@@ -121,9 +132,8 @@ export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): Al
   if (!outOfRange && levelMm !== undefined && depthMm !== undefined && depthMm > 0) {
     const sharePct = (levelMm / depthMm) * 100;
     const fact = { ...reading, levelPct: Math.round(sharePct * 10) / 10 };
-    out.push(...levelThreshold(ctx, st.warning, 'drain.level-warning', s.warningPct, sharePct, t, false, o, fact));
-    out.push(...levelThreshold(ctx, st.critical, 'drain.level-critical', s.criticalPct, sharePct, t, overflow, o, fact));
-    out.push(...rapidRise(ctx, st, levelMm, sharePct, t, o, fact));
+    trackRapidRise(s, st, levelMm, sharePct, t);
+    out.push(...levelCondition(ctx, st, sharePct, overflow, t, o, fact));
     out.push(...dryWeatherRise(ctx, st, levelMm, depthMm, t, o, fact));
   }
   ctx.state.set(stateKey(ctx.device.deviceId), st);
@@ -217,83 +227,118 @@ function updateFaults(
   return [];
 }
 
+/** How bad a manhole got, in order: the one level ticket's title and priority follow the worst. */
+const STAGES = ['warning', 'critical', 'overflow'] as const;
+const rank = (stage: LevelStage | undefined): number => (stage === undefined ? -1 : STAGES.indexOf(stage));
+const STAGE_ALERT: Record<LevelStage, 'drain.level-warning' | 'drain.level-critical'> = {
+  warning: 'drain.level-warning',
+  critical: 'drain.level-critical',
+  overflow: 'drain.level-critical',
+};
+
 /**
- * A level threshold. It fires once the level has been up for `minDurationMs`
- * (device time) and the current reading is at or above the threshold; it clears
- * only below threshold minus hysteresis. Dips into the hysteresis band neither
- * clear a fired alert nor restart the minimum duration of a pending one, so a
- * level hovering at the threshold with sensor jitter still fires, exactly once.
+ * The one level ticket of a manhole: whatever its stage, one fingerprint, so warning,
+ * critical and overflowing are one piece of work whose title and priority follow the worst
+ * stage reached (the ticket domain retitles it on a worse fire).
  */
-function levelThreshold(
-  ctx: DeviceRuleContext,
-  alarm: LevelAlarm,
-  type: 'drain.level-warning' | 'drain.level-critical',
-  thresholdPct: number,
-  sharePct: number,
-  t: number,
-  immediate: boolean,
-  o: EnvelopeObservation,
-  facts: Record<string, unknown>,
-): AlertSignal[] {
+export const drainLevelFingerprint = (device: DeviceContext): string => `${device.compoundId}/${device.deviceId}/drain.level`;
+
+/**
+ * The manhole's level condition, one reading at a time (device time).
+ *
+ * Raising: a stage fires once the level has stayed at or above its threshold for
+ * `minDurationMs` (dips into the hysteresis band below it do not restart the wait) and
+ * the current reading is at or above it; an overflow reading is the overflowing stage at
+ * once. Only a stage worse than the one already reached fires, so a level hovering at a
+ * threshold or falling from critical to warning gives no new signal.
+ *
+ * Clearing needs evidence: every reading for `clearHoldMs` below the warning threshold
+ * minus the hysteresis, at least `clearMinReadings` of them, none saying `overflow`, and no
+ * gap between two readings longer than `gapMs` (a power cut or a stale sensor is missing
+ * evidence, not a recovery: it restarts the count).
+ */
+function levelCondition(ctx: DeviceRuleContext, st: DrainState, sharePct: number, overflow: boolean, t: number, o: EnvelopeObservation, facts: Record<string, unknown>): AlertSignal[] {
   const s = ctx.settings.drain;
-  const releasePct = thresholdPct - s.hysteresisPct;
+  const lv = (st.level ??= {});
+  const gap = lv.lastReadingAt !== undefined && t - lv.lastReadingAt > s.gapMs;
+  if (gap) {
+    delete lv.calm;
+    delete lv.warningSince;
+    delete lv.criticalSince;
+  }
+  lv.lastReadingAt = Math.max(lv.lastReadingAt ?? t, t);
+  const warnRelease = s.warningPct - s.hysteresisPct;
+  const critRelease = s.criticalPct - s.hysteresisPct;
+  if (sharePct >= s.warningPct || overflow) lv.warningSince ??= t;
+  else if (sharePct < warnRelease) delete lv.warningSince;
+  if (sharePct >= s.criticalPct || overflow) lv.criticalSince ??= t;
+  else if (sharePct < critRelease) delete lv.criticalSince;
+
+  const held = (since: number | undefined, threshold: number) => since !== undefined && sharePct >= threshold && t - since >= s.minDurationMs;
+  const evident: LevelStage | undefined = overflow ? 'overflow' : held(lv.criticalSince, s.criticalPct) ? 'critical' : held(lv.warningSince, s.warningPct) ? 'warning' : undefined;
   const place = placeLabel(ctx.device);
-  const details = { ...facts, thresholdPct, clearBelowPct: releasePct, minDurationMs: s.minDurationMs };
-  if (!alarm.active) {
-    if (sharePct >= thresholdPct || immediate) {
-      alarm.pendingSince ??= t;
-      if (immediate || t - alarm.pendingSince >= s.minDurationMs) {
-        const since = alarm.pendingSince;
-        alarm.active = true;
-        delete alarm.pendingSince;
-        const grade = type === 'drain.level-critical' ? { zh: '危险', en: 'critical' } : { zh: '预警', en: 'warning' };
-        const summary = immediate
-          ? { zh: `${place.zh}满溢（${grade.zh}）`, en: `${place.en} overflowing (${grade.en})` }
-          : { zh: `${place.zh}水位 ${pct(sharePct)}%（${grade.zh}）`, en: `${place.en} level ${pct(sharePct)}% (${grade.en})` };
-        return [deviceSignal('fire', type, ctx.device, o.at, o.eventId, summary, { ...details, upSinceDeviceTime: new Date(since).toISOString(), overflowReading: immediate })];
-      }
-    } else if (sharePct < releasePct) {
-      delete alarm.pendingSince;
-    }
+  const details = { ...facts, thresholdPct: s.warningPct, criticalPct: s.criticalPct, clearBelowPct: warnRelease, minDurationMs: s.minDurationMs, clearHoldMs: s.clearHoldMs, clearMinReadings: s.clearMinReadings };
+
+  if (evident !== undefined && rank(evident) > rank(lv.stage)) {
+    const previous = lv.stage;
+    lv.stage = evident;
+    delete lv.calm;
+    const since = evident === 'overflow' ? t : evident === 'critical' ? lv.criticalSince! : lv.warningSince!;
+    const summary =
+      evident === 'overflow'
+        ? { zh: `${place.zh}满溢（危险）`, en: `${place.en} overflowing (critical)` }
+        : evident === 'critical'
+          ? { zh: `${place.zh}水位 ${pct(sharePct)}%（危险）`, en: `${place.en} level ${pct(sharePct)}% (critical)` }
+          : { zh: `${place.zh}水位 ${pct(sharePct)}%（预警）`, en: `${place.en} level ${pct(sharePct)}% (warning)` };
+    const rapid = st.rapidActive ? { rapidRise: { riseMm: st.rapidRiseMm, windowMs: s.rapidRiseWindowMs } } : {};
+    const fire = deviceSignal('fire', STAGE_ALERT[evident], ctx.device, o.at, o.eventId, summary, {
+      ...details,
+      ...rapid,
+      stage: evident,
+      ...(previous ? { previousStage: previous } : {}),
+      upSinceDeviceTime: new Date(since).toISOString(),
+      overflowReading: overflow,
+    });
+    return [{ ...fire, fingerprint: drainLevelFingerprint(ctx.device), retitle: true }];
+  }
+  if (lv.stage === undefined) return [];
+  if (overflow || sharePct >= warnRelease) {
+    delete lv.calm;
     return [];
   }
-  if (sharePct < releasePct && !immediate) {
-    alarm.active = false;
-    const summary = { zh: `${place.zh}水位回落至 ${pct(sharePct)}%`, en: `${place.en} level down to ${pct(sharePct)}%` };
-    return [deviceSignal('clear', type, ctx.device, o.at, o.eventId, summary, details)];
-  }
-  return [];
+  lv.calm ??= { since: t, readings: 0 };
+  lv.calm.readings += 1;
+  if (t - lv.calm.since < s.clearHoldMs || lv.calm.readings < s.clearMinReadings) return [];
+  const worst = lv.stage;
+  const { readings } = lv.calm;
+  delete lv.stage;
+  delete lv.calm;
+  const summary = { zh: `${place.zh}水位回落至 ${pct(sharePct)}%`, en: `${place.en} level down to ${pct(sharePct)}%` };
+  const clear = deviceSignal('clear', STAGE_ALERT[worst], ctx.device, o.at, o.eventId, summary, { ...details, worstStage: worst, calmReadings: readings });
+  return [{ ...clear, fingerprint: drainLevelFingerprint(ctx.device) }];
 }
 
 /**
- * Rise within the window: now against the lowest reading in it. Fires only at `rapidRiseMinPct`
- * of depth or above (the rise still counts as rain for the dry-weather hint below it). Clears at
- * half the rate, so a wobble does not flap.
+ * Rise within the window: now against the lowest reading in it. A fact, not a ticket: in a
+ * storm every manhole rises fast and most drain away again, so a rapid rise is told to the
+ * desk on the level ticket it leads to (`details.rapidRise`) and, from `rapidRiseMinPct` of
+ * depth up, marks the rise as rain for the dry-weather hint. It ends at half the rate.
  */
-function rapidRise(ctx: DeviceRuleContext, st: DrainState, levelMm: number, sharePct: number, t: number, o: EnvelopeObservation, facts: Record<string, unknown>): AlertSignal[] {
-  const s = ctx.settings.drain;
+function trackRapidRise(s: RuleSettings['drain'], st: DrainState, levelMm: number, sharePct: number, t: number): void {
   st.recent = st.recent.filter(([at]) => at > t - s.rapidRiseWindowMs && at <= t);
   st.recent.push([t, levelMm]);
   const riseMm = levelMm - Math.min(...st.recent.map(([, mm]) => mm));
   const rapid = riseMm > s.rapidRiseMm;
   if (rapid) st.lastRapidAt = t;
-  const place = placeLabel(ctx.device);
-  const window = minutes(s.rapidRiseWindowMs);
-  const details = { ...facts, riseMm, windowMs: s.rapidRiseWindowMs, thresholdMm: s.rapidRiseMm, minLevelPct: s.rapidRiseMinPct };
   if (!st.rapidActive && rapid && sharePct >= s.rapidRiseMinPct) {
     st.rapidActive = true;
-    const summary = {
-      zh: `${place.zh}水位快速上涨：${window}分钟内上涨 ${Math.round(riseMm)} 毫米`,
-      en: `${place.en} level rising fast: +${Math.round(riseMm)} mm in ${window} min`,
-    };
-    return [deviceSignal('fire', 'drain.rapid-rise', ctx.device, o.at, o.eventId, summary, details)];
-  }
-  if (st.rapidActive && riseMm <= s.rapidRiseMm / 2) {
+    st.rapidRiseMm = riseMm;
+  } else if (st.rapidActive && riseMm <= s.rapidRiseMm / 2) {
     st.rapidActive = false;
-    const summary = { zh: `${place.zh}水位已停止快速上涨`, en: `${place.en} level no longer rising fast` };
-    return [deviceSignal('clear', 'drain.rapid-rise', ctx.device, o.at, o.eventId, summary, details)];
+    delete st.rapidRiseMm;
+  } else if (st.rapidActive) {
+    st.rapidRiseMm = Math.max(st.rapidRiseMm ?? 0, riseMm);
   }
-  return [];
 }
 
 /**

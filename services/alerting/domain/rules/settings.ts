@@ -21,6 +21,12 @@ export interface RuleSettings {
     hysteresisPct: number;
     /** Device time the level must stay up before a level alert fires (an overflow reading skips it). */
     minDurationMs: number;
+    /** A level ticket clears only after the level stayed below warning minus hysteresis this long (device time)... */
+    clearHoldMs: number;
+    /** ...in at least this many readings... */
+    clearMinReadings: number;
+    /** ...with no two readings further apart than this: a longer gap (power cut, stale sensor) restarts the count. */
+    gapMs: number;
     /** Rise of more than this within `rapidRiseWindowMs` is a rapid rise (rain, a surcharged sewer). */
     rapidRiseMm: number;
     rapidRiseWindowMs: number;
@@ -107,6 +113,10 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     criticalPct: 85,
     hysteresisPct: 5,
     minDurationMs: 2 * MINUTE,
+    clearHoldMs: 10 * MINUTE,
+    clearMinReadings: 5,
+    // The sensor reports every 60 s when low, every 15 s when high: three missed readings are a gap.
+    gapMs: 3 * MINUTE,
     rapidRiseMm: 150,
     rapidRiseWindowMs: 10 * MINUTE,
     rapidRiseMinPct: 30,
@@ -223,6 +233,9 @@ function validate(s: RuleSettings, where: string): void {
   check(pct(d.criticalPct) && d.criticalPct > d.warningPct, 'drain.criticalPct', 'a percentage above warningPct');
   check(finite(d.hysteresisPct) && d.hysteresisPct >= 0 && d.hysteresisPct < d.warningPct, 'drain.hysteresisPct', '>= 0 and below warningPct');
   check(finite(d.minDurationMs) && d.minDurationMs >= 0, 'drain.minDurationMs', '>= 0');
+  check(finite(d.clearHoldMs) && d.clearHoldMs >= 0, 'drain.clearHoldMs', '>= 0');
+  check(positive(d.clearMinReadings) && Number.isInteger(d.clearMinReadings), 'drain.clearMinReadings', 'a positive integer');
+  check(positive(d.gapMs), 'drain.gapMs', 'a positive number');
   for (const k of ['rapidRiseMm', 'rapidRiseWindowMs', 'dryRisePct', 'dryRiseWindowMs', 'outOfRangeReadings', 'stuckReadings', 'staleMs'] as const) {
     check(positive(d[k]), `drain.${k}`, 'a positive number');
   }

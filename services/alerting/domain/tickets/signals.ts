@@ -113,12 +113,19 @@ function applyFire(ticket: Ticket, signal: AlertSignal, now: number, ctx: Ticket
   t.conditionActive = true;
   delete t.conditionClearedAt;
 
+  // Worse than it was (warning → critical → overflowing): the ticket says what it is now.
+  const worsened = signal.retitle === true && (signal.alertType !== t.alertType || signal.summary.zh !== t.title.zh || signal.summary.en !== t.title.en);
+  const change = worsened ? { worsened: { fromAlertType: t.alertType, fromTitle: t.title, alertType: signal.alertType, title: { ...signal.summary } } } : {};
+  if (worsened) {
+    t.alertType = signal.alertType;
+    t.title = { ...signal.summary };
+  }
   if (reopening) {
-    reopen(d, SYSTEM, ctx, 'fired again within the reopen window', undefined, { eventId: signal.eventId, collapsed: t.storm.collapsed });
+    reopen(d, SYSTEM, ctx, 'fired again within the reopen window', undefined, { eventId: signal.eventId, collapsed: t.storm.collapsed, ...change });
     t.storm = { lastEntryAt: now, collapsed: 0 };
-  } else if (returned || now - t.storm.lastEntryAt >= ctx.policy.stormCollapseMs) {
-    // A condition coming back is news even inside the storm window; a repeat is news once a minute.
-    d.entry(SYSTEM, 're-fired', { data: { eventId: signal.eventId, firingCount: t.firingCount, collapsed: t.storm.collapsed, ...(returned ? { conditionReturned: true } : {}) } });
+  } else if (returned || worsened || now - t.storm.lastEntryAt >= ctx.policy.stormCollapseMs) {
+    // A condition coming back or getting worse is news even inside the storm window; a repeat is news once a minute.
+    d.entry(SYSTEM, 're-fired', { data: { eventId: signal.eventId, firingCount: t.firingCount, collapsed: t.storm.collapsed, ...(returned ? { conditionReturned: true } : {}), ...change } });
     t.storm = { lastEntryAt: now, collapsed: 0 };
   } else {
     t.storm.collapsed += 1;

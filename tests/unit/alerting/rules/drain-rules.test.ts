@@ -33,7 +33,9 @@ function series(fromS: number, toS: number, everyS: number, f: (s: number) => nu
 
 const m3 = (action: string, type: string, atS: number) => `${action} ${type} ${M3.deviceId} @${atS}s`;
 
-describe('drain level thresholds: minimum duration, hysteresis, flapping', () => {
+describe('the one drain level ticket: minimum duration, hysteresis, worst state, evidence before it clears', () => {
+  // Defaults: warning 60 %, critical 85 %, hysteresis 5 points, 2 min up before firing; a clear
+  // needs 10 min below 55 % in at least 5 readings with no gap over 3 min. Times are device time.
   const cases: { name: string; steps: Step[]; expected: string[] }[] = [
     { name: 'below the warning threshold raises nothing', steps: series(0, 600, 30, () => 58), expected: [] },
     {
@@ -49,83 +51,116 @@ describe('drain level thresholds: minimum duration, hysteresis, flapping', () =>
     },
     {
       name: 'jitter around the threshold still fires, exactly once (the hysteresis band does not reset the timer)',
-      steps: series(0, 600, 15, (s) => (s / 15) % 2 === 0 ? 60.4 : 59.6),
+      steps: series(0, 1800, 15, (s) => ((s / 15) % 2 === 0 ? 60.4 : 59.6)),
       expected: [m3('fire', 'drain.level-warning', 120)],
     },
     {
-      name: 'a fired warning holds inside the hysteresis band and clears below threshold minus 5 points',
-      steps: [...series(0, 150, 30, () => 62), ...series(180, 600, 30, () => 56), pct(630, 54.5)],
-      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 630)],
+      name: 'a level hovering in and out of the band gives one ticket, not a flapping series: short calm spells clear nothing',
+      steps: [...series(0, 300, 30, () => 62), ...series(330, 600, 30, () => 54), ...series(630, 900, 30, () => 62), ...series(930, 1200, 30, () => 50), ...series(1230, 1500, 30, () => 61)],
+      expected: [m3('fire', 'drain.level-warning', 120)],
     },
     {
-      name: 'a real flap emits fire, clear, fire, and nothing more while each state holds',
-      steps: [...series(0, 300, 30, () => 62), ...series(330, 600, 30, () => 54), ...series(630, 1200, 30, () => 62)],
-      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 330), m3('fire', 'drain.level-warning', 750)],
+      name: 'it clears only after 10 min of readings below warning minus hysteresis (inside the band it holds)',
+      steps: [...series(0, 150, 30, () => 62), ...series(180, 600, 30, () => 56), ...series(630, 1500, 30, () => 54)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 1230)],
     },
     {
-      name: 'critical and warning are separate: both fire, critical clears below 80%, the warning stays until below 55%',
-      steps: [...series(0, 300, 30, () => 90), ...series(330, 600, 30, () => 79), ...series(630, 900, 30, () => 54)],
-      expected: [
-        m3('fire', 'drain.level-warning', 120),
-        m3('fire', 'drain.level-critical', 120),
-        m3('clear', 'drain.level-critical', 330),
-        m3('clear', 'drain.level-warning', 630),
-      ],
+      name: 'a real second rise after a proven recovery is fire, clear, fire',
+      steps: [...series(0, 300, 30, () => 62), ...series(330, 1000, 30, () => 40), ...series(1030, 1300, 30, () => 62)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 930), m3('fire', 'drain.level-warning', 1150)],
     },
     {
-      name: 'an overflow reading fires critical at once; the warning keeps its own minimum duration',
-      steps: [pct(0, 100, { overflow: true }), pct(15, 100, { overflow: true }), ...series(30, 150, 30, () => 95)],
-      expected: [m3('fire', 'drain.level-critical', 0), m3('fire', 'drain.level-warning', 120)],
+      name: 'warning, then critical, then overflowing: each worse stage fires on the same ticket; falling back gives nothing until it clears',
+      steps: [...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 90), pct(630, 100, { overflow: true }), ...series(660, 900, 30, () => 90), ...series(930, 1300, 30, () => 70)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('fire', 'drain.level-critical', 450), m3('fire', 'drain.level-critical', 630)],
+    },
+    {
+      name: 'straight to critical is one fire, not a warning and a critical',
+      steps: series(0, 300, 30, () => 90),
+      expected: [m3('fire', 'drain.level-critical', 120)],
+    },
+    {
+      name: 'an overflow reading fires at once; the critical level after it adds nothing',
+      steps: [pct(0, 100, { overflow: true }), pct(15, 100, { overflow: true }), ...series(30, 300, 30, () => 95)],
+      expected: [m3('fire', 'drain.level-critical', 0)],
     },
     {
       name: 'a full chamber reading 0 mm distance without the overflow flag is water, not a sensor fault',
       steps: [mm(0, DEPTH, { distanceMm: 0 }), mm(15, DEPTH, { distanceMm: 0 }), mm(30, DEPTH - 2), mm(120, DEPTH, { distanceMm: 0 })],
-      expected: [m3('fire', 'drain.level-warning', 120), m3('fire', 'drain.level-critical', 120)],
+      expected: [m3('fire', 'drain.level-critical', 120)],
+    },
+    {
+      name: 'a power cut is a gap, not a recovery: the first low reading after it clears nothing; 10 min of readings after it do',
+      steps: [...series(0, 300, 30, () => 90), ...series(900, 2000, 60, () => 30)],
+      expected: [m3('fire', 'drain.level-critical', 120), m3('clear', 'drain.level-critical', 1500)],
+    },
+    {
+      name: 'a gap in the middle of the calm spell restarts it',
+      steps: [...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 40), ...series(900, 1600, 60, () => 40)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 1500)],
+    },
+    {
+      name: 'overflow: true never clears anything, whatever the level says (1599 of 1600 mm flagged overflowing)',
+      steps: [...series(0, 300, 30, () => 90), ...Array.from({ length: 40 }, (_, i) => mm(330 + 30 * i, DEPTH - 1, { overflow: true }))],
+      expected: [m3('fire', 'drain.level-critical', 120), m3('fire', 'drain.level-critical', 330)],
+    },
+    {
+      name: 'one overflow reading inside a calm spell restarts the hold',
+      steps: [...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 40), pct(630, 40, { overflow: true }), ...series(660, 1400, 30, () => 40)],
+      expected: [m3('fire', 'drain.level-warning', 120), m3('fire', 'drain.level-critical', 630), m3('clear', 'drain.level-critical', 1260)],
     },
   ];
   it.each(cases)('$name', ({ steps, expected }) => {
     expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
   });
 
-  it('says where, how high and how bad, in both languages, with the figures in details', () => {
-    const [warning] = new Harness([M3]).run(series(0, 120, 30, () => 85.2, 'pct', false));
-    expect(warning!.summary).toEqual({ zh: 'M3号检查井水位 85%（预警）', en: 'Manhole M3 level 85% (warning)' });
-    expect(warning!.details).toMatchObject({ levelMm: Math.round(0.852 * DEPTH), depthMm: DEPTH, thresholdPct: 60, clearBelowPct: 55 });
-    const h = new Harness([M3]);
-    const critical = h.run(series(0, 120, 30, () => 85.2, 'pct', false)).find((s) => s.alertType === 'drain.level-critical')!;
-    expect(critical.summary).toEqual({ zh: 'M3号检查井水位 85%（危险）', en: 'Manhole M3 level 85% (critical)' });
-    expect([critical.category, critical.priority, warning!.priority]).toEqual(['drainage', 'P1', 'P2']);
+  it('too few readings in the hold time clear nothing (clearMinReadings)', () => {
+    const h = new Harness([M3], { devices: { [M3.deviceId]: { drain: { clearMinReadings: 8 } } } });
+    // Readings every 150 s: 10 min below the level holds 5 readings, the 8th comes at 1050 s after the first calm one.
+    const steps = [...series(0, 300, 30, () => 70), ...series(450, 2000, 150, () => 40)];
+    expect(h.run(steps).map(brief)).toEqual([m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 1500)]);
+  });
+
+  it('every stage is one fingerprint per manhole, retitling the ticket; the title says how bad it is now, in both languages', () => {
+    const signals = new Harness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 90.2), pct(630, 100, { overflow: true })]);
+    expect(new Set(signals.map((x) => x.fingerprint))).toEqual(new Set([`dl8/${M3.deviceId}/drain.level`]));
+    expect(signals.every((x) => x.retitle === true)).toBe(true);
+    expect(signals.map((x) => x.summary)).toEqual([
+      { zh: 'M3号检查井水位 70%（预警）', en: 'Manhole M3 level 70% (warning)' },
+      { zh: 'M3号检查井水位 90%（危险）', en: 'Manhole M3 level 90% (critical)' },
+      { zh: 'M3号检查井满溢（危险）', en: 'Manhole M3 overflowing (critical)' },
+    ]);
+    expect(signals.map((x) => [x.priority, x.category, x.details.stage, x.details.previousStage])).toEqual([
+      ['P2', 'drainage', 'warning', undefined],
+      ['P1', 'drainage', 'critical', 'warning'],
+      ['P1', 'drainage', 'overflow', 'critical'],
+    ]);
+    expect(signals[0]!.details).toMatchObject({ depthMm: DEPTH, thresholdPct: 60, clearBelowPct: 55, clearHoldMs: 10 * MIN });
+  });
+
+  it('the clear after a warning resolves the ticket by itself; after critical it does not (someone checks the street)', () => {
+    const warning = new Harness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 1000, 30, () => 30)]);
+    expect(warning.map((x) => [x.action, x.autoResolve])).toEqual([['fire', true], ['clear', true]]);
+    const critical = new Harness([M3]).run([...series(0, 300, 30, () => 90), ...series(330, 1000, 30, () => 30)]);
+    expect(critical.map((x) => [x.action, x.autoResolve, x.details.worstStage])).toEqual([['fire', false, undefined], ['clear', false, 'critical']]);
   });
 });
 
-describe('drain rapid rise', () => {
-  const cases: { name: string; steps: Step[]; expected: string[] }[] = [
-    {
-      name: '+160 mm in 4 min fires; once the level stops rising it clears at half the rate',
-      // 500 mm (31% of 1600) rising 40 mm/min for 4 min, then flat at 660 mm.
-      steps: series(0, 1200, 60, (s) => 500 + 40 * Math.min(s / 60, 4), 'mm'),
-      expected: [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 720)],
-    },
-    {
-      name: 'the same rise low in the manhole (300 → 460 mm, under 30% of depth) is rain draining away: no ticket',
-      steps: series(0, 1200, 60, (s) => 300 + 40 * Math.min(s / 60, 4), 'mm'),
-      expected: [],
-    },
-    {
-      name: 'a rise that started low fires once it passes 30% of depth while still rising fast',
-      // 400 mm rising 40 mm/min: 480 mm (30%) at 2 min, +160 mm only at 4 min.
-      steps: series(0, 1200, 60, (s) => 400 + 40 * Math.min(s / 60, 6), 'mm'),
-      expected: [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 840)],
-    },
-    { name: '+140 mm in 10 min is not rapid', steps: series(0, 1200, 60, (s) => 300 + 14 * Math.min(s / 60, 10), 'mm'), expected: [] },
-    {
-      name: 'a rise spread over more than the window is not rapid (rate, not total)',
-      steps: series(0, 1800, 60, (s) => 300 + 8 * (s / 60), 'mm'),
-      expected: [],
-    },
-  ];
-  it.each(cases)('$name', ({ steps, expected }) => {
-    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+describe('drain rapid rise: a fact, not a ticket', () => {
+  it.each([
+    ['+160 mm in 4 min that then holds below warning', series(0, 1200, 60, (s) => 500 + 40 * Math.min(s / 60, 4), 'mm')],
+    ['a storm rise that falls back', series(0, 1800, 60, (s) => (s < 600 ? 400 + s : 1000 - (s - 600) * 0.5), 'mm')],
+  ])('%s opens nothing', (_name, steps) => {
+    expect(new Harness([M3]).run(steps).map(brief)).toEqual([]);
+  });
+
+  it('a rise that reaches warning says so on the level ticket', () => {
+    // 500 mm rising 40 mm/min to 1100 mm (69 %): at or above 60 % from 720 s, the warning fires 2 min later.
+    const [warning, ...rest] = new Harness([M3]).run(series(0, 1500, 60, (s) => 500 + 40 * Math.min(s / 60, 15), 'mm'));
+    expect(rest).toEqual([]);
+    expect(brief(warning!)).toBe(m3('fire', 'drain.level-warning', 840));
+    expect(warning!.details.rapidRise).toMatchObject({ windowMs: 10 * MIN });
+    expect((warning!.details.rapidRise as { riseMm: number }).riseMm).toBeGreaterThan(150);
   });
 });
 
@@ -146,8 +181,8 @@ describe('drain dry-weather rise (grease hint)', () => {
         ...series(3600 + 60, 3600 + 300, 60, (s) => 320 + ((s - 3600) / 60) * 50, 'mm'),
         ...series(3600 + 600, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm'),
       ],
-      // The burst fires once it is over 30% of depth (520 mm at +4 min); the grease hint stays quiet.
-      expected: [m3('fire', 'drain.rapid-rise', 3600 + 240), m3('clear', 'drain.rapid-rise', 3600 + 600)],
+      // The burst is rain (a rapid rise, no ticket of its own); the grease hint stays quiet.
+      expected: [],
     },
   ];
   it.each(cases)('$name', ({ steps, expected }) => {

@@ -1,0 +1,68 @@
+/**
+ * The platform on the scenario's simulated clock (simulators/report/simulated-platform.ts):
+ * real agents, gateway, SQLite log and alerting in one process, played as fast as the
+ * machine goes. Whatever the wall clock says, the tickets are those of the scenario's time.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSite } from '../../../services/site/load.ts';
+import { SimulatedPlatform } from '../../../simulators/report/simulated-platform.ts';
+import { platformTickets } from '../../../simulators/report/run-report.ts';
+import { loadScenarioFile, parseScenario } from '../../../simulators/scenario.ts';
+
+const site = loadSite();
+const MINUTE = 60_000;
+let platform: SimulatedPlatform | undefined;
+afterEach(async () => {
+  await platform?.close();
+  platform = undefined;
+});
+
+describe('the platform on a simulated clock', () => {
+  it('a ten-minute power cut played fast still raises its mass-outage ticket, with SLA deadlines in simulated time', async () => {
+    const scenario = loadScenarioFile(fileURLToPath(new URL('../../../simulators/scenarios/power-cut.yaml', import.meta.url)));
+    platform = await SimulatedPlatform.start({ site, scenario });
+    const started = performance.now();
+    await platform.playUntil();
+    // Twenty simulated minutes in far fewer wall seconds: a speed-1 scenario played fast.
+    expect(performance.now() - started).toBeLessThan(10 * MINUTE);
+    const tickets = platformTickets(platform).map((t) => t.ticket);
+    expect(tickets.map((t) => t.alertType)).toEqual(['site.mass-outage']);
+    const [outage] = tickets;
+    const cutAt = Date.parse('2026-07-15T14:01:00+08:00');
+    // The offline grace (60 s) ran on the scenario's clock: opened a minute after the cut, simulated time.
+    expect(outage!.openedAt).toBe(cutAt + MINUTE);
+    // P1: acknowledge in 5 min, resolve in 4 h — from the simulated opening, not from the wall clock.
+    expect(outage!.deadlines.acknowledgeBy).toBe(outage!.openedAt + 5 * MINUTE);
+    expect(outage!.deadlines.resolveBy).toBe(outage!.openedAt + 240 * MINUTE);
+    // Power back at 14:11: the grouped ticket resolved itself then, in simulated time.
+    expect(outage!.state).toBe('resolved');
+    expect(outage!.milestones.resolvedAt).toBeGreaterThanOrEqual(cutAt + 10 * MINUTE);
+    expect(outage!.milestones.resolvedAt).toBeLessThan(cutAt + 12 * MINUTE);
+  }, 120_000);
+
+  it('a door forced at 02:00 Shanghai escalates, when nobody acknowledges it, to the supervisor of the crew on duty at 02:00', async () => {
+    const scenario = parseScenario({
+      name: 'forced-at-two',
+      seed: 3,
+      durationS: 900,
+      startAt: '2026-07-16T02:00:00+08:00',
+      devices: ['door'],
+      events: [{ at: 30, do: 'forced-open', target: 'b1-u1' }],
+    });
+    platform = await SimulatedPlatform.start({ site, scenario });
+    await platform.playUntil();
+    const [forced] = platformTickets(platform).filter((t) => t.ticket.alertType === 'door.forced-open');
+    expect(forced).toBeDefined();
+    const escalated = forced!.timeline.find((e) => e.action === 'escalated');
+    // The P1's acknowledge deadline (5 min) passed in simulated time, at about 02:05.
+    expect(escalated?.at).toBeGreaterThanOrEqual(forced!.ticket.openedAt + 5 * MINUTE);
+    expect(escalated!.at).toBeLessThan(forced!.ticket.openedAt + 6 * MINUTE);
+    const planner = platform.alerting.planner;
+    const night = planner.supervisorOnDuty(Date.parse('2026-07-16T02:05:00+08:00'))!;
+    // The 24-hour rota hands over at 08:00: the crew that came on at 08:00 on the 15th holds the night.
+    expect(night.id).toBe(planner.supervisorOnDuty(Date.parse('2026-07-15T09:00:00+08:00'))!.id);
+    expect(night.id).not.toBe(planner.supervisorOnDuty(Date.parse('2026-07-16T09:00:00+08:00'))!.id);
+    expect(escalated!.data?.notified).toEqual([{ role: 'supervisor', staffId: night.id }]);
+  }, 120_000);
+});
