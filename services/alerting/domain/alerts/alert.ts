@@ -55,7 +55,7 @@ export function recordSignal(previous: Alert | undefined, signal: AlertSignal, n
   const windowMs = typeof when === 'object' && 'occurrences' in when ? when.occurrences.withinMinutes * 60_000 : 0;
   const fires = [...(previous?.recentFires ?? []).filter((t) => windowMs > 0 && now - t < windowMs), now].slice(-FIRES_KEPT);
   if (previous && previous.state === 'firing') {
-    return { ...previous, lastFiredAt: now, updatedAt: now, recentFires: fires, signal, summary: signal.summary, priority: signal.priority };
+    return { ...previous, alertType: signal.alertType, lastFiredAt: now, updatedAt: now, recentFires: fires, signal, summary: signal.summary, priority: signal.priority };
   }
   return {
     id: alertIdOf(signal.fingerprint, now),
