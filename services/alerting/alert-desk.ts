@@ -12,7 +12,7 @@ import { fingerprintOf, type AlertSignal, type Observation } from './domain/mode
 import type { RuleEngine } from './domain/rules/engine.ts';
 import type { RuleSettings } from './domain/rules/settings.ts';
 import { autoDispatch, nearestOnShift } from './domain/tickets/auto-dispatch.ts';
-import { attachEvidence, setParent, upsertChildLine, withAcceptDeadline } from './domain/tickets/grouping.ts';
+import { attachEvidence, setParent, upsertChildLine } from './domain/tickets/grouping.ts';
 import type { Change, ChildLine, EvidenceItem, Ticket, TicketContext, TimelineEntry } from './domain/tickets/types.ts';
 import type { AlertingTx } from './store/alerting-store.ts';
 import type { Silence } from './domain/silences.ts';
@@ -98,7 +98,9 @@ export class AlertDesk<O> {
         this.dispose(tx, alert, { kind: 'alert-only', why: route.why }, out);
         return;
       case 'ticket': {
-        const ticket = this.ops.ticketPath(tx, signal, obs, out);
+        // The rule's accept deadline goes on the ticket it opens.
+        const acceptWithinMs = this.settingsFor(signal)?.tickets[signal.alertType].acceptWithinMs;
+        const ticket = this.ops.ticketPath(tx, acceptWithinMs === undefined ? signal : { ...signal, acceptWithinMs }, obs, out);
         if (!ticket) return;
         this.dispose(tx, alert, { kind: 'ticket', ticketId: ticket.id }, out);
         this.afterOpen(tx, ticket, route.parentId, now, out);
@@ -137,8 +139,6 @@ export class AlertDesk<O> {
   /** A new ticket: linked to its storm, the same device's transient alerts as evidence, a P1 sent to a person. */
   private afterOpen(tx: Tx, opened: Ticket, parentId: string | undefined, now: number, out: O): void {
     let ticket = opened;
-    const acceptWithinMs = this.settingsFor(signalLike(ticket))?.tickets[ticket.alertType].acceptWithinMs;
-    if (acceptWithinMs !== undefined && ticket.state === 'open') ticket = this.apply(tx, ticket, withAcceptDeadline(ticket, acceptWithinMs, now), out);
     if (parentId !== undefined) {
       ticket = this.apply(tx, ticket, setParent(ticket, parentId, now), out);
       const storm = tx.ticket(parentId);

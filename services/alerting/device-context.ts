@@ -1,3 +1,4 @@
+import { cameraZonesAt } from '../site/camera-zones.ts';
 import type { PlacedDevice } from '../site/devices.ts';
 import type { DeviceContext } from './domain/model.ts';
 
@@ -11,6 +12,7 @@ export const toDeviceContext = (d: PlacedDevice): DeviceContext => ({
   placeId: d.placeId,
   name: d.name,
   depthMm: d.depthMm,
+  ...(d.kind === 'camera' ? { zones: cameraZonesAt(d.placeType) } : {}),
   ...(d.compoundName ? { compoundName: d.compoundName } : {}),
   ...(d.buildingName ? { buildingName: d.buildingName } : {}),
 });

@@ -1,5 +1,6 @@
 import { EventModel } from './event-model.ts';
 import type { PlacedDevice } from '../../services/site/devices.ts';
+import { CAMERA_ZONES } from '../../services/site/camera-zones.ts';
 import type { Rng } from '../prng.ts';
 import { bump, DEFAULT_UTC_OFFSET_MIN, localHour, type DeviceModel } from './model.ts';
 import { ArrivalProcess, profileIntegral, profilePeak } from './traffic.ts';
@@ -22,16 +23,6 @@ export interface CameraModelOptions {
   /** Cameras debounce: at most one motion start per this many seconds. */
   cooldownS?: number;
 }
-
-/** Detection zones drawn on each kind of view. */
-const ZONES: Record<PlacedDevice['placeType'], readonly string[]> = {
-  gate: ['gateway', 'pavement'],
-  lane: ['lane', 'doorways'],
-  parking: ['bays', 'driveway'],
-  entrance: ['entrance'],
-  square: ['square'],
-  manhole: ['street'],
-};
 
 const MOTION_PER_DAY: Record<PlacedDevice['placeType'], number> = {
   gate: 400,
@@ -69,7 +60,8 @@ export class CameraModel extends EventModel<CameraAction> implements DeviceModel
     this.device = options.device;
     this.rng = options.rng;
     this.utcOffsetMin = options.utcOffsetMin ?? DEFAULT_UTC_OFFSET_MIN;
-    this.zones = ZONES[options.device.placeType];
+    // The site's catalogue of detection zones, which alerting names them from too.
+    this.zones = CAMERA_ZONES[options.device.placeType].map((z) => z.id);
     this.cooldownMs = (options.cooldownS ?? 10) * 1000;
     const perDay = options.motionPerDay ?? MOTION_PER_DAY[options.device.placeType];
     const perHour = (atMs: number) => (perDay * motionProfile(localHour(atMs, this.utcOffsetMin))) / PROFILE_INTEGRAL;

@@ -53,6 +53,8 @@ export interface DeviceContext {
   name: Bilingual;
   /** Drain sensors: manhole depth. */
   depthMm: number | undefined;
+  /** Cameras: the detection zones its motion events name, with the names people read. */
+  zones?: readonly { id: string; name: Bilingual }[];
   /** For messages people read; the ids stand in without them. */
   compoundName?: Bilingual;
   buildingName?: Bilingual;
@@ -98,6 +100,8 @@ export interface AlertSignal {
    * 97 % while the manhole overflows.
    */
   retitle?: boolean;
+  /** The rule's accept deadline for a ticket this signal opens (set by the alert desk from the rule's settings). */
+  acceptWithinMs?: number;
 }
 
 export const fingerprintOf = (compoundId: string, subjectId: string, alertType: AlertType): string =>

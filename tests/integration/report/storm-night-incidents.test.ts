@@ -8,8 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ticket, TimelineEntry } from '../../../services/alerting/domain/tickets/types.ts';
 import { loadSite } from '../../../services/site/load.ts';
+import type { ReportTicket } from '../../../simulators/report/noise-report.ts';
 import { platformTickets } from '../../../simulators/report/run-report.ts';
 import { SimulatedPlatform } from '../../../simulators/report/simulated-platform.ts';
 import { loadScenarioFile } from '../../../simulators/scenario.ts';
@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 const scenario = loadScenarioFile(fileURLToPath(new URL('../../../simulators/scenarios/storm-night.yaml', import.meta.url)));
 const start = Date.parse('2026-07-16T01:00:00+08:00');
 let platform: SimulatedPlatform;
-let tickets: { ticket: Ticket; timeline: TimelineEntry[] }[];
+let tickets: ReportTicket[];
 const ofType = (type: string) => tickets.filter((t) => t.ticket.alertType === type);
 
 beforeAll(async () => {

@@ -66,7 +66,9 @@ export function observeCamera(ctx: DeviceRuleContext, o: EnvelopeObservation): A
         st.motionActive = true;
         st.lastFiredAt = o.at;
         const hours = `${span.from}-${span.to}`;
-        signal('fire', 'camera.quiet-hours-motion', `在静默时段（${hours}）的「${zone}」区域检测到活动`, `saw motion in zone "${zone}" during quiet hours (${hours})`, {
+        // The zone as people call it: its Chinese name in Chinese (the id only for a zone the site does not know).
+        const zoneName = ctx.device.zones?.find((z) => z.id === zone)?.name ?? { zh: zone, en: zone };
+        signal('fire', 'camera.quiet-hours-motion', `在静默时段（${hours}）的「${zoneName.zh}」区域检测到活动`, `saw motion in zone "${zoneName.en}" during quiet hours (${hours})`, {
           zone,
           confidence,
           snapshotUri: stringField(data, 'snapshotUri'),

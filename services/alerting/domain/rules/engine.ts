@@ -25,6 +25,7 @@ import { observeDoor, tickDoor } from './door-rules.ts';
 import { observeDrain, tickDrain } from './drain-rules.ts';
 import { LivenessRules, type CompoundGroup } from './liveness-rules.ts';
 import { deviceIdOf, firstSighting } from './observations.ts';
+import { assertRuleOverrides } from './override-checks.ts';
 import type { DeviceRuleContext } from './rule-context.ts';
 import { resolveCompoundSettings, resolveRuleSettings, type RuleSettings, type RuleSettingsOverrides } from './settings.ts';
 import type { RuleStateStore } from './state-store.ts';
@@ -38,8 +39,13 @@ export class RuleEngine {
   private readonly liveness: LivenessRules;
   private readonly compounds = new Map<string, CompoundGroup>();
 
-  /** Resolves every device's settings now, so a bad override fails at start-up, not at 3 a.m. */
+  /**
+   * Checks the overrides against the site (unknown compound, place, device, rule, setting or
+   * camera zone) and resolves every device's settings now, so a bad override fails at
+   * start-up with its key, not at 3 a.m. by muting nothing.
+   */
   constructor(devices: readonly DeviceContext[], overrides: RuleSettingsOverrides = {}) {
+    assertRuleOverrides(overrides, devices);
     const compounds = this.compounds;
     for (const device of devices) {
       if (this.devices.has(device.deviceId)) throw new RangeError(`device ${device.deviceId} is listed twice`);

@@ -168,12 +168,15 @@ export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object
 export type RuleSettingsOverrides = {
   site?: DeepPartial<RuleSettings>;
   compounds?: Record<string, DeepPartial<RuleSettings>>;
+  /** By building id or place id (m3, b1-u1, parking): every device there. */
+  places?: Record<string, DeepPartial<RuleSettings>>;
   devices?: Record<string, DeepPartial<RuleSettings>>;
 };
 
-/** The settings for one device: defaults, then site, then its compound, then the device itself. */
+/** The settings for one device: defaults, then site, its compound, its building, its place, then the device itself. */
 export function resolveRuleSettings(overrides: RuleSettingsOverrides, device: DeviceContext): RuleSettings {
-  return resolve([overrides.site, overrides.compounds?.[device.compoundId], overrides.devices?.[device.deviceId]], `device ${device.deviceId}`);
+  const building = device.buildingId === undefined ? undefined : overrides.places?.[device.buildingId];
+  return resolve([overrides.site, overrides.compounds?.[device.compoundId], building, overrides.places?.[device.placeId], overrides.devices?.[device.deviceId]], `device ${device.deviceId}`);
 }
 
 /** Settings for what belongs to a compound as a whole (mass outage): defaults, site, compound. */

@@ -48,11 +48,3 @@ export function attachEvidence(ticket: Ticket, item: EvidenceItem, now: number):
   return { ok: true, ...d.finish() };
 }
 
-/** The rule's accept deadline, kept on the ticket at open so the timers need no rule settings. */
-export function withAcceptDeadline(ticket: Ticket, acceptWithinMs: number, now: number): Decision {
-  if (ticket.acceptWithinMs === acceptWithinMs) return { ok: true, ticket, entries: [], notifications: [] };
-  const d = new Draft(ticket, now);
-  d.ticket.acceptWithinMs = acceptWithinMs;
-  d.touch();
-  return { ok: true, ...d.finish() };
-}

@@ -73,3 +73,20 @@ describe('camera rules', () => {
     expect(signals[2]!.summary.zh).toContain('一号巷摄像机');
   });
 });
+
+describe('quiet-hours motion titles name the zone as people call it', () => {
+  it('the Chinese title carries the zone’s Chinese name, the English one its English name, details the id', () => {
+    const [fire] = new Harness([CAM]).run([motion(ONE_AM, 'doorways')]);
+    expect(fire!.summary.zh).toContain('「单元门口」');
+    expect(fire!.summary.zh).not.toContain('doorways');
+    expect(fire!.summary.en).toContain('zone "doorways"');
+    expect(fire!.details.zone).toBe('doorways');
+  });
+
+  it('the parking camera’s bays read 停车位 in Chinese', () => {
+    const parking = device('dl8-cam-12');
+    const [fire] = new Harness([parking]).run([{ at: ONE_AM, deviceTs: ONE_AM, device: parking.deviceId, type: 'motion', data: { zone: 'bays', confidence: 0.9 } }]);
+    expect(fire!.summary.zh).toContain('「停车位」');
+    expect(fire!.summary.en).toContain('zone "parking bays"');
+  });
+});

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_SETTINGS, resolveRuleSettings, type RuleSettingsOverrides } from '../../../../services/alerting/domain/rules/settings.ts';
-import { isOcError } from '../../../../services/shared/errors.ts';
-import { brief, device, Harness, SEC, T0, type Step } from './harness.ts';
+import { RuleEngine } from '../../../../services/alerting/domain/rules/engine.ts';
+import { ruleOverrideProblems } from '../../../../services/alerting/domain/rules/override-checks.ts';
+import { loadRuleOverrides } from '../../../../services/alerting/rule-overrides-file.ts';
+import { isOcError, type OcError } from '../../../../services/shared/errors.ts';
+import { brief, device, Harness, SEC, siteDevices, T0, type Step } from './harness.ts';
 
 const M1 = device('dl8-drain-m1');
 const M3 = device('dl8-drain-m3');
@@ -41,7 +44,7 @@ describe('rule settings', () => {
   it.each([
     { o: { site: { drain: { criticalPct: 50 } } }, key: 'drain.criticalPct' },
     { o: { site: { drain: { rapidRiseMinPct: 70 } } }, key: 'drain.rapidRiseMinPct' },
-    { o: { devices: { [M3.deviceId]: { camera: { quietHours: { from: '25:00' } } } } }, key: 'camera.quietHours' },
+    { o: { site: { camera: { quietHours: { from: '25:00' } } } }, key: 'camera.quietHours' },
     { o: { compounds: { dl8: { massOutage: { minShare: 0 } } } }, key: 'massOutage.minShare' },
     { o: { site: { offline: { graceMs: Number.NaN } } }, key: 'offline.graceMs' },
   ])('refuses $key with the key named, when the engine starts', ({ o, key }) => {
@@ -79,5 +82,46 @@ describe('rule settings', () => {
       { tick: T0 + 60 * SEC },
     ]);
     expect(signals.map((s) => `${s.alertType} ${s.subject.groupId ?? s.subject.deviceId}`)).toEqual(['site.mass-outage dl8']);
+  });
+});
+
+describe('rule overrides are checked against the site: a name it does not have is refused at start, by key', () => {
+  const site = siteDevices;
+  const problemsOf = (o: unknown) => ruleOverrideProblems(o, site).map((p) => `${p.key}: ${p.problem}`);
+  it.each([
+    [{ devices: { 'dl8-cam-99': { camera: { motionMinConfidence: 0.6 } } } }, "devices.dl8-cam-99: no device 'dl8-cam-99' on this site"],
+    [{ compounds: { dl9: { massOutage: { minShare: 0.5 } } } }, "compounds.dl9: no compound 'dl9' on this site"],
+    [{ places: { m33: { drain: { warningPct: 50 } } } }, "places.m33: no place or building 'm33' on this site"],
+    [{ site: { sprinkler: { on: true } } }, 'site.sprinkler: is not a known rule'],
+    [{ devices: { 'dl8-drain-m3': { drain: { warnPct: 50 } } } }, 'devices.dl8-drain-m3.drain.warnPct: is not a known setting'],
+    [{ devices: { 'dl8-drain-m3': { camera: { motionMinConfidence: 0.6 } } } }, 'devices.dl8-drain-m3.camera: dl8-drain-m3 is a drain; camera settings would do nothing'],
+    // The shipped file's old mistake: the parking camera reports `bays` and `driveway`, not `parking`.
+    [{ devices: { 'dl8-cam-12': { camera: { zoneQuietHours: { parking: 'off' } } } } }, "devices.dl8-cam-12.camera.zoneQuietHours.parking: no camera here has a zone 'parking' (dl8-cam-12 has: bays, driveway)"],
+    [{ places: { 'lane-2': { camera: { zoneQuietHours: { gateway: 'off' } } } } }, "places.lane-2.camera.zoneQuietHours.gateway: no camera here has a zone 'gateway' (the cameras here have: doorways, lane)"],
+    [{ nights: {} }, 'nights: is not a known key'],
+  ])('%j', (overrides, expected) => {
+    expect(problemsOf(overrides).join('\n')).toContain(expected);
+    let err: unknown;
+    try {
+      new RuleEngine(site, overrides as RuleSettingsOverrides);
+    } catch (e) {
+      err = e;
+    }
+    expect(isOcError(err, 'OC_CONFIG_INVALID')).toBe(true);
+    expect((err as OcError).details?.keys).toContain(expected.split(':')[0]);
+  });
+
+  it('a zone of the camera, a real place, compound and device pass; bad values come back by key too (for the admin API)', () => {
+    const good = { compounds: { dl8: { massOutage: { minShare: 0.4 } } }, places: { 'lane-2': { camera: { zoneQuietHours: { doorways: 'off' } } }, b2: { door: { heldOpenMs: 90_000 } } }, devices: { 'dl8-cam-12': { camera: { zoneQuietHours: { bays: 'off' } } } } };
+    expect(ruleOverrideProblems(good, site)).toEqual([]);
+    const engine = new RuleEngine(site, good as RuleSettingsOverrides);
+    expect(engine.settingsOf('dl8-cam-07').camera.zoneQuietHours).toEqual({ doorways: 'off' });
+    expect(engine.settingsOf('dl8-b2-u1-door').door.heldOpenMs).toBe(90_000);
+    expect(engine.settingsOf('dl8-b1-u1-door').door.heldOpenMs).toBe(60_000);
+    expect(ruleOverrideProblems({ site: { drain: { criticalPct: 150 } } }, site).map((p) => p.key)).toEqual(['drain.criticalPct']);
+  });
+
+  it('the shipped reference overrides name only what the site has', () => {
+    expect(ruleOverrideProblems(loadRuleOverrides(), site)).toEqual([]);
   });
 });
