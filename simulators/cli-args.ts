@@ -19,6 +19,8 @@ export interface SimulatorCliOptions {
   report: boolean;
   /** --json with --report: the report as JSON instead of tables. */
   json: boolean;
+  /** --brief with --report: the tables without the lists of tickets. */
+  brief: boolean;
   /** Scenario fields given as flags (seed, speed, durationS, startAt, devices, broker, events). */
   scenario: Record<string, unknown> & { events: Record<string, unknown>[] };
   /** Each event of `scenario.events` as it was typed (`--power-cut dl8@60+600`), to name it in errors. */
@@ -58,6 +60,7 @@ export const USAGE = `Usage: npm run simulate -- [options]
                            gateway, event log and alerting service in this process, as fast as
                            it goes, and print the noise report (also: npm run noise-report -- FILE)
   --json                   with --report: print the report as JSON
+  --brief                  with --report: the tables only, without the lists of tickets
 
 Exit code: 0 when every envelope reached the broker, 3 when some stayed in the outbox
 (they are sent on the next run), 2 for a mistake in the flags, the scenario or the site.
@@ -98,6 +101,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
         'drain-timeout': { type: 'string' },
         report: { type: 'boolean' },
         json: { type: 'boolean' },
+        brief: { type: 'boolean' },
         ...Object.fromEntries(Object.keys(EVENT_FLAGS).map((verb) => [verb, { type: 'string' as const, multiple: true as const }])),
       },
     }).values;
@@ -143,6 +147,7 @@ export function parseSimulatorArgs(argv: readonly string[], env: NodeJS.ProcessE
     drainTimeoutS: num('drain-timeout') ?? 10,
     report: values.report === true,
     json: values.json === true,
+    brief: values.brief === true,
     scenario,
     eventFlags,
   };

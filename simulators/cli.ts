@@ -24,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (options.report) {
     // No broker, no secrets: the platform runs in this process on the scenario's own clock.
-    await printNoiseReport({ scenario: buildScenario(options), sitePath: options.sitePath, json: options.json });
+    await printNoiseReport({ scenario: buildScenario(options), sitePath: options.sitePath, json: options.json, brief: options.brief });
     return 0;
   }
   const log = createLogger('simulator');

@@ -45,7 +45,7 @@ const eventSchema = z.discriminatedUnion('do', [
  * A ticket is explained by the incident when its alert type is listed (`drain.*` for a
  * family) and its subject is at the explanation's target (device, place, building,
  * compound or `*`; the incident's own events' targets when omitted), opened from the
- * incident's first event on.
+ * incident's first event on (and within `windowS` of it, when given).
  */
 const incidentSchema = z
   .object({
@@ -54,6 +54,8 @@ const incidentSchema = z
     /** Incident class for the report and the tests (drain, storm, door, outage, ...). */
     class: z.string().min(1),
     events: z.array(z.string().min(1)).min(1),
+    /** It explains only tickets opened within this many seconds of its start (default: until the end of the run). */
+    windowS: seconds.optional(),
     explains: z
       .array(z.object({ type: z.string().regex(/^[a-z-]+\.(\*|[a-z-]+)$/, 'must be an alert type such as drain.level-critical, or a family such as drain.*'), target: z.string().min(1).optional() }).strict())
       .min(1),

@@ -11,6 +11,7 @@ import { DispatchPlanner } from './domain/dispatch/planner.ts';
 import { loadRoster } from './roster-file.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';
+import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
 import { loadTicketPolicy } from './ticket-policy-file.ts';
 import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
 
@@ -20,6 +21,8 @@ export interface AlertingSetup {
   storePath: string;
   rosterFile?: string | undefined;
   rulesFile?: string | undefined;
+  /** Overrides already read (and checked against the whole site); they win over `rulesFile`. */
+  ruleOverrides?: RuleSettingsOverrides | undefined;
   /** SLA and escalation timings; default: the reference site's. */
   ticketPolicyFile?: string | undefined;
   clock: Clock;
@@ -54,7 +57,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     devices: s.devices.map(toDeviceContext),
     planner,
     policy: loadTicketPolicy(s.ticketPolicyFile),
-    ruleOverrides: loadRuleOverrides(s.rulesFile),
+    ruleOverrides: s.ruleOverrides ?? loadRuleOverrides(s.rulesFile),
     clock: s.clock,
     logger: s.logger,
     tickIntervalMs: s.tickIntervalMs,

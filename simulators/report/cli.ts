@@ -1,5 +1,5 @@
 /**
- * `npm run noise-report -- FILE [--json]` (the same as `npm run simulate -- --scenario FILE --report`):
+ * `npm run noise-report -- FILE [--json | --brief]` (the same as `npm run simulate -- --scenario FILE --report`):
  * the scenario on its own simulated clock through gateway, log and alerting in this
  * process, faster than real time, then the noise report. The same at any hour and speed.
  */
@@ -11,10 +11,10 @@ import { printNoiseReport } from './print-report.ts';
 async function main(argv: readonly string[]): Promise<number> {
   const file = argv.find((a) => !a.startsWith('--'));
   if (!file) {
-    process.stderr.write('Usage: npm run noise-report -- SCENARIO_FILE [--json]\n');
+    process.stderr.write('Usage: npm run noise-report -- SCENARIO_FILE [--json | --brief]\n');
     return 2;
   }
-  await printNoiseReport({ scenario: loadScenarioFile(resolve(file)), json: argv.includes('--json') });
+  await printNoiseReport({ scenario: loadScenarioFile(resolve(file)), json: argv.includes('--json'), brief: argv.includes('--brief') });
   return 0;
 }
 

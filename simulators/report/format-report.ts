@@ -4,9 +4,9 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
 const seconds = (s: number | undefined) => (s === undefined ? '—' : `${s} s`);
 
 /** The report as Markdown tables: what the README shows and `npm run noise-report` prints. */
-export function formatReport(r: NoiseReport): string {
+export function formatReport(r: NoiseReport, options: { lists?: boolean } = {}): string {
   const out: string[] = [];
-  out.push(`### ${r.scenario}`, '');
+  out.push(`#### ${r.scenario}`, '');
   out.push(
     `tickets ${r.tickets}; per scripted incident ${r.ticketsPerIncident.toFixed(2)} (target 1–1.2); unexplained ${r.unexplained.length} (target 0); ` +
       `resolved themselves within 10 min ${r.selfResolved.length} = ${Math.round(r.selfResolvedShare * 100)} % (target ≤ 10 %)`,
@@ -27,7 +27,9 @@ export function formatReport(r: NoiseReport): string {
     for (const l of lines) out.push(`- ${pad(l.id, 14)} ${l.alertType} ${l.priority} ${l.deviceOrGroup} at ${l.openedS} s`);
     out.push('');
   };
-  list('Unexplained tickets', r.unexplained);
-  list('Resolved themselves within 10 min', r.selfResolved);
+  if (options.lists !== false) {
+    list('Unexplained tickets', r.unexplained);
+    list('Resolved themselves within 10 min', r.selfResolved);
+  }
   return out.join('\n');
 }

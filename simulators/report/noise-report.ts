@@ -18,7 +18,7 @@ export const SELF_RESOLVED_WITHIN_MS = 10 * 60_000;
 
 export interface RuleCount {
   alertType: string;
-  /** Priority at open. */
+  /** Priority now: a ticket's title and priority follow the worst state it reached. */
   priority: string;
   tickets: number;
 }
@@ -35,7 +35,7 @@ export interface IncidentFigures {
   toTicketS: number | undefined;
   /** Simulated seconds from the incident's start to the first dispatch of one of its tickets. */
   toDispatchS: number | undefined;
-  /** Its P1 tickets: seconds from the incident's start to their dispatch (undefined: never dispatched). */
+  /** Its P1 tickets (P1 now): seconds from the incident's start to their dispatch (undefined: never dispatched). */
   p1: Array<{ ticketId: string; toDispatchS: number | undefined }>;
 }
 
@@ -62,12 +62,12 @@ export interface NoiseReport {
 
 export function noiseReport(scenario: Scenario, startMs: number, tickets: readonly ReportTicket[]): NoiseReport {
   const sorted = [...tickets].sort((a, b) => a.ticket.openedAt - b.ticket.openedAt || a.ticket.id.localeCompare(b.ticket.id));
-  const line = (t: Ticket): TicketLine => ({ id: t.id, alertType: t.alertType, priority: t.openedPriority, deviceOrGroup: t.subject.deviceId ?? t.subject.groupId ?? t.subject.compoundId, openedS: Math.round((t.openedAt - startMs) / 1000) });
+  const line = (t: Ticket): TicketLine => ({ id: t.id, alertType: t.alertType, priority: t.priority, deviceOrGroup: t.subject.deviceId ?? t.subject.groupId ?? t.subject.compoundId, openedS: Math.round((t.openedAt - startMs) / 1000) });
 
   const counts = new Map<string, RuleCount>();
   for (const { ticket } of sorted) {
-    const key = `${ticket.alertType}|${ticket.openedPriority}`;
-    const c = counts.get(key) ?? { alertType: ticket.alertType, priority: ticket.openedPriority, tickets: 0 };
+    const key = `${ticket.alertType}|${ticket.priority}`;
+    const c = counts.get(key) ?? { alertType: ticket.alertType, priority: ticket.priority, tickets: 0 };
     c.tickets += 1;
     counts.set(key, c);
   }
@@ -76,7 +76,7 @@ export function noiseReport(scenario: Scenario, startMs: number, tickets: readon
   const incidents = scenario.incidents.map((incident) => ({ incident, startMs: startMs + incidentStartS(scenario, incident) * 1000, explained: [] as ReportTicket[] }));
   const unexplained: TicketLine[] = [];
   for (const rt of sorted) {
-    const owner = incidents.find((i) => rt.ticket.openedAt >= i.startMs && explains(scenario, i.incident, rt.ticket));
+    const owner = incidents.find((i) => rt.ticket.openedAt >= i.startMs && (i.incident.windowS === undefined || rt.ticket.openedAt <= i.startMs + i.incident.windowS * 1000) && explains(scenario, i.incident, rt.ticket));
     if (owner) owner.explained.push(rt);
     else unexplained.push(line(rt.ticket));
   }
@@ -92,7 +92,7 @@ export function noiseReport(scenario: Scenario, startMs: number, tickets: readon
       ticketIds: explained.map((rt) => rt.ticket.id),
       toTicketS: seconds(explained[0]?.ticket.openedAt, from),
       toDispatchS: seconds(dispatches.length > 0 ? Math.min(...dispatches) : undefined, from),
-      p1: explained.filter((rt) => rt.ticket.openedPriority === 'P1').map((rt) => ({ ticketId: rt.ticket.id, toDispatchS: seconds(firstDispatchAt(rt.timeline), from) })),
+      p1: explained.filter((rt) => rt.ticket.priority === 'P1').map((rt) => ({ ticketId: rt.ticket.id, toDispatchS: seconds(firstDispatchAt(rt.timeline), from) })),
     };
   });
   const explainedCount = figures.reduce((n, f) => n + f.ticketIds.length, 0);

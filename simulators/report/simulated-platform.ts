@@ -12,6 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAlerting, type Alerting } from '../../services/alerting/compose.ts';
+import { toDeviceContext } from '../../services/alerting/device-context.ts';
+import type { DeviceContext } from '../../services/alerting/domain/model.ts';
+import { assertRuleOverrides } from '../../services/alerting/domain/rules/override-checks.ts';
+import type { RuleSettingsOverrides } from '../../services/alerting/domain/rules/settings.ts';
+import { loadRuleOverrides } from '../../services/alerting/rule-overrides-file.ts';
 import { PLATFORM_TOPICS } from '../../services/event-log/platform-topics.ts';
 import { SqliteEventLog } from '../../services/event-log/sqlite/sqlite-event-log.ts';
 import { generateSecret, hashSecret, MemoryCredentialStore } from '../../services/gateway/credentials.ts';
@@ -24,13 +29,16 @@ import { listDevices, type PlacedDevice } from '../../services/site/devices.ts';
 import type { SiteConfig } from '../../services/site/schema.ts';
 import { AgentFleet } from '../agent-fleet.ts';
 import { SimulationRunner } from '../runner.ts';
-import type { Scenario } from '../scenario.ts';
+import { selectDevices, type Scenario } from '../scenario.ts';
 import { CountingLog } from './counting-log.ts';
 
 export interface SimulatedPlatformOptions {
   site: SiteConfig;
   scenario: Scenario;
-  /** Simulated ms per lockstep (default 5000, the alerting tick). */
+  /**
+   * Simulated ms per lockstep (default 10 000: two alerting ticks). What the devices send
+   * within a step reaches the log stamped with the step's end, so service times are this fine.
+   */
   stepMs?: number;
   /** Rule overrides (OC_RULES_FILE); default the reference site's. */
   rulesFile?: string | undefined;
@@ -44,6 +52,23 @@ export interface SimulatedPlatformOptions {
 }
 
 const HEARTBEAT_MS = 60_000;
+export const DEFAULT_STEP_MS = 10_000;
+
+/**
+ * The overrides, checked against the whole site, narrowed to the simulated devices: a
+ * scenario of the doors alone must not be refused for naming a manhole.
+ */
+function overridesFor(overrides: RuleSettingsOverrides, site: readonly DeviceContext[], simulated: readonly string[]): RuleSettingsOverrides {
+  assertRuleOverrides(overrides, site);
+  const kept = site.filter((d) => simulated.includes(d.deviceId));
+  const only = (layer: Record<string, unknown> | undefined, has: (id: string) => boolean) => (layer ? Object.fromEntries(Object.entries(layer).filter(([id]) => has(id))) : undefined);
+  return {
+    ...(overrides.site ? { site: overrides.site } : {}),
+    ...(overrides.compounds ? { compounds: only(overrides.compounds, (id) => kept.some((d) => d.compoundId === id)) as RuleSettingsOverrides['compounds'] } : {}),
+    ...(overrides.places ? { places: only(overrides.places, (id) => kept.some((d) => d.placeId === id || d.buildingId === id)) as RuleSettingsOverrides['places'] } : {}),
+    ...(overrides.devices ? { devices: only(overrides.devices, (id) => simulated.includes(id)) as RuleSettingsOverrides['devices'] } : {}),
+  };
+}
 
 export class SimulatedPlatform {
   readonly clock: SimulatedClock;
@@ -63,7 +88,7 @@ export class SimulatedPlatform {
     private handled: { count: number },
   ) {
     this.clock = clock;
-    this.devices = listDevices(o.site);
+    this.devices = selectDevices(listDevices(o.site), o.scenario.devices);
     this.runner = new SimulationRunner({ site: o.site, scenario: o.scenario, agentFactory: fleet.factory, clock, logger: o.logger ?? silentLogger(), progressIntervalMs: 0 });
   }
 
@@ -74,7 +99,8 @@ export class SimulatedPlatform {
     const clock = new SimulatedClock(startMs);
     const ownsDir = o.dir === undefined;
     const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'oc-sim-platform-'));
-    const devices = listDevices(o.site);
+    // Only the devices the scenario simulates: a site device nobody plays would look dead to alerting.
+    const devices = selectDevices(listDevices(o.site), o.scenario.devices);
     const raw = SqliteEventLog.open({ path: join(dir, 'events.db'), synchronous: 'NORMAL', clock, logger });
     const log = new CountingLog(raw);
     await log.ensureTopics(PLATFORM_TOPICS);
@@ -91,7 +117,7 @@ export class SimulatedPlatform {
       devices,
       storePath: join(dir, 'alerting.db'),
       rosterFile: o.rosterFile,
-      rulesFile: o.rulesFile,
+      ruleOverrides: overridesFor(loadRuleOverrides(o.rulesFile), listDevices(o.site).map(toDeviceContext), devices.map((d) => d.id)),
       ticketPolicyFile: o.ticketPolicyFile,
       clock,
       logger,
@@ -111,7 +137,7 @@ export class SimulatedPlatform {
 
   /** Plays the scenario to `untilS` simulated seconds after its start (default: its end). */
   async playUntil(untilS = Infinity): Promise<void> {
-    const stepMs = this.o.stepMs ?? 5_000;
+    const stepMs = this.o.stepMs ?? DEFAULT_STEP_MS;
     const until = Math.min(this.runner.endMs, this.runner.startMs + untilS * 1000);
     while (this.runner.now() < until) {
       this.runner.step(Math.min(stepMs, until - this.runner.now()));

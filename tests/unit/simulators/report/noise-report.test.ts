@@ -102,3 +102,19 @@ describe('scenario incidents are checked', () => {
     expect(() => parseScenario({ ...base, incidents: [{ id: 'x', class: 'outage', events: ['cut'], explains: [{ type: 'outage' }] }] })).toThrow(/incidents\.0\.explains\.0\.type/);
   });
 });
+
+describe('an incident with a window', () => {
+  it('explains only the tickets opened within windowS of its start', () => {
+    const windowed = parseScenario({
+      durationS: 7200,
+      startAt: '2026-07-16T01:00:00+08:00',
+      events: [{ id: 'prowler', at: 100, do: 'motion', target: 'lane-2', zone: 'doorways' }],
+      incidents: [{ id: 'prowler', class: 'door', events: ['prowler'], windowS: 600, explains: [{ type: 'camera.quiet-hours-motion' }] }],
+    });
+    const inside = ticket('camera.quiet-hours-motion', 200, { deviceId: 'dl8-cam-07', placeId: 'lane-2' }, 'P3');
+    const later = ticket('camera.quiet-hours-motion', 900, { deviceId: 'dl8-cam-07', placeId: 'lane-2' }, 'P3');
+    const r = noiseReport(windowed, START, [inside, later]);
+    expect(r.incidents[0]!.ticketIds).toEqual([inside.ticket.id]);
+    expect(r.unexplained.map((l) => l.id)).toEqual([later.ticket.id]);
+  });
+});

@@ -1,0 +1,30 @@
+/** The noise report on the shipped mixed night and the first three hours of the live demo. */
+import { describe, expect, it } from 'vitest';
+import { byType, p1Dispatches, perIncident, playShipped } from '../../support/noise-scenario.ts';
+
+describe('noise report of the mixed night and the live demo', () => {
+  it('mixed-night: every scripted incident has its ticket; the rest is night motion (i14b’s digest)', async () => {
+    const run = await playShipped('mixed-night');
+    expect(perIncident(run)).toEqual({ 'propped-b2-u3': 1, 'cam-03-video': 1, 'break-in-b4-u2': 1, 'cam-05-covered': 1, 'm7-storm': 1, storm: 0 });
+    // The break-in is the forced door's P1, a minute after the motion in Lane 2 (which fell on a motion ticket already open there).
+    const breakIn = run.report.incidents.find((i) => i.id === 'break-in-b4-u2')!;
+    expect(breakIn.ticketIds.map((id) => run.tickets.find((t) => t.ticket.id === id)!.ticket.alertType)).toEqual(['door.forced-open']);
+    expect(breakIn.toTicketS).toBe(60);
+    const m7 = run.tickets.find((t) => t.ticket.subject.deviceId === 'dl8-drain-m7')!.ticket;
+    expect(m7).toMatchObject({ alertType: 'drain.level-critical', priority: 'P1' });
+    // i14b (night motion digest): at most one motion digest per compound per night; then unexplained is 0.
+    expect(byType(run.report.unexplained)).toEqual({ 'camera.quiet-hours-motion': 29 });
+    expect(byType(run.report.selfResolved)).toEqual({ 'camera.quiet-hours-motion': 20, 'door.held-open': 1, 'camera.video-loss': 1 });
+    // i14b (P1 auto-dispatch): flip to toBeLessThanOrEqual(60) for every P1.
+    expect(p1Dispatches(run).every((p) => p.toDispatchS === undefined)).toBe(true);
+  }, 600_000);
+
+  it('live-demo, its first three hours: one ticket per incident except the storm, whose high manholes each have one (i14b groups them)', async () => {
+    const run = await playShipped('live-demo', { durationS: 10_800 });
+    expect(perIncident(run)).toEqual({ 'forced-b3-u2': 1, 'propped-gate-n': 1, 'm5-storm': 1, storm: 3, 'cam-07-video': 1, 'cam-11-covered': 1 });
+    expect(run.report.unexplained).toEqual([]);
+    expect(run.tickets.filter((t) => t.ticket.alertType === 'drain.rapid-rise')).toEqual([]);
+    expect(byType(run.report.selfResolved)).toEqual({ 'door.held-open': 1, 'camera.video-loss': 1 });
+    expect(run.report.incidents.find((i) => i.id === 'forced-b3-u2')!.toTicketS).toBe(0);
+  }, 600_000);
+});

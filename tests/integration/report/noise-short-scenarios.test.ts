@@ -1,0 +1,33 @@
+/** The noise report on the short shipped scenarios: the forced doors and the compound power cut. */
+import { describe, expect, it } from 'vitest';
+import { byType, p1Dispatches, perIncident, playShipped } from '../../support/noise-scenario.ts';
+
+describe('noise report of the short shipped scenarios', () => {
+  it('forced-door: one ticket per door incident, nothing unexplained', async () => {
+    const run = await playShipped('forced-door');
+    expect(perIncident(run)).toEqual({ 'forced-b1-u1': 1, 'propped-gate-n': 1, 'reader-b3-u2': 1, 'forced-b4-u2': 1 });
+    expect(run.report.ticketsPerIncident).toBe(1);
+    expect(run.report.unexplained).toEqual([]);
+    expect(run.report.byRule).toEqual([
+      { alertType: 'door.forced-open', priority: 'P1', tickets: 2 },
+      { alertType: 'door.tamper', priority: 'P2', tickets: 1 },
+      { alertType: 'door.held-open', priority: 'P3', tickets: 1 },
+    ]);
+    // The gate propped for 90 s resolves itself when it closes: 1 of 4 (i14b's "when it becomes a ticket" settings may hold it as an alert).
+    expect(byType(run.report.selfResolved)).toEqual({ 'door.held-open': 1 });
+    const forced = run.report.incidents.filter((i) => i.id.startsWith('forced-'));
+    expect(forced.map((i) => i.toTicketS)).toEqual([0, 0]);
+    // i14b (P1 auto-dispatch): every P1 dispatched ≤ 60 s; flip to toBeLessThanOrEqual(60).
+    expect(p1Dispatches(run).map((p) => p.toDispatchS)).toEqual([undefined, undefined]);
+  }, 300_000);
+
+  it('power-cut: the speed-1 scenario played fast gives its one grouped outage ticket, a minute after the cut', async () => {
+    const run = await playShipped('power-cut');
+    expect(perIncident(run)).toEqual({ 'power-cut': 1 });
+    expect(run.report.byRule).toEqual([{ alertType: 'site.mass-outage', priority: 'P1', tickets: 1 }]);
+    expect(run.report.unexplained).toEqual([]);
+    expect(run.report.incidents[0]!.toTicketS).toBe(60);
+    // It resolves itself when power returns, nine minutes later: the one ticket, so 100 % here.
+    expect(byType(run.report.selfResolved)).toEqual({ 'site.mass-outage': 1 });
+  }, 300_000);
+});
