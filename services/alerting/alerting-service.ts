@@ -6,6 +6,8 @@ import { clockSkewOf, type ClockSkewLimits } from '../shared/clock-skew.ts';
 import { isOcError, type ErrorCode } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LOG_TOPICS } from '../shared/topics.ts';
+import { AlertDesk } from './alert-desk.ts';
+import type { Alert } from './domain/alerts/alert.ts';
 import type { DispatchPlanner } from './domain/dispatch/planner.ts';
 import type { Roster } from './domain/dispatch/types.ts';
 import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
@@ -38,6 +40,8 @@ export interface AlertingServiceOptions {
 
 export interface AlertingChanges {
   ticket: [ticket: Ticket, entries: TimelineEntry[]];
+  /** An alert fired, resolved or found its place (a ticket, a storm line, evidence). */
+  alert: [alert: Alert];
   device: [status: DeviceStatus];
   /** A batch of log records was handled and committed; how many. */
   handled: [count: number];
@@ -83,10 +87,17 @@ export class AlertingService {
   readonly changes = new EventEmitter<AlertingChanges>();
   private readonly lastAssignedAt = new Map<string, number>();
   private policy: TicketPolicy;
+  private readonly desk: AlertDesk<Outbound>;
   suppressedBySilence = 0;
 
   constructor(private readonly o: AlertingServiceOptions) {
     this.changes.setMaxListeners(0);
+    this.desk = new AlertDesk<Outbound>(o.engine, {
+      ctx: (tx) => this.context(tx),
+      save: (tx, previousVersion, change, out) => this.save(tx, previousVersion, change, out),
+      ticketPath: (tx, signal, obs, out) => this.ticketPath(tx, signal, obs, out),
+      alertChanged: (alert, out) => void out.alerts.set(alert.id, alert),
+    });
     this.policy = o.policy;
   }
 
@@ -187,6 +198,8 @@ export class AlertingService {
       if (!options.catchingUp) for (const signal of this.o.engine.tick(tx.ruleState, now)) this.applySignal(tx, signal, undefined, out);
       // Not while catching up: the backlog not yet read may hold the clear of a held fire.
       if (!options.catchingUp) this.releaseHeldFires(tx, now, out);
+      // Alerts whose time came (persisted, dark after an outage), storms that passed, P1s without a person.
+      if (!options.catchingUp) this.desk.tick(tx, now, out);
       const ctx = this.context(tx);
       for (const ticket of tx.openTickets()) {
         const change = evaluateTimers(ticket, now, ctx);
@@ -263,9 +276,15 @@ export class AlertingService {
     }
   }
 
+  /** Every signal is an alert first; the desk decides whether it is work (alert-desk.ts). */
   private applySignal(tx: Tx, signal: AlertSignal, obs: Observation | undefined, out: Outbound): void {
-    const now = this.o.clock.now();
     if (signal.action === 'clear') tx.ruleState.delete(HELD_BY_SILENCE + signal.fingerprint);
+    this.desk.handle(tx, signal, obs, this.o.clock.now(), out);
+  }
+
+  /** The plain ticket path of a signal: the open ticket of its fingerprint, a reopen, or a new ticket (silences apply). */
+  private ticketPath(tx: Tx, signal: AlertSignal, obs: Observation | undefined, out: Outbound): Ticket | undefined {
+    const now = this.o.clock.now();
     const ctx = this.context(tx);
     const open = tx.openTicket(signal.fingerprint);
     let decision: Decision;
@@ -274,7 +293,7 @@ export class AlertingService {
       decision = applySignal(open, signal, now, ctx);
     } else if (signal.action === 'clear') {
       const latest = tx.latestTicket(signal.fingerprint);
-      if (!latest || latest.state !== 'resolved') return;
+      if (!latest || latest.state !== 'resolved') return undefined;
       before = latest;
       decision = applySignal(latest, signal, now, ctx);
     } else {
@@ -288,7 +307,7 @@ export class AlertingService {
           this.suppressedBySilence += 1;
           tx.ruleState.set<HeldFire>(HELD_BY_SILENCE + signal.fingerprint, { signal, silenceId: silence.id });
           this.o.logger.info({ fingerprint: signal.fingerprint, silence: silence.id }, 'alert silenced: no ticket opened');
-          return;
+          return undefined;
         }
         // People may have reported it first (three residents at manhole M3): the sensor joins their ticket.
         const reported = reportTicketFor(tx.openTickets(), signal);
@@ -298,13 +317,14 @@ export class AlertingService {
     }
     if (!decision.ok) {
       this.o.logger.warn({ fingerprint: signal.fingerprint, error: decision.error }, 'signal not applied');
-      return;
+      return undefined;
     }
     this.save(tx, before?.version, decision, out);
     if (obs) {
       const body = obs.kind === 'envelope' ? obs.envelope : { deviceId: obs.deviceId, state: obs.state, source: obs.source };
       tx.linkEvent(decision.ticket.id, { eventId: obs.eventId, at: obs.at, body });
     }
+    return decision.ticket;
   }
 
   /** Inserts or updates, appends the timeline and queues the change and its notifications for `oc.tickets`. */
@@ -352,7 +372,7 @@ export class AlertingService {
   /** Runs work in a transaction, retrying a lost race; publishes what changed after the commit. */
   private run<R>(work: (tx: Tx, out: Outbound) => R): R {
     for (let attempt = 1; ; attempt++) {
-      const out: Outbound = { tickets: new Map(), devices: new Map(), deadLetters: 0 };
+      const out: Outbound = { tickets: new Map(), devices: new Map(), alerts: new Map(), deadLetters: 0 };
       try {
         const result = this.o.store.transaction((tx) => work(tx, out));
         this.announce(out);
@@ -371,6 +391,7 @@ export class AlertingService {
     if (out.tickets.size > 0 || out.deadLetters > 0) this.o.onOutgoing?.();
     for (const [ticket, entries] of out.tickets.values()) this.changes.emit('ticket', ticket, entries);
     for (const status of out.devices.values()) this.changes.emit('device', status);
+    for (const alert of out.alerts.values()) this.changes.emit('alert', alert);
   }
 }
 
@@ -384,6 +405,7 @@ export interface TicketWork {
 interface Outbound {
   tickets: Map<string, [Ticket, TimelineEntry[]]>;
   devices: Map<string, DeviceStatus>;
+  alerts: Map<string, Alert>;
   deadLetters: number;
 }
 

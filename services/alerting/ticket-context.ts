@@ -14,6 +14,7 @@ export function ticketContext(
   return {
     policy,
     chooseAssignee: (category, teamId, now, exclude) => planner.chooseAssignee(category, teamId, now, loads, new Set(exclude), lastAssignedAt),
+    chooseNearest: (category, teamId, subject, now, exclude) => planner.chooseNearest(category, teamId, subject, now, loads, new Set(exclude), lastAssignedAt),
     teamFor: (category) => planner.teamFor(category),
     supervisorOnDuty: (now) => planner.supervisorOnDuty(now)?.id,
     managerId: planner.manager().id,

@@ -12,6 +12,7 @@ import { rosterRoutes } from './routes/roster.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { shiftRoutes } from './routes/shift.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { silenceRoutes } from './routes/silences.ts';
 import { drainLevelFallbackRoute, sitePlanRoutes } from './routes/site-plan.ts';
 import { streamRoutes } from './routes/stream.ts';
@@ -71,6 +72,7 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
   sessionRoutes(app, { ...ctx.auth, onSignOut: (sessionId) => live.closeSession(sessionId) });
   ticketRoutes(app, ctx);
   silenceRoutes(app, ctx);
+  alertRoutes(app, ctx);
   rosterRoutes(app, ctx);
   deviceRoutes(app, ctx);
   const drainLevels = drainLevelsFromAlerting(ctx.store);
@@ -108,12 +110,15 @@ export async function buildApi(ctx: ApiContext, logger: Logger): Promise<Api> {
 
   const onTicket = (ticket: unknown, entries: unknown) => live.broadcast('ticket', { ticket, entries });
   const onDevice = (status: unknown) => live.broadcast('device', status);
+  const onAlert = (alert: unknown) => live.broadcast('alert', alert);
   ctx.service.changes.on('ticket', onTicket);
   ctx.service.changes.on('device', onDevice);
+  ctx.service.changes.on('alert', onAlert);
   // Streams never end by themselves: end them first, or close() would wait for ever.
   app.addHook('preClose', async () => {
     ctx.service.changes.off('ticket', onTicket);
     ctx.service.changes.off('device', onDevice);
+    ctx.service.changes.off('alert', onAlert);
     live.close();
   });
   return { app, live, ...(ctx.reports ? { reports: ctx.reports.intake } : {}) };

@@ -74,6 +74,33 @@ describe.skipIf(!availability.run)(`duty desk and phone page in Chromium${availa
     expect(pngSize(png)).toEqual({ width: 1920, height: 1080 });
   });
 
+  it('shows the evening storm as ONE incident with a line per manhole, its drain tickets under it, and the live alert strip', async () => {
+    await desk.locator('a[href="#/"]').first().click().catch(() => undefined);
+    // The storm incident the alerting service grouped (issue 14), and what the board shows of it.
+    const storm = await stack.ticket((t) => t.alertType === 'site.storm');
+    expect(storm.children!.length).toBeGreaterThanOrEqual(3);
+    const row = desk.locator(`tr[data-ticket="${storm.id}"]`);
+    await row.waitFor({ timeout: UI_DEADLINE_MS });
+    const lines = desk.locator(`tr.row-children[data-parent="${storm.id}"] li.child-line`);
+    await lines.first().waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await lines.count()).toBe(storm.children!.length);
+    // Drain tickets only for manholes that reached warning or worse, each drawn under the incident.
+    const children = stack.alerting.store.childTickets(storm.id);
+    for (const child of children) {
+      expect(child.category).toBe('drainage');
+      await desk.locator(`tr.row--child[data-ticket="${child.id}"]`).waitFor({ timeout: UI_DEADLINE_MS });
+      expect(await desk.locator(`tr.row-children[data-parent="${storm.id}"] a[href="#/ticket/${child.id}"]`).count()).toBe(1);
+    }
+    const drainTickets = stack.alerting.store.listTickets({ categories: ['drainage'], limit: 500 }).filter((t) => t.alertType !== 'site.storm');
+    expect(drainTickets.length).toBeLessThan(storm.children!.length);
+    // The strip: the rules' signals, ticket or not, the manholes' rapid rises among them.
+    const strip = desk.locator('.alert-strip');
+    await strip.locator('.alert-chip').first().waitFor({ timeout: UI_DEADLINE_MS });
+    expect(await strip.locator('.alert-chip[data-alert-type="drain.rapid-rise"]').count()).toBeGreaterThan(0);
+    const png = await shots.take(desk, 'desk-storm-incident');
+    expect(pngSize(png)).toEqual({ width: 1920, height: 1080 });
+  });
+
   it('acknowledges and dispatches it from the ticket page', async () => {
     await desk.locator(`tr[data-ticket="${ticket.id}"] a.row-link`).click();
     const view = desk.locator(`article.ticket[data-ticket="${ticket.id}"]`);

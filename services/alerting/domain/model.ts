@@ -30,6 +30,9 @@ export const ALERT_TYPES = [
   'camera.quiet-hours-motion',
   'device.offline',
   'site.mass-outage',
+  // Grouped incidents (issue 14): one ticket of many alerts.
+  'site.storm',
+  'camera.night-motion-digest',
   'device.fault',
   'device.events-lost',
   'platform.consumer-stuck',
@@ -97,6 +100,8 @@ export interface AlertSignal {
    * 97 % while the manhole overflows.
    */
   retitle?: boolean;
+  /** The rule's accept deadline for a ticket this signal opens (set by the alert desk from the rule's settings). */
+  acceptWithinMs?: number;
 }
 
 export const fingerprintOf = (compoundId: string, subjectId: string, alertType: AlertType): string =>

@@ -1,3 +1,4 @@
+import type { Alert } from '../domain/alerts/alert.ts';
 import type { Subject } from '../domain/model.ts';
 import type { RuleStateStore } from '../domain/rules/state-store.ts';
 import type { ReportRows } from './report-rows.ts';
@@ -17,6 +18,8 @@ export interface TicketShape {
   updatedAt: number;
   version: number;
   assignment?: { kind: string; staffId?: string } | undefined;
+  /** The grouped incident it belongs to. */
+  parentId?: string | undefined;
 }
 
 export interface TimelineShape {
@@ -81,6 +84,24 @@ export interface AlertingTx<T extends TicketShape, E extends TimelineShape, S ex
   deviceStatus(deviceId: string): DeviceStatus | undefined;
   /** People's reports (issue 16), in the same transaction as the ticket they open or join. */
   readonly reports: ReportRows;
+  /** The newest alert (firing episode) of a fingerprint. */
+  currentAlert(fingerprint: string): Alert | undefined;
+  putAlert(alert: Alert): void;
+  /** Firing alerts of a compound (and one type), oldest first. */
+  firingAlerts(compoundId: string, alertType?: string): Alert[];
+  /** Alerts of a compound and type that fired (or resolved) at or after `since`. */
+  alertsSince(compoundId: string, alertType: string, since: number): Alert[];
+  /** Every firing alert, for the timers that turn waiting alerts into tickets. */
+  allFiringAlerts(): Alert[];
+  /** Open tickets of a compound and alert type (grouped incidents, nearby incidents). */
+  openTicketsOf(compoundId: string, alertTypes: readonly string[]): T[];
+}
+
+export interface AlertFilter {
+  states?: readonly string[];
+  compoundId?: string;
+  alertTypes?: readonly string[];
+  limit?: number;
 }
 
 export interface TicketFilter {
@@ -91,6 +112,7 @@ export interface TicketFilter {
   compoundId?: string;
   deviceId?: string;
   staffId?: string;
+  parentId?: string;
   limit?: number;
   /** Tickets updated before this (ms), for paging back in time. */
   before?: number;
@@ -106,6 +128,10 @@ export interface OutgoingMessage {
 export interface AlertingStore<T extends TicketShape, E extends TimelineShape, S extends SilenceShape> {
   transaction<R>(work: (tx: AlertingTx<T, E, S>) => R): R;
   listTickets(filter: TicketFilter): T[];
+  /** Alerts, newest change first. */
+  listAlerts(filter: AlertFilter): Alert[];
+  /** The tickets of a grouped incident. */
+  childTickets(parentId: string): T[];
   getTicket(id: string): { ticket: T; timeline: E[]; linkedEvents: LinkedEvent[] } | undefined;
   listSilences(now: number, includeExpired: boolean): S[];
   putSilence(silence: S): void;

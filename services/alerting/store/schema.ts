@@ -31,6 +31,15 @@ const MIGRATIONS: readonly string[] = [
      BEGIN SELECT RAISE(ABORT, 'timeline is append-only'); END;`,
   // People's reports (issue 16): each opened or joined a ticket; holds the personal data the retention sweep deletes.
   REPORTS_MIGRATION,
+  // Alerts are signals, tickets are work (issue 14): every firing episode is kept, ticket or not;
+  // a ticket may belong to a grouped incident (a manhole's drain ticket under the storm incident).
+  `CREATE TABLE alerts (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL, alert_type TEXT NOT NULL,
+     compound_id TEXT, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX alerts_by_fingerprint ON alerts(fingerprint, started_at);
+   CREATE INDEX alerts_by_update ON alerts(updated_at);
+   CREATE INDEX alerts_firing ON alerts(compound_id, alert_type) WHERE state = 'firing';
+   ALTER TABLE tickets ADD COLUMN parent_id TEXT;
+   CREATE INDEX tickets_by_parent ON tickets(parent_id) WHERE parent_id IS NOT NULL;`,
 ];
 
 export function migrate(db: Database): void {

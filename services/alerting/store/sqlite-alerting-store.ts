@@ -2,6 +2,7 @@ import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { OcError } from '../../shared/errors.ts';
 import {
   OPEN_STATES,
+  type AlertFilter,
   type AlertingStore,
   type AlertingTx,
   type DeviceStatus,
@@ -12,6 +13,7 @@ import {
   type TicketShape,
   type TimelineShape,
 } from './alerting-store.ts';
+import type { Alert } from '../domain/alerts/alert.ts';
 import { sqliteReportRows, type ReportRows } from './report-rows.ts';
 import { migrate } from './schema.ts';
 import { TxRuleState } from './tx-rule-state.ts';
@@ -76,6 +78,7 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
       ['compound_id', filter.compoundId],
       ['device_id', filter.deviceId],
       ['staff_id', filter.staffId],
+      ['parent_id', filter.parentId],
     ] as const) {
       if (value === undefined) continue;
       where.push(`${column} = ?`);
@@ -88,6 +91,29 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
     const sql = `SELECT body FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, filter.limit ?? 100) as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as T);
+  }
+
+  listAlerts(filter: AlertFilter): Alert[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.states?.length) {
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+      args.push(...filter.states);
+    }
+    if (filter.alertTypes?.length) {
+      where.push(`alert_type IN (${filter.alertTypes.map(() => '?').join(', ')})`);
+      args.push(...filter.alertTypes);
+    }
+    if (filter.compoundId !== undefined) {
+      where.push('compound_id = ?');
+      args.push(filter.compoundId);
+    }
+    const sql = `SELECT body FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, filter.limit ?? 100) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Alert);
+  }
+
+  childTickets(parentId: string): T[] {
+    return (this.st.childTickets.all(parentId) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as T);
   }
 
   getTicket(id: string): { ticket: T; timeline: E[]; linkedEvents: LinkedEvent[] } | undefined {
@@ -182,6 +208,21 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
       activeSilences: (now) => (st.activeSilences.all(now, now) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as S),
       staffLoads: () => new Map((st.staffLoads.all() as Array<{ staff_id: string; n: number }>).map((r) => [r.staff_id, r.n])),
       setDeviceStatus: (status) => void st.upsertDeviceStatus.run(status.deviceId, JSON.stringify(status)),
+      currentAlert: (fingerprint) => {
+        const row = st.currentAlert.get(fingerprint) as { body: string } | undefined;
+        return row ? (JSON.parse(row.body) as Alert) : undefined;
+      },
+      putAlert: (a) => void st.upsertAlert.run(a.id, a.fingerprint, a.state, a.alertType, a.subject.compoundId, a.startedAt, a.updatedAt, JSON.stringify(a)),
+      firingAlerts: (compoundId, alertType) =>
+        ((alertType === undefined ? st.firingOfCompound.all(compoundId) : st.firingOfCompoundType.all(compoundId, alertType)) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Alert),
+      alertsSince: (compoundId, alertType, since) => (st.alertsSince.all(compoundId, alertType, since) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Alert),
+      allFiringAlerts: () => (st.allFiring.all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Alert),
+      openTicketsOf: (compoundId, alertTypes) => {
+        const rows = this.db
+          .prepare(`SELECT body FROM tickets WHERE compound_id = ? AND state IN (${OPEN}) AND json_extract(body, '$.alertType') IN (${alertTypes.map(() => '?').join(', ') || "''"}) ORDER BY opened_at`)
+          .all(compoundId, ...alertTypes) as Array<{ body: string }>;
+        return rows.map((r) => JSON.parse(r.body) as T);
+      },
       deviceStatus: (deviceId) => {
         const row = st.deviceStatusById.get(deviceId) as { body: string } | undefined;
         return row ? (JSON.parse(row.body) as DeviceStatus) : undefined;
@@ -190,9 +231,9 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
   }
 }
 
-function ticketColumns(t: TicketShape): [string, string, string, string, string, string, string, string | null, string | null, number, number, number, string] {
+function ticketColumns(t: TicketShape): [string, string, string, string, string, string, string, string | null, string | null, string | null, number, number, number, string] {
   const staffId = t.assignment?.kind === 'staff' ? (t.assignment.staffId ?? null) : null;
-  return [t.id, t.fingerprint, t.state, t.category, t.priority, t.subject.communityId, t.subject.compoundId, t.subject.deviceId ?? null, staffId, t.openedAt, t.updatedAt, t.version, JSON.stringify(t)];
+  return [t.id, t.fingerprint, t.state, t.category, t.priority, t.subject.communityId, t.subject.compoundId, t.subject.deviceId ?? null, staffId, t.parentId ?? null, t.openedAt, t.updatedAt, t.version, JSON.stringify(t)];
 }
 
 const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
@@ -214,12 +255,12 @@ function prepare(db: Db) {
     ticketById: p('SELECT body FROM tickets WHERE id = ?'),
     openTickets: p(`SELECT body FROM tickets WHERE state IN (${OPEN}) ORDER BY opened_at`),
     insertTicket: p(
-      `INSERT INTO tickets (id, fingerprint, state, category, priority, community_id, compound_id, device_id, staff_id, opened_at, updated_at, version, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tickets (id, fingerprint, state, category, priority, community_id, compound_id, device_id, staff_id, parent_id, opened_at, updated_at, version, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateTicket: p(
       `UPDATE tickets SET fingerprint = ?, state = ?, category = ?, priority = ?, community_id = ?, compound_id = ?, device_id = ?,
-         staff_id = ?, opened_at = ?, updated_at = ?, version = ?, body = ? WHERE id = ? AND version = ?`,
+         staff_id = ?, parent_id = ?, opened_at = ?, updated_at = ?, version = ?, body = ? WHERE id = ? AND version = ?`,
     ),
     insertTimeline: p('INSERT INTO timeline (ticket_id, seq, at, body) VALUES (?, ?, ?, ?)'),
     timelineOf: p('SELECT body FROM timeline WHERE ticket_id = ? ORDER BY seq'),
@@ -240,6 +281,16 @@ function prepare(db: Db) {
     staffLoads: p(`SELECT staff_id, COUNT(*) AS n FROM tickets WHERE staff_id IS NOT NULL AND state IN (${OPEN}) GROUP BY staff_id`),
     upsertDeviceStatus: p('INSERT INTO device_status (device_id, body) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET body = excluded.body'),
     deviceStatusById: p('SELECT body FROM device_status WHERE device_id = ?'),
+    currentAlert: p('SELECT body FROM alerts WHERE fingerprint = ? ORDER BY started_at DESC, id DESC LIMIT 1'),
+    upsertAlert: p(
+      `INSERT INTO alerts (id, fingerprint, state, alert_type, compound_id, started_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, body = excluded.body`,
+    ),
+    firingOfCompound: p(`SELECT body FROM alerts WHERE compound_id = ? AND state = 'firing' ORDER BY started_at`),
+    firingOfCompoundType: p(`SELECT body FROM alerts WHERE compound_id = ? AND alert_type = ? AND state = 'firing' ORDER BY started_at`),
+    alertsSince: p('SELECT body FROM alerts WHERE compound_id = ? AND alert_type = ? AND updated_at >= ? ORDER BY started_at'),
+    allFiring: p(`SELECT body FROM alerts WHERE state = 'firing' ORDER BY started_at`),
+    childTickets: p('SELECT body FROM tickets WHERE parent_id = ? ORDER BY opened_at'),
     allDeviceStatus: p('SELECT body FROM device_status ORDER BY device_id'),
   };
 }

@@ -10,7 +10,7 @@ export function streamRoutes(app: FastifyInstance, ctx: ApiContext, live: LiveSt
     {
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: `ticket` ({ ticket, entries }) and `device` (status) as they change',
+        summary: 'Server-sent events: `ticket` ({ ticket, entries }), `alert` (an alert as GET /api/alerts has it) and `device` (status) as they change',
         description: 'Staff receive only `ticket` events of tickets dispatched to them, and `ticket-withdrawn` ({ ticketId }) when one is taken away from them.',
       },
     },

@@ -45,6 +45,51 @@ export const TicketSchema = Type.Object(
       ),
     ),
     assignment: Type.Optional(Type.Object({ kind: oneOf(['staff', 'department']) }, { ...open, description: 'staff: staffId, teamId, dispatchedAt, acceptedAt; department: departmentId, transferredAt' })),
+    parentId: Type.Optional(Type.String({ description: 'the grouped incident this ticket belongs to (a manhole ticket under its storm incident)' })),
+    children: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            deviceId: Type.String(),
+            name: Type.Object({ zh: Type.String(), en: Type.String() }, open),
+            alertId: Type.String(),
+            alertType: oneOf(ALERT_TYPES),
+            alertState: oneOf(['firing', 'resolved']),
+            ticketId: Type.Optional(Type.String({ description: 'the child ticket, once the manhole reached warning, stayed high or overflowed' })),
+          },
+          open,
+        ),
+        { description: 'a grouped incident: one line per manhole (device)' },
+      ),
+    ),
+    evidence: Type.Optional(
+      Type.Array(
+        Type.Object({ alertId: Type.String(), alertType: oneOf(ALERT_TYPES), at: epochMs('fired'), why: oneOf(['inhibited', 'nearby-incident', 'digest', 'signal']) }, open),
+        { description: 'alerts kept on this ticket instead of tickets of their own' },
+      ),
+    ),
+    unmetDuty: Type.Optional(Type.Object({ since: epochMs('since'), reason: Type.Object({ zh: Type.String(), en: Type.String() }, open) }, { ...open, description: 'nobody qualified on shift to send: the desk must find someone' })),
+  },
+  open,
+);
+
+export const AlertSchema = Type.Object(
+  {
+    id: Type.String({ description: 'one firing episode: fingerprint@startedAt' }),
+    fingerprint: Type.String(),
+    alertType: oneOf(ALERT_TYPES),
+    priority: oneOf(PRIORITIES),
+    state: oneOf(['firing', 'resolved']),
+    subject: Type.Object({ communityId: Type.String(), compoundId: Type.String(), deviceId: Type.Optional(Type.String()), groupId: Type.Optional(Type.String()) }, open),
+    startedAt: epochMs('first fired'),
+    lastFiredAt: epochMs('last fired'),
+    resolvedAt: Type.Optional(epochMs('resolved')),
+    updatedAt: epochMs('last change'),
+    summary: Type.Object({ zh: Type.String(), en: Type.String() }, open),
+    disposition: Type.Object(
+      { kind: oneOf(['alert-only', 'ticket', 'child', 'evidence', 'silenced']), ticketId: Type.Optional(Type.String()), why: Type.Optional(Type.String()) },
+      { ...open, description: 'alert-only: a signal, no ticket (transient, waiting for its rule, or never on its own); ticket: its own; child: a line of a grouped incident; evidence: kept on another ticket' },
+    ),
   },
   open,
 );

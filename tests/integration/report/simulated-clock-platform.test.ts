@@ -41,7 +41,7 @@ describe('the platform on a simulated clock', () => {
     expect(outage!.milestones.resolvedAt).toBeLessThan(cutAt + 12 * MINUTE);
   }, 120_000);
 
-  it('a door forced at 02:00 Shanghai escalates, when nobody acknowledges it, to the supervisor of the crew on duty at 02:00', async () => {
+  it('a door forced at 02:00 Shanghai is dispatched within 60 s to a guard on the night crew; not accepted, it goes to the next guard and the supervisor on duty at 02:00, each named', async () => {
     const scenario = parseScenario({
       name: 'forced-at-two',
       seed: 3,
@@ -54,15 +54,24 @@ describe('the platform on a simulated clock', () => {
     await platform.playUntil();
     const [forced] = platformTickets(platform).filter((t) => t.ticket.alertType === 'door.forced-open');
     expect(forced).toBeDefined();
-    const escalated = forced!.timeline.find((e) => e.action === 'escalated');
-    // The P1's acknowledge deadline (5 min) passed in simulated time, at about 02:05.
-    expect(escalated?.at).toBeGreaterThanOrEqual(forced!.ticket.openedAt + 5 * MINUTE);
-    expect(escalated!.at).toBeLessThan(forced!.ticket.openedAt + 6 * MINUTE);
     const planner = platform.alerting.planner;
     const night = planner.supervisorOnDuty(Date.parse('2026-07-16T02:05:00+08:00'))!;
     // The 24-hour rota hands over at 08:00: the crew that came on at 08:00 on the 15th holds the night.
     expect(night.id).toBe(planner.supervisorOnDuty(Date.parse('2026-07-15T09:00:00+08:00'))!.id);
     expect(night.id).not.toBe(planner.supervisorOnDuty(Date.parse('2026-07-16T09:00:00+08:00'))!.id);
-    expect(escalated!.data?.notified).toEqual([{ role: 'supervisor', staffId: night.id }]);
+    const nightGuards = planner.onDuty(Date.parse('2026-07-16T02:05:00+08:00'), 'security').map((m) => m.id);
+    // Every P1 reaches a person: dispatched by the system within 60 s of simulated time, to a guard of the night crew.
+    const dispatched = forced!.timeline.find((e) => e.action === 'dispatched')!;
+    expect(dispatched.actor).toEqual({ kind: 'system' });
+    expect(dispatched.at - forced!.ticket.openedAt).toBeLessThanOrEqual(MINUTE);
+    expect(nightGuards).toContain(dispatched.data!.staffId);
+    // Nobody accepts (the simulated guards do not): after the forced-door rule's 3 minutes the
+    // next guard and the night crew's supervisor are told, each by name, from the roster at that moment.
+    const timeout = forced!.timeline.find((e) => e.action === 'accept-timeout')!;
+    expect(timeout.at - dispatched.at).toBeGreaterThanOrEqual(3 * MINUTE);
+    expect(timeout.at - dispatched.at).toBeLessThan(4 * MINUTE);
+    expect(timeout.data).toMatchObject({ staffId: dispatched.data!.staffId, supervisorId: night.id, supervisorName: night.name });
+    expect(nightGuards).toContain(timeout.data!.redispatchedTo);
+    expect(timeout.data!.redispatchedTo).not.toBe(dispatched.data!.staffId);
   }, 120_000);
 });

@@ -100,6 +100,36 @@ export class DispatchPlanner {
     return best && { staffId: best.id, teamId: team };
   }
 
+  /**
+   * The nearest qualified person on shift for a ticket at `where`: among the on-duty members of
+   * the team (as chooseAssignee picks them), those posted at its place, else at its building,
+   * else at its compound, else all of them; then the least loaded as chooseAssignee decides.
+   */
+  chooseNearest(
+    category: Category,
+    teamId: string | undefined,
+    where: { placeId?: string | undefined; buildingId?: string | undefined; compoundId: string },
+    now: number,
+    loads: ReadonlyMap<string, number>,
+    exclude: ReadonlySet<string> = new Set(),
+    lastAssignedAt: ReadonlyMap<string, number> = new Map(),
+  ): { staffId: string; teamId: string } | undefined {
+    const anyone = this.chooseAssignee(category, teamId, now, loads, exclude, lastAssignedAt);
+    if (anyone === undefined) return undefined;
+    const team = anyone.teamId;
+    const candidates = this.onDuty(now, team).filter((m) => m.role !== 'manager' && !exclude.has(m.id));
+    for (const spot of [where.placeId, where.buildingId, where.compoundId]) {
+      if (spot === undefined) continue;
+      const posted = candidates.filter((m) => m.posts?.includes(spot));
+      if (posted.length === 0) continue;
+      // Everyone else excluded: chooseAssignee's own order (workers before supervisors, load, last assigned) among the posted.
+      const others = new Set([...exclude, ...candidates.filter((m) => !posted.includes(m)).map((m) => m.id)]);
+      const best = this.chooseAssignee(category, team, now, loads, others, lastAssignedAt);
+      if (best !== undefined) return best;
+    }
+    return anyone;
+  }
+
   /** The shift supervisor (值班长) of the supervision schedule's crew in force; the first listed if a crew has several. */
   supervisorOnDuty(now: number): StaffMember | undefined {
     const { scheduleId, crew } = this.shiftAt(now);

@@ -44,6 +44,7 @@ const staffMember = z
     email: z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address').max(254).optional(),
     scheduleId: localId.optional(),
     crew: localId.optional(),
+    posts: z.array(localId).optional(),
   })
   .strict();
 

@@ -40,6 +40,11 @@ export interface StaffMember {
   /** The schedule and crew that decide when this person is on duty. Only a manager may have none (reachable any time for escalations, never dispatched). */
   readonly scheduleId?: string | undefined;
   readonly crew?: string | undefined;
+  /**
+   * Where this person is posted (site ids of places, buildings or compounds): "nearest" for
+   * an automatic dispatch means posted at the ticket's place, then its building, then its compound.
+   */
+  readonly posts?: readonly string[] | undefined;
 }
 
 export interface Crew {

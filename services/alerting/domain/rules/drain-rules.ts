@@ -132,7 +132,7 @@ export function observeDrain(ctx: DeviceRuleContext, o: EnvelopeObservation): Al
   if (!outOfRange && levelMm !== undefined && depthMm !== undefined && depthMm > 0) {
     const sharePct = (levelMm / depthMm) * 100;
     const fact = { ...reading, levelPct: Math.round(sharePct * 10) / 10 };
-    trackRapidRise(s, st, levelMm, sharePct, t);
+    out.push(...rapidRiseAlert(ctx, st, trackRapidRise(s, st, levelMm, sharePct, t), o, fact));
     out.push(...levelCondition(ctx, st, sharePct, overflow, t, o, fact));
     out.push(...dryWeatherRise(ctx, st, levelMm, depthMm, t, o, fact));
   }
@@ -324,7 +324,7 @@ function levelCondition(ctx: DeviceRuleContext, st: DrainState, sharePct: number
  * desk on the level ticket it leads to (`details.rapidRise`) and, from `rapidRiseMinPct` of
  * depth up, marks the rise as rain for the dry-weather hint. It ends at half the rate.
  */
-function trackRapidRise(s: RuleSettings['drain'], st: DrainState, levelMm: number, sharePct: number, t: number): void {
+function trackRapidRise(s: RuleSettings['drain'], st: DrainState, levelMm: number, sharePct: number, t: number): 'started' | 'ended' | undefined {
   st.recent = st.recent.filter(([at]) => at > t - s.rapidRiseWindowMs && at <= t);
   st.recent.push([t, levelMm]);
   const riseMm = levelMm - Math.min(...st.recent.map(([, mm]) => mm));
@@ -333,12 +333,30 @@ function trackRapidRise(s: RuleSettings['drain'], st: DrainState, levelMm: numbe
   if (!st.rapidActive && rapid && sharePct >= s.rapidRiseMinPct) {
     st.rapidActive = true;
     st.rapidRiseMm = riseMm;
+    return 'started';
   } else if (st.rapidActive && riseMm <= s.rapidRiseMm / 2) {
     st.rapidActive = false;
     delete st.rapidRiseMm;
+    return 'ended';
   } else if (st.rapidActive) {
     st.rapidRiseMm = Math.max(st.rapidRiseMm ?? 0, riseMm);
   }
+  return undefined;
+}
+
+/**
+ * The rapid rise as an alert (issue 14): a signal for the desk's live strip and the storm
+ * incident's child lines, never a ticket by itself (its rule's `when` is `never`).
+ */
+function rapidRiseAlert(ctx: DeviceRuleContext, st: DrainState, change: 'started' | 'ended' | undefined, o: EnvelopeObservation, fact: Record<string, unknown>): AlertSignal[] {
+  if (change === undefined) return [];
+  const place = placeLabel(ctx.device);
+  const riseMm = st.rapidRiseMm;
+  const summary =
+    change === 'started'
+      ? { zh: `${place.zh}水位快速上涨（${ctx.settings.drain.rapidRiseWindowMs / 60_000}分钟内 ${riseMm ?? ''} mm）`, en: `${place.en} rising fast (${riseMm ?? ''} mm within ${ctx.settings.drain.rapidRiseWindowMs / 60_000} min)` }
+      : { zh: `${place.zh}水位不再快速上涨`, en: `${place.en} no longer rising fast` };
+  return [deviceSignal(change === 'started' ? 'fire' : 'clear', 'drain.rapid-rise', ctx.device, o.at, o.eventId, summary, { ...fact, ...(riseMm !== undefined ? { riseMm } : {}) })];
 }
 
 /**

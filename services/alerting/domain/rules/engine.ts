@@ -18,7 +18,7 @@
  * One observation may yield several signals; they share its event id, so
  * consumers de-duplicate on (fingerprint, action, eventId), not on eventId alone.
  */
-import type { AlertSignal, DeviceContext, Observation } from '../model.ts';
+import type { AlertSignal, Bilingual, DeviceContext, Observation } from '../model.ts';
 import { observeCamera, tickCamera } from './camera-rules.ts';
 import { observeDeviceFault, tickDeviceFault } from './device-fault-rules.ts';
 import { observeDoor, tickDoor } from './door-rules.ts';
@@ -38,6 +38,7 @@ export class RuleEngine {
   private settings = new Map<string, RuleSettings>();
   private liveness!: LivenessRules;
   private overrides: RuleSettingsOverrides;
+  private compounds = new Map<string, CompoundGroup>();
 
   /**
    * Checks the overrides against the site (unknown compound, place, device, rule, setting or
@@ -77,6 +78,7 @@ export class RuleEngine {
     this.devices = byId;
     this.settings = settings;
     this.overrides = overrides;
+    this.compounds = compounds;
     this.liveness = new LivenessRules(compounds, (id) => this.settingsOf(id));
   }
 
@@ -147,6 +149,17 @@ export class RuleEngine {
     const s = this.settings.get(deviceId);
     if (!s) throw new RangeError(`unknown device ${deviceId}`);
     return s;
+  }
+
+  /** A compound's own settings (site and compound layers) and name: what grouped incidents are judged by. */
+  compound(compoundId: string): { communityId: string; name: Bilingual; settings: RuleSettings } | undefined {
+    const c = this.compounds.get(compoundId);
+    return c && { communityId: c.communityId, name: c.name, settings: c.settings };
+  }
+
+  /** The device a signal is about, or undefined for a group (a compound). */
+  device(deviceId: string): DeviceContext | undefined {
+    return this.devices.get(deviceId);
   }
 
   private context(state: RuleStateStore, device: DeviceContext): DeviceRuleContext {

@@ -99,8 +99,16 @@ function checkSettings(value: unknown, path: string, scope: readonly DeviceConte
       if (!(name in shape)) add(`${key}.${name}`, 'is not a known setting');
       else if (section === 'camera' && name === 'zoneQuietHours') checkZones(setting, `${key}.${name}`, scope, add);
       else if (isObject(shape[name]) && name !== 'quietHours' && !isObject(setting)) add(`${key}.${name}`, 'must be an object');
+      else if (section === 'tickets' || section === 'grouping') checkNested(section, setting, shape[name], `${key}.${name}`, add);
     }
   }
+}
+
+/** A rule's ticketing takes `when` and `acceptWithinMs`; a grouping section its own settings (issue 14). */
+function checkNested(section: 'tickets' | 'grouping', setting: unknown, shape: unknown, path: string, add: (key: string, problem: string) => void): void {
+  if (!isObject(setting)) return;
+  const known = section === 'tickets' ? ['when', 'acceptWithinMs'] : isObject(shape) ? Object.keys(shape) : [];
+  for (const k of Object.keys(setting)) if (!known.includes(k)) add(`${path}.${k}`, 'is not a known setting');
 }
 
 /** A zone must be one that a camera in the override's scope reports. */

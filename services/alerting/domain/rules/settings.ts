@@ -3,7 +3,8 @@
  * per-device overrides combine: device beats compound beats site beats defaults.
  */
 import { OcError } from '../../../shared/errors.ts';
-import type { DeviceContext } from '../model.ts';
+import type { AlertType, DeviceContext } from '../model.ts';
+import { DEFAULT_GROUPING, DEFAULT_TICKETING, mergeTicketing, ticketingProblems, type GroupingSettings, type RuleTicketing } from './ticketing-settings.ts';
 
 /** A daily local-time span, 'HH:MM'. `from` > `to` wraps midnight; `from` == `to` is no span at all. */
 export interface DailySpan {
@@ -98,6 +99,10 @@ export interface RuleSettings {
     /** It clears when this share of its devices is back. */
     clearShare: number;
   };
+  /** Per rule (alert type): when its alert becomes a ticket, and how long a dispatched person has to accept. */
+  tickets: Record<AlertType, RuleTicketing>;
+  /** Storm incidents, outage inhibition, the night motion digest, P1 auto-dispatch. */
+  grouping: GroupingSettings;
 }
 
 const MINUTE = 60_000;
@@ -153,6 +158,8 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     windowMs: 2 * MINUTE,
     clearShare: 0.9,
   },
+  tickets: DEFAULT_TICKETING,
+  grouping: DEFAULT_GROUPING,
 });
 
 /** Objects merge key by key; arrays and scalars replace. */
@@ -180,7 +187,8 @@ export function resolveCompoundSettings(overrides: RuleSettingsOverrides, compou
 function resolve(layers: readonly (DeepPartial<RuleSettings> | undefined)[], where: string): RuleSettings {
   let merged: unknown = DEFAULT_RULE_SETTINGS;
   for (const layer of layers) if (layer !== undefined) merged = merge(merged, layer);
-  const settings = merged as RuleSettings;
+  // A rule's `when` replaces the lower layer's whole; the generic merge would mix two kinds.
+  const settings = { ...(merged as RuleSettings), tickets: mergeTicketing(layers.map((l) => l?.tickets as Parameters<typeof mergeTicketing>[0][number])) };
   // A zone that overrides only one end of its quiet hours takes the other from the camera's.
   const zones: Record<string, DailySpan | 'off'> = {};
   for (const [zone, span] of Object.entries(settings.camera.zoneQuietHours)) {
@@ -257,6 +265,7 @@ function validate(s: RuleSettings, where: string): void {
   check(share(s.massOutage.minShare), 'massOutage.minShare', 'within (0, 1]');
   check(positive(s.massOutage.windowMs), 'massOutage.windowMs', 'a positive number');
   check(share(s.massOutage.clearShare), 'massOutage.clearShare', 'within (0, 1]');
+  problems.push(...ticketingProblems(s.tickets, s.grouping));
   if (problems.length > 0) {
     throw new OcError('OC_CONFIG_INVALID', `rule settings for ${where}: ${problems.join('; ')}`, { keys: problems.map((p) => p.split(' ')[0]) });
   }

@@ -29,6 +29,10 @@ export const ALERT_TRAITS: Record<AlertType, AlertTypeTraits> = {
   'camera.quiet-hours-motion': { category: 'security', priority: 'P3', autoResolve: true },
   'device.offline': { category: 'device-fault', priority: 'P3', autoResolve: true },
   'site.mass-outage': { category: 'device-fault', priority: 'P1', autoResolve: true },
+  // A storm over the compound: the plumbers watch the manholes; it ends when the water stopped rising everywhere.
+  'site.storm': { category: 'drainage', priority: 'P2', autoResolve: true },
+  // A night's motion in quiet hours: someone reads it in the morning and closes it.
+  'camera.night-motion-digest': { category: 'security', priority: 'P4', autoResolve: false },
   // The driver saw the device answer properly again: as with back online, nothing is left to check.
   'device.fault': { category: 'device-fault', priority: 'P3', autoResolve: true },
   // Lost events stay lost and nothing ends the condition: someone reads the device's own log, then closes it.

@@ -175,6 +175,7 @@ const onTransfer: Handler<'transfer'> = (d, c, ctx) => {
     return `to.departmentId: the ticket is already with ${to.departmentId}`;
   }
   if (t.state === 'open') acknowledge(d, c.actor, undefined, 'transfer');
+  delete t.unmetDuty;
   const fromTeamId = t.teamId;
   const previous = describeAssignment(withdrawAssignment(d));
   t.escalation.announced = t.escalation.announced.filter((k) => k !== 'accept');

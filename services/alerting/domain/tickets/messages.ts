@@ -48,6 +48,14 @@ export const msg = {
       ? { zh: `工单超时升级（${b.zh}超时）：${t(k).zh}`, en: `Escalated, ${b.en} deadline missed: ${t(k).en}` }
       : { zh: `工单人工升级：${t(k).zh}`, en: `Escalated by the desk: ${t(k).en}` };
   },
+  unmetDuty: (k: Ticket, team: Bilingual): Bilingual => ({
+    zh: `无人可派：${team.zh}当班无合适人员，请值班室安排：${t(k).zh}`,
+    en: `Unmet duty: nobody qualified of ${team.en} on shift, the desk must find someone: ${t(k).en}`,
+  }),
+  notAccepted: (k: Ticket, staff: Bilingual, next: Bilingual | undefined): Bilingual => ({
+    zh: `${staff.zh} 未按时接单${next ? `，已改派 ${next.zh}` : '，无人可改派'}：${t(k).zh}`,
+    en: `${staff.en} did not accept in time${next ? `, now sent to ${next.en}` : ', nobody else to send'}: ${t(k).en}`,
+  }),
   reminder: (k: Ticket, breaches: readonly BreachKind[]): Bilingual => {
     const b = breachList(breaches);
     return { zh: `催办：${b.zh}已超时，仍无人处理：${t(k).zh}`, en: `Reminder: ${b.en} still overdue: ${t(k).en}` };

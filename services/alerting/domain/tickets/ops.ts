@@ -7,7 +7,7 @@ import type { Draft } from './draft.ts';
 import { msg } from './messages.ts';
 import { isHigherPriority, raisedPriority, slaFor } from './policy.ts';
 import type { Actor, Assignment, BreachKind, EscalationLevel, NotificationTarget, TicketContext } from './types.ts';
-import type { Priority } from '../model.ts';
+import type { Bilingual, Priority } from '../model.ts';
 
 export const SYSTEM: Actor = { kind: 'system' };
 export const OPERATORS: NotificationTarget = { role: 'operator' };
@@ -16,6 +16,18 @@ export function supervisorTarget(ctx: TicketContext, now: number): NotificationT
   const staffId = ctx.supervisorOnDuty(now);
   // Nobody on the roster right now: notify the role anyway; the notifier broadcasts it. Never drop it.
   return staffId === undefined ? { role: 'supervisor' } : { role: 'supervisor', staffId };
+}
+
+/**
+ * The people a list of targets reaches, by name: an escalation names who was paged. A role with
+ * nobody on the roster right now reads as that (the entry then shows an unmet duty, not a role).
+ */
+export function namesOf(targets: readonly NotificationTarget[], ctx: TicketContext): Bilingual[] {
+  return targets.map((to) => {
+    const id = 'staffId' in to ? to.staffId : 'departmentId' in to ? to.departmentId : undefined;
+    if (id === undefined) return { zh: '当班无人', en: 'nobody on shift' };
+    return ctx.nameOf?.(id) ?? { zh: id, en: id };
+  });
 }
 
 export const managerTarget = (ctx: TicketContext): NotificationTarget => ({ role: 'manager', staffId: ctx.managerId });
@@ -65,6 +77,8 @@ export function assignStaff(d: Draft, actor: Actor, to: { staffId: string; teamI
   const previous = describeAssignment(withdrawAssignment(d));
   t.assignment = { kind: 'staff', staffId: to.staffId, teamId: to.teamId, dispatchedAt: d.now };
   t.teamId = to.teamId;
+  // Someone has it now: the duty is met.
+  delete t.unmetDuty;
   // A new assignee gets a fresh accept clock; an old accept breach is no longer theirs.
   t.escalation.announced = t.escalation.announced.filter((k) => k !== 'accept');
   d.move(actor, action, 'dispatched', { note, data: { staffId: to.staffId, teamId: to.teamId, reason, ...(previous ? { previous } : {}) } });
@@ -113,7 +127,7 @@ export function escalate(
   e.levelSince = d.now;
   e.lastNotifiedAt = d.now;
   const targets = escalationTargets(level, ctx, d.now);
-  d.entry(actor, 'escalated', { note, data: { fromLevel, level, breaches: [...breaches], reason, notified: targets } });
+  d.entry(actor, 'escalated', { note, data: { fromLevel, level, breaches: [...breaches], reason, notified: targets, notifiedNames: namesOf(targets, ctx) } });
   for (const to of targets) d.notify('ticket.escalated', to, msg.escalated(t, breaches));
   if (level === 2 && fromLevel < 2) raisePriority(d, raisedPriority(t.priority), actor, ctx, 'escalation');
   if (outstandingBreaches(t, d.now).length > 0) e.nextReminderAt = d.now + ctx.policy.reminderEveryMs;
@@ -122,7 +136,7 @@ export function escalate(
 export function remind(d: Draft, ctx: TicketContext, breaches: readonly BreachKind[]): void {
   const t = d.ticket;
   const targets = escalationTargets(t.escalation.level, ctx, d.now);
-  d.entry(SYSTEM, 'reminder', { data: { level: t.escalation.level, breaches: [...breaches], notified: targets } });
+  d.entry(SYSTEM, 'reminder', { data: { level: t.escalation.level, breaches: [...breaches], notified: targets, notifiedNames: namesOf(targets, ctx) } });
   for (const to of targets) d.notify('ticket.reminder', to, msg.reminder(t, breaches));
   t.escalation.lastNotifiedAt = d.now;
   t.escalation.nextReminderAt = d.now + ctx.policy.reminderEveryMs;

@@ -63,6 +63,7 @@ export function openFromSignal(signal: AlertSignal, ticketId: string, now: numbe
     recentCommandIds: [],
     lastSeq: 0,
     version: 0,
+    ...(signal.acceptWithinMs !== undefined ? { acceptWithinMs: signal.acceptWithinMs } : {}),
   };
   const d = new Draft(base, now);
   d.entry(SYSTEM, 'opened', {

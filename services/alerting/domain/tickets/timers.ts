@@ -17,7 +17,9 @@
  */
 import { awaitingArrival, outstandingBreaches } from './deadlines.ts';
 import { Draft, pushBounded } from './draft.ts';
-import { SYSTEM, assignStaff, escalate, remind } from './ops.ts';
+import { nearestOnShift } from './auto-dispatch.ts';
+import { msg } from './messages.ts';
+import { SYSTEM, assignStaff, escalate, remind, supervisorTarget } from './ops.ts';
 import { isActive } from './states.ts';
 import type { Change, EscalationLevel, Ticket, TicketContext, TicketPolicy } from './types.ts';
 
@@ -53,15 +55,31 @@ function handleAcceptTimeout(d: Draft, ctx: TicketContext): void {
   const t = d.ticket;
   const a = t.assignment;
   if (t.state !== 'dispatched' || a?.kind !== 'staff' || a.acceptedAt !== undefined || a.acceptTimedOutAt !== undefined) return;
-  if (d.now < a.dispatchedAt + ctx.policy.acceptTimeoutMs) return;
+  const timeoutMs = acceptTimeoutOf(t, ctx.policy);
+  if (d.now < a.dispatchedAt + timeoutMs) return;
   if (!t.passedOverStaffIds.includes(a.staffId)) pushBounded(t.passedOverStaffIds, a.staffId, ctx.policy.passedOverKept);
-  const next = ctx.chooseAssignee(t.category, a.teamId, d.now, [...t.passedOverStaffIds]);
+  const next = nearestOnShift(t, d.now, ctx, [...t.passedOverStaffIds]);
+  // A P1 not accepted in time also goes to the supervisor on shift, named from the roster at this moment.
+  const supervisor = t.priority === 'P1' ? supervisorTarget(ctx, d.now) : undefined;
+  const name = (id: string | undefined) => (id === undefined ? null : (ctx.nameOf?.(id) ?? { zh: id, en: id }));
   d.entry(SYSTEM, 'accept-timeout', {
-    data: { staffId: a.staffId, dispatchedAt: a.dispatchedAt, timeoutMs: ctx.policy.acceptTimeoutMs, redispatchedTo: next?.staffId ?? null },
+    data: {
+      staffId: a.staffId,
+      staffName: name(a.staffId),
+      dispatchedAt: a.dispatchedAt,
+      timeoutMs,
+      redispatchedTo: next?.staffId ?? null,
+      redispatchedToName: name(next?.staffId),
+      ...(supervisor ? { supervisorId: 'staffId' in supervisor ? (supervisor.staffId ?? null) : null, supervisorName: name('staffId' in supervisor ? supervisor.staffId : undefined) } : {}),
+    },
   });
+  if (supervisor) d.notify('ticket.escalated', supervisor, msg.notAccepted(t, name(a.staffId)!, name(next?.staffId) ?? undefined));
   if (next !== undefined) assignStaff(d, SYSTEM, next, undefined, 'accept timeout');
   else a.acceptTimedOutAt = d.now;
 }
+
+/** The rule's accept deadline where it set one, else the policy's. */
+export const acceptTimeoutOf = (t: Ticket, policy: TicketPolicy): number => t.acceptWithinMs ?? policy.acceptTimeoutMs;
 
 /** The earliest moment at which evaluateTimers may change the ticket; undefined when no timer runs. */
 export function nextTimerAt(ticket: Ticket, now: number, policy: TicketPolicy): number | undefined {
@@ -75,7 +93,7 @@ export function nextTimerAt(ticket: Ticket, now: number, policy: TicketPolicy): 
   if (pending('resolve')) at.push(t.deadlines.resolveBy);
   const a = t.assignment;
   if (t.state === 'dispatched' && a?.kind === 'staff' && a.acceptedAt === undefined && a.acceptTimedOutAt === undefined) {
-    at.push(a.dispatchedAt + policy.acceptTimeoutMs);
+    at.push(a.dispatchedAt + acceptTimeoutOf(t, policy));
   }
   if (outstandingBreaches(t, now).length > 0) {
     at.push(e.nextReminderAt ?? now);

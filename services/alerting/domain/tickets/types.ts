@@ -106,6 +106,16 @@ export interface Ticket {
    * (the sensor counts as one). Absent on a sensor's ticket nobody has reported: one report, the sensor.
    */
   reports?: ReportTally;
+  /** A grouped incident this ticket belongs to (a manhole's drain ticket under the compound's storm). */
+  parentId?: string;
+  /** A grouped incident's lines: one per manhole of a storm, newest state of each. */
+  children?: ChildLine[];
+  /** Alerts that did not become tickets of their own and explain or add to this one (bounded, newest last). */
+  evidence?: EvidenceItem[];
+  /** Nobody qualified was on shift to send: the desk must find someone (cleared by a dispatch or transfer). */
+  unmetDuty?: UnmetDuty;
+  /** How long a dispatched person has to accept, from the rule's settings; the policy's accept timeout when absent. */
+  acceptWithinMs?: number;
   /** Increments on every change: optimistic concurrency for the store. */
   version: number;
 }
@@ -118,6 +128,40 @@ export interface ReportTally {
   count: number;
   /** Each source once, in the order it first reported. */
   sources: TicketSource[];
+}
+
+/** One manhole (or device) of a grouped incident. */
+export interface ChildLine {
+  deviceId: string;
+  name: Bilingual;
+  /** The alert that put it here, and whether it still fires. */
+  alertId: string;
+  alertType: AlertType;
+  alertState: 'firing' | 'resolved';
+  firstAt: number;
+  lastAt: number;
+  summary: Bilingual;
+  /** Its own ticket, once it reached warning, stayed high or overflowed. */
+  ticketId?: string;
+}
+
+/** An alert kept on a ticket instead of a ticket of its own. */
+export interface EvidenceItem {
+  alertId: string;
+  alertType: AlertType;
+  deviceId?: string;
+  at: number;
+  summary: Bilingual;
+  /** inhibited: a dark device under the outage; nearby-incident: motion near a door incident; digest: a night's burst; signal: a transient alert of the same device. */
+  why: 'inhibited' | 'nearby-incident' | 'digest' | 'signal';
+  /** What a person checks: camera, zone, local time, snapshot. */
+  facts?: Record<string, unknown>;
+}
+
+export interface UnmetDuty {
+  since: number;
+  teamId?: string;
+  reason: Bilingual;
 }
 
 export const TIMELINE_ACTIONS = [
@@ -140,6 +184,10 @@ export const TIMELINE_ACTIONS = [
   'reminder',
   'accept-timeout',
   'returned-to-desk',
+  // Issue 14: grouped incidents and duties nobody on shift can take.
+  'alert-attached',
+  'child-linked',
+  'unmet-duty',
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
@@ -260,6 +308,11 @@ export interface TicketContext {
   policy: TicketPolicy;
   /** An on-duty member (by team and load), never one of excludeStaffIds; undefined when nobody is available. */
   chooseAssignee(category: Category, teamId: string | undefined, now: number, excludeStaffIds: readonly string[]): { staffId: string; teamId: string } | undefined;
+  /**
+   * The nearest qualified person on shift for a ticket about `subject`: an on-duty member of the
+   * team posted at its place, then its building, then its compound, then the rest of the team.
+   */
+  chooseNearest?(category: Category, teamId: string | undefined, subject: Subject, now: number, excludeStaffIds: readonly string[]): { staffId: string; teamId: string } | undefined;
   /** The responsibility matrix. */
   teamFor(category: Category): Route;
   /** Staff id of the shift supervisor on duty at `now`, if any. */

@@ -1,3 +1,4 @@
+import type { Alert } from '../../../alerting/domain/alerts/alert.ts';
 /**
  * The API routes the pages call, one function each, so a change of the contract is a
  * change here and nowhere else.
@@ -30,6 +31,9 @@ export function listTickets(q: TicketQuery = {}, signal?: AbortSignal): Promise<
   p.set('limit', String(q.limit ?? 500));
   return apiFetch<{ tickets: Ticket[] }>(`/api/tickets?${p}`, { ...(signal ? { signal } : {}) }).then((r) => r.tickets);
 }
+
+/** The newest alerts (signals, ticket or not), for the desk's live strip. */
+export const listAlerts = (limit = 40, signal?: AbortSignal) => apiFetch<{ alerts: Alert[] }>(`/api/alerts?limit=${limit}`, { ...(signal ? { signal } : {}) }).then((r) => r.alerts);
 
 export const getTicket = (id: string, signal?: AbortSignal) => apiFetch<TicketDetail>(`/api/tickets/${encodeURIComponent(id)}`, { ...(signal ? { signal } : {}) });
 

@@ -5,6 +5,7 @@
  * Every (re)open asks the page to reload its lists, since events sent while
  * disconnected are not replayed.
  */
+import type { Alert } from '../../../alerting/domain/alerts/alert.ts';
 import type { Ticket, TimelineEntry } from './types.ts';
 
 export type LiveState = 'connecting' | 'live' | 'down';
@@ -13,6 +14,8 @@ export interface LiveHandlers {
   onTicket(ticket: Ticket, entries: TimelineEntry[]): void;
   /** Staff: a ticket was taken away from them (re-dispatched, transferred, reopened). */
   onWithdrawn?(ticketId: string): void;
+  /** An alert fired, resolved or found its place (the desk's live strip). */
+  onAlert?(alert: Alert): void;
   onState(state: LiveState): void;
   /** Opened or reopened: load what may have been missed. */
   onResync(): void;
@@ -55,6 +58,10 @@ export class LiveConnection {
     es.addEventListener('ticket', (e) => {
       const data = parse(e) as { ticket?: Ticket; entries?: TimelineEntry[] } | undefined;
       if (data?.ticket) this.handlers.onTicket(data.ticket, data.entries ?? []);
+    });
+    es.addEventListener('alert', (e) => {
+      const data = parse(e) as Alert | undefined;
+      if (data && typeof data.id === 'string') this.handlers.onAlert?.(data);
     });
     es.addEventListener('ticket-withdrawn', (e) => {
       const data = parse(e) as { ticketId?: unknown } | undefined;

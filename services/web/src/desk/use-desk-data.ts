@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ACTIVE_STATES } from '../../../alerting/domain/tickets/states.ts';
-import { getSession, listTickets } from '../api/endpoints.ts';
+import type { Alert } from '../../../alerting/domain/alerts/alert.ts';
+import { getSession, listAlerts, listTickets } from '../api/endpoints.ts';
 import { LiveConnection, type LiveState } from '../api/live.ts';
 import type { Ticket } from '../api/types.ts';
 import { isUrgent, TicketFeed } from '../logic/ticket-feed.ts';
@@ -15,8 +16,13 @@ export interface Arrival {
   at: number;
 }
 
+/** Alerts the strip shows: the newest changes. */
+export const STRIP_ALERTS = 40;
+
 export interface DeskData {
   tickets: Ticket[];
+  /** The newest alerts (signals, ticket or not), newest change first: the live alert strip. */
+  alerts: Alert[];
   /** Loaded at least once. */
   ready: boolean;
   live: LiveState;
@@ -42,6 +48,7 @@ export interface DeskData {
 export function useDeskData(describe: (t: Ticket) => string): DeskData {
   const feed = useRef(new TicketFeed()).current;
   const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
   const [ready, setReady] = useState(false);
   const [live, setLive] = useState<LiveState>('connecting');
   const [loadError, setLoadError] = useState<unknown>(undefined);
@@ -72,6 +79,12 @@ export function useDeskData(describe: (t: Ticket) => string): DeskData {
     const controller = new AbortController();
     loading.current = controller;
     const firstLoad = feed.size === 0;
+    // The strip is a view of signals: if it cannot load, the board still works.
+    listAlerts(STRIP_ALERTS, controller.signal)
+      .then((list) => {
+        if (!controller.signal.aborted) setAlerts(list);
+      })
+      .catch(() => undefined);
     Promise.all([listTickets({ state: [...ACTIVE_STATES] }, controller.signal), listTickets({ state: ['resolved', 'closed', 'cancelled'], limit: 100 }, controller.signal)])
       .then(([active, recent]) => {
         if (controller.signal.aborted) return;
@@ -95,6 +108,7 @@ export function useDeskData(describe: (t: Ticket) => string): DeskData {
         if (change.kind === 'arrived') arrived(ticket);
         publish();
       },
+      onAlert: (alert) => setAlerts((list) => upsertAlert(list, alert)),
       onState: setLive,
       onResync: reload,
       // A stream the server closed may mean the session ended: asking shows the sign-in form if so.
@@ -123,7 +137,12 @@ export function useDeskData(describe: (t: Ticket) => string): DeskData {
     [feed, publish],
   );
 
-  return { tickets, ready, live, loadError, reload, arrivals, alarm, dismissAlarm: () => setAlarm(undefined), sound, setSound, announcement, applyTicket };
+  return { tickets, alerts, ready, live, loadError, reload, arrivals, alarm, dismissAlarm: () => setAlarm(undefined), sound, setSound, announcement, applyTicket };
+}
+
+/** The alert in its place in the list, newest change first, bounded. */
+export function upsertAlert(list: readonly Alert[], alert: Alert): Alert[] {
+  return [alert, ...list.filter((a) => a.id !== alert.id)].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, STRIP_ALERTS);
 }
 
 function readSound(): boolean {

@@ -31,6 +31,8 @@ const EVENT_TYPES: Record<string, { zh: string; en: string }> = {
   'drain.dry-weather-rise': { zh: '无雨水位上涨（疑似油污堵塞）', en: 'rise in dry weather (grease?)' },
   'drain.sensor-fault': { zh: '水位传感器故障', en: 'level sensor fault' },
   'device.offline': { zh: '设备离线', en: 'device offline' },
+  'site.storm': { zh: '暴雨事件', en: 'storm incident' },
+  'camera.night-motion-digest': { zh: '夜间活动汇总', en: 'night motion digest' },
   'device.fault': { zh: '设备故障', en: 'device fault' },
   'device.recovered': { zh: '设备恢复', en: 'device recovered' },
   'device.events-lost': { zh: '设备事件丢失', en: 'device events lost' },

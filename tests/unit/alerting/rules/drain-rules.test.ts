@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { brief, device, Harness, HOUR, MIN, SEC, T0, type Step } from './harness.ts';
 
 const M3 = device('dl8-drain-m3');
+
+/**
+ * The level and grease rules alone: a rapid rise is its own alert (issue 14: a signal for the
+ * desk's strip and the storm incident, never a ticket by itself), asserted in its own section.
+ */
+class LevelHarness extends Harness {
+  override run(steps: Parameters<Harness['run']>[0]): ReturnType<Harness['run']> {
+    return super.run(steps).filter((s) => s.alertType !== 'drain.rapid-rise');
+  }
+}
 const DEPTH = M3.depthMm!;
 
 /** A drain.level reading from M3 at `atS` seconds after T0, with the level as a share of depth. */
@@ -111,18 +121,18 @@ describe('the one drain level ticket: minimum duration, hysteresis, worst state,
     },
   ];
   it.each(cases)('$name', ({ steps, expected }) => {
-    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+    expect(new LevelHarness([M3]).run(steps).map(brief)).toEqual(expected);
   });
 
   it('too few readings in the hold time clear nothing (clearMinReadings)', () => {
-    const h = new Harness([M3], { devices: { [M3.deviceId]: { drain: { clearMinReadings: 8 } } } });
+    const h = new LevelHarness([M3], { devices: { [M3.deviceId]: { drain: { clearMinReadings: 8 } } } });
     // Readings every 150 s: 10 min below the level holds 5 readings, the 8th comes at 1050 s after the first calm one.
     const steps = [...series(0, 300, 30, () => 70), ...series(450, 2000, 150, () => 40)];
     expect(h.run(steps).map(brief)).toEqual([m3('fire', 'drain.level-warning', 120), m3('clear', 'drain.level-warning', 1500)]);
   });
 
   it('every stage is one fingerprint per manhole, retitling the ticket; the title says how bad it is now, in both languages', () => {
-    const signals = new Harness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 90.2), pct(630, 100, { overflow: true })]);
+    const signals = new LevelHarness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 600, 30, () => 90.2), pct(630, 100, { overflow: true })]);
     expect(new Set(signals.map((x) => x.fingerprint))).toEqual(new Set([`dl8/${M3.deviceId}/drain.level`]));
     expect(signals.every((x) => x.retitle === true)).toBe(true);
     expect(signals.map((x) => x.summary)).toEqual([
@@ -139,24 +149,25 @@ describe('the one drain level ticket: minimum duration, hysteresis, worst state,
   });
 
   it('the clear after a warning resolves the ticket by itself; after critical it does not (someone checks the street)', () => {
-    const warning = new Harness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 1000, 30, () => 30)]);
+    const warning = new LevelHarness([M3]).run([...series(0, 300, 30, () => 70), ...series(330, 1000, 30, () => 30)]);
     expect(warning.map((x) => [x.action, x.autoResolve])).toEqual([['fire', true], ['clear', true]]);
-    const critical = new Harness([M3]).run([...series(0, 300, 30, () => 90), ...series(330, 1000, 30, () => 30)]);
+    const critical = new LevelHarness([M3]).run([...series(0, 300, 30, () => 90), ...series(330, 1000, 30, () => 30)]);
     expect(critical.map((x) => [x.action, x.autoResolve, x.details.worstStage])).toEqual([['fire', false, undefined], ['clear', false, 'critical']]);
   });
 });
 
-describe('drain rapid rise: a fact, not a ticket', () => {
+describe('drain rapid rise: an alert, not a level ticket', () => {
   it.each([
-    ['+160 mm in 4 min that then holds below warning', series(0, 1200, 60, (s) => 500 + 40 * Math.min(s / 60, 4), 'mm')],
-    ['a storm rise that falls back', series(0, 1800, 60, (s) => (s < 600 ? 400 + s : 1000 - (s - 600) * 0.5), 'mm')],
-  ])('%s opens nothing', (_name, steps) => {
-    expect(new Harness([M3]).run(steps).map(brief)).toEqual([]);
+    ['+160 mm in 4 min that then holds below warning', series(0, 1200, 60, (s) => 500 + 40 * Math.min(s / 60, 4), 'mm'), [m3('fire', 'drain.rapid-rise', 240), m3('clear', 'drain.rapid-rise', 720)]],
+    ['a storm rise that falls back', series(0, 1800, 60, (s) => (s < 600 ? 400 + s : 1000 - (s - 600) * 0.5), 'mm'), [m3('fire', 'drain.rapid-rise', 180), m3('clear', 'drain.rapid-rise', 960)]],
+  ])('%s raises only the rapid-rise alert (its rule never makes it a ticket)', (_name, steps, expected) => {
+    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+    expect(new LevelHarness([M3]).run(steps).map(brief)).toEqual([]);
   });
 
   it('a rise that reaches warning says so on the level ticket', () => {
     // 500 mm rising 40 mm/min to 1100 mm (69 %): at or above 60 % from 720 s, the warning fires 2 min later.
-    const [warning, ...rest] = new Harness([M3]).run(series(0, 1500, 60, (s) => 500 + 40 * Math.min(s / 60, 15), 'mm'));
+    const [warning, ...rest] = new LevelHarness([M3]).run(series(0, 1500, 60, (s) => 500 + 40 * Math.min(s / 60, 15), 'mm'));
     expect(rest).toEqual([]);
     expect(brief(warning!)).toBe(m3('fire', 'drain.level-warning', 840));
     expect(warning!.details.rapidRise).toMatchObject({ windowMs: 10 * MIN });
@@ -186,11 +197,11 @@ describe('drain dry-weather rise (grease hint)', () => {
     },
   ];
   it.each(cases)('$name', ({ steps, expected }) => {
-    expect(new Harness([M3]).run(steps).map(brief)).toEqual(expected);
+    expect(new LevelHarness([M3]).run(steps).map(brief)).toEqual(expected);
   });
 
   it('goes to the shops’ regulator (shop-grease, P3) and says it may be restaurant grease', () => {
-    const fire = new Harness([M3]).run(series(0, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm', false)).find((s) => s.alertType === 'drain.dry-weather-rise')!;
+    const fire = new LevelHarness([M3]).run(series(0, 3 * 3600, fiveMin, (s) => 200 + (2 * s) / 60, 'mm', false)).find((s) => s.alertType === 'drain.dry-weather-rise')!;
     expect([fire.category, fire.priority, fire.autoResolve]).toEqual(['shop-grease', 'P3', false]);
     expect(fire.summary.zh).toContain('油污');
     expect(fire.summary.en).toContain('restaurant grease');
@@ -246,7 +257,7 @@ describe('drain sensor faults', () => {
     },
   ];
   it.each(cases)('$name', ({ steps, expected, reasons }) => {
-    const signals = new Harness([M3]).run(steps.sort((a, b) => ('tick' in a ? a.tick : a.at) - ('tick' in b ? b.tick : b.at)));
+    const signals = new LevelHarness([M3]).run(steps.sort((a, b) => ('tick' in a ? a.tick : a.at) - ('tick' in b ? b.tick : b.at)));
     expect(signals.map(brief)).toEqual(expected);
     if (reasons) {
       const seen = [...new Set(signals.filter((s) => s.action === 'fire').flatMap((s) => s.details.reasons as string[]))];
@@ -256,7 +267,7 @@ describe('drain sensor faults', () => {
   });
 
   it('a stale sensor on a device that is offline altogether is left to device.offline', () => {
-    const h = new Harness([M3]);
+    const h = new LevelHarness([M3]);
     const signals = h.run([{ tick: T0 }, mm(0, 400), { tick: T0 + 10 * MIN }, { tick: T0 + 16 * MIN }, { tick: T0 + HOUR }]);
     expect(signals.map((s) => s.alertType)).toEqual(['device.offline']);
   });

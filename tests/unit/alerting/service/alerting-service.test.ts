@@ -31,8 +31,11 @@ let store: TicketStore;
 let service: AlertingService;
 let offset = 0;
 
-function makeService(s: TicketStore): AlertingService {
-  return new AlertingService({ store: s, engine: new RuleEngine(devices), planner: new DispatchPlanner(loadRoster()), policy: makeTicketPolicy(), clock, logger: silentLogger() });
+/** The desk dispatches by hand: these tests are about SLA paging, not the automatic P1 dispatch (issue 14). */
+const MANUAL_DISPATCH = { site: { grouping: { dispatch: { autoDispatchP1: false } } } };
+
+function makeService(s: TicketStore, overrides = {}): AlertingService {
+  return new AlertingService({ store: s, engine: new RuleEngine(devices, overrides), planner: new DispatchPlanner(loadRoster()), policy: makeTicketPolicy(), clock, logger: silentLogger() });
 }
 beforeEach(() => {
   clock = new ManualClock(T0);
@@ -67,6 +70,7 @@ const changes = (ticketId: string) => published(ticketId).filter((p): p is Extra
 
 describe('AlertingService → oc.tickets', () => {
   it('publishes every ticket change (signal, timer, command) once, with the entries that make up the whole timeline', () => {
+    service = makeService(store, MANUAL_DISPATCH);
     service.handleBatch([doorRecord('e1', 'door.forced-open')]);
     const [opened] = store.listTickets({});
     expect(opened).toMatchObject({ alertType: 'door.forced-open', priority: 'P1', state: 'open' });
@@ -90,6 +94,7 @@ describe('AlertingService → oc.tickets', () => {
   });
 
   it('pages no more about the acknowledge deadline once someone acknowledged, however often it ticks', () => {
+    service = makeService(store, MANUAL_DISPATCH);
     service.handleBatch([doorRecord('e1', 'door.forced-open')]);
     const id = store.listTickets({})[0]!.id;
     clock.set(T0 + DEFAULT_SLA.P1.acknowledgeMs);

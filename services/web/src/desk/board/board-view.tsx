@@ -4,6 +4,7 @@ import { slaClock } from '../../logic/sla.ts';
 import { useI18n } from '../../i18n/context.tsx';
 import { useNow } from '../../ui/hooks.ts';
 import type { DeskData } from '../use-desk-data.ts';
+import { AlertStrip } from './alert-strip.tsx';
 import { BoardFilters } from './board-filters.tsx';
 import { BoardTable } from './board-table.tsx';
 import { DrainPanel } from './drain-panel.tsx';
@@ -46,6 +47,7 @@ export function BoardView({ data, query }: { data: DeskData; query: string }) {
             </li>
           </ul>
         </div>
+        <AlertStrip alerts={data.alerts} now={now} />
         <BoardFilters filter={filter} onChange={setFilter} />
         <BoardTable rows={rows} now={now} arrivals={data.arrivals} ready={data.ready} />
         <p class="hint">{t('board.keys')}</p>

@@ -8,6 +8,7 @@ import { useLoad, useNow } from '../../ui/hooks.ts';
 import type { DeskData } from '../use-desk-data.ts';
 import { ActionPanel } from './action-panel.tsx';
 import { LevelChart } from './level-chart.tsx';
+import { IncidentPanel } from './incident-panel.tsx';
 import { LinkedEvents } from './linked-events.tsx';
 import { PeopleReports } from './people-reports.tsx';
 import { Deliveries } from './deliveries.tsx';
@@ -56,6 +57,7 @@ export function TicketView({ id, data }: { id: string; data: DeskData }) {
             <div class="ticket__col">
               <ActionPanel ticket={ticket} onDone={(t2) => data.applyTicket(t2)} />
               <TicketFacts ticket={ticket} now={now} device={device} />
+              <IncidentPanel ticket={ticket} now={now} />
             </div>
             <div class="ticket__col">
               {device?.kind === 'drain' && <LevelChart deviceId={device.id} alertAt={alertMoment(ticket, d.timeline, d.linkedEvents)} now={now} depthMm={device.drain?.depthMm ?? undefined} />}
