@@ -1,10 +1,11 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clockStartingAt } from '../../services/shared/clock.ts';
 import { AdminStack } from '../support/admin-stack.ts';
 import { chromiumAvailability, TestBrowser } from './support/chromium.ts';
 import { collectPageErrors, pngSize, Screenshots, signIn, UI_DEADLINE_MS } from './support/pages.ts';
+import { connectDevice } from '../support/device-client.ts';
 
 /**
  * The admin page (issue 17) in Chromium against the real stack (HTTP on loopback, the MQTT
@@ -28,16 +29,7 @@ describe.skipIf(!availability.run)(`the admin page in Chromium${availability.run
     contexts.push(c);
     return c.newPage();
   };
-  const connect = (deviceId: string, secret: string): Promise<MqttClient> => {
-    const client = mqtt.connect(stack.mqttUrl, { clientId: deviceId, username: deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
-    clients.push(client);
-    client.on('error', () => undefined);
-    return new Promise((resolve, reject) => {
-      client.once('connect', () => resolve(client));
-      client.once('error', reject);
-      client.once('close', () => reject(new Error('closed before CONNACK')));
-    });
-  };
+  const connect = (deviceId: string, secret: string): Promise<MqttClient> => connectDevice(stack.mqttUrl, deviceId, secret, clients);
   const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
 
   beforeAll(async () => {

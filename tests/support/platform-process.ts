@@ -1,19 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { REPO_ROOT } from './mosquitto-env.ts';
+import { ProcessOutput } from './process-output.ts';
 
 /**
  * `services/main.ts` (what `npm start` runs) as a child process on ports the OS picks, with
  * its stdout kept: the summary names the ports, and a test waits for lines on it.
  */
 export class PlatformProcess {
-  text = '';
-  private readonly watchers = new Set<() => void>();
+  private readonly out: ProcessOutput;
 
   private constructor(readonly proc: ChildProcess) {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      this.text += chunk.toString();
-      for (const w of this.watchers) w();
-    });
+    this.out = new ProcessOutput(proc, 'the platform');
+  }
+
+  /** Its stdout so far. */
+  get text(): string {
+    return this.out.text;
   }
 
   static start(env: Record<string, string>): PlatformProcess {
@@ -27,22 +29,7 @@ export class PlatformProcess {
 
   /** Resolves when `test` holds on the output so far; rejects if the process exits first. */
   until<T>(what: string, test: () => T | undefined): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = test();
-        if (found === undefined) return;
-        this.watchers.delete(check);
-        this.proc.off('exit', onExit);
-        resolve(found);
-      };
-      const onExit = (code: number | null): void => {
-        this.watchers.delete(check);
-        reject(new Error(`the platform exited (${code}) before ${what}; output:\n${this.text.slice(-4000)}`));
-      };
-      this.watchers.add(check);
-      this.proc.once('exit', onExit);
-      check();
-    });
+    return this.out.until(what, test);
   }
 
   /** Waits for the start-up summary; returns the bound ports it names. */

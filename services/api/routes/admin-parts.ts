@@ -22,5 +22,5 @@ export const WarningSchema = Type.Object({
   message: Type.String(),
 });
 export const PlanPointSchema = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
-export const PlanRectSchema = Type.Object({ x: Type.Number(), y: Type.Number(), w: Type.Number({ exclusiveMinimum: 0 }), h: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false });
+export const PlanRectSchema = Type.Object({ x: Type.Number(), y: Type.Number(), w: Type.Number({ minimum: 0.01 }), h: Type.Number({ minimum: 0.01 }) }, { additionalProperties: false });
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -18,6 +18,7 @@ import { silentLogger } from '../../../services/shared/logger.ts';
 import { deviceTopic } from '../../../services/shared/topics.ts';
 import { loadSite } from '../../../services/site/load.ts';
 import { pollUntil } from '../../support/poll-until.ts';
+import { connectDevice } from '../../support/device-client.ts';
 
 /**
  * The gateway on the config store, over a real SQLite log and real MQTT clients: devices
@@ -58,14 +59,7 @@ afterEach(async () => {
 });
 
 function connect(deviceId: string, secret: string): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${gateway.port}`, { clientId: deviceId, username: deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4 });
-  clients.push(client);
-  client.on('error', () => undefined);
-  return new Promise((resolve, reject) => {
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-    client.once('close', () => reject(new Error('closed before CONNACK')));
-  });
+  return connectDevice(`mqtt://127.0.0.1:${gateway.port}`, deviceId, secret, clients);
 }
 
 const retainedConfig = (client: MqttClient, deviceId: string) =>

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { deviceTopic } from '../../../services/shared/topics.ts';
 import { PlatformProcess } from '../../support/platform-process.ts';
 import { pollUntil } from '../../support/poll-until.ts';
+import { connectDevice } from '../../support/device-client.ts';
 
 /**
  * Issue 17's "Done when", against the real platform (services/main.ts, real HTTP, real MQTT,
@@ -52,14 +53,7 @@ class Http {
 }
 
 function connect(port: number, deviceId: string, secret: string): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: deviceId, username: deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 20_000 });
-  clients.push(client);
-  client.on('error', () => undefined);
-  return new Promise((resolve, reject) => {
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-    client.once('close', () => reject(new Error('closed before CONNACK')));
-  });
+  return connectDevice(`mqtt://127.0.0.1:${port}`, deviceId, secret, clients, { connectTimeout: 20_000 });
 }
 
 it('adds a device while running: it connects, gets its config, opens a ticket, and is cut off and refused once revoked; all of it survives a restart', { timeout: 180_000 }, async () => {

@@ -18,6 +18,7 @@ import { listDevices } from '../../../services/site/devices.ts';
 import { loadSite, REFERENCE_SITE_PATH } from '../../../services/site/load.ts';
 import { REPO_ROOT } from '../../support/mosquitto-env.ts';
 import { pollUntil } from '../../support/poll-until.ts';
+import { ProcessOutput } from '../../support/process-output.ts';
 
 let dir: string | undefined;
 let child: ChildProcess | undefined;
@@ -43,16 +44,10 @@ interface MonitorLine {
   code?: string;
 }
 
-/** The child's stdout, kept whole, with a way to wait for a condition on it. */
-class Output {
-  text = '';
-  private readonly watchers = new Set<() => void>();
-
-  constructor(private readonly proc: ChildProcess) {
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      this.text += chunk.toString();
-      for (const w of this.watchers) w();
-    });
+/** npm start's stdout, with its JSON monitor lines read back. */
+class Output extends ProcessOutput {
+  constructor(proc: ChildProcess) {
+    super(proc, 'npm start');
   }
 
   jsonLines(): MonitorLine[] {
@@ -60,26 +55,6 @@ class Output {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as MonitorLine);
-  }
-
-  /** Resolves when `test` holds on the output so far; rejects if the process exits first. */
-  until<T>(what: string, test: () => T | undefined): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = test();
-        if (found === undefined) return;
-        this.watchers.delete(check);
-        this.proc.off('exit', onExit);
-        resolve(found);
-      };
-      const onExit = (code: number | null): void => {
-        this.watchers.delete(check);
-        reject(new Error(`npm start exited (${code}) before ${what}; output:\n${this.text.slice(-4000)}`));
-      };
-      this.watchers.add(check);
-      this.proc.once('exit', onExit);
-      check();
-    });
   }
 }
 
