@@ -149,6 +149,8 @@ async function main(logger: Logger): Promise<void> {
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.
   const httpPort = (api.app.server.address() as AddressInfo).port;
+  // The notifier's links name that port too (issue 17 follow-up: they said localhost:0).
+  notifierConfig.publicUrl.bound(httpPort);
 
   let simulation: LiveSimulation | undefined;
   if (config.simulator.enabled) {

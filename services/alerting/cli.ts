@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     };
     const api = await createApi({ alerting, siteView: apiSite.view, users: storeUserDirectory(store, alerting.planner), admin, site, devices, clock: systemClock, logger, dataDir: config.dataDir, usersFile: config.api.usersFile, sessionPolicy: config.api.session, secureCookie: config.api.secureCookie, series: charts.series, health, reports: { retentionDays: config.api.reports.retentionDays, ...(sms ? { sms } : {}) } });
     await api.app.listen({ host: config.http.host, port: config.http.port });
-    logger.info({ port: (api.app.server.address() as AddressInfo).port, configStore: configStorePath(config.dataDir) }, 'alerting API listening');
+    const httpPort = (api.app.server.address() as AddressInfo).port;
+    // The residents' tracking links name the port actually bound (OC_HTTP_PORT=0 lets the OS choose).
+    notifierConfig.publicUrl.bound(httpPort);
+    logger.info({ port: httpPort, configStore: configStorePath(config.dataDir) }, 'alerting API listening');
     onShutdownSignal(logger, async () => {
       await api.app.close();
       await sms?.close();
