@@ -3,7 +3,8 @@
  * OC_DATA_DIR) runs on the config store like `npm start`: both start on a new data dir at
  * once (one seeds it from the fixture, the other runs on what it wrote), an admin adds a
  * device through the alerting process's API, and the gateway process lets the device in
- * with the returned secret and hands it its retained config, without a restart; its first
+ * with the returned secret and hands it its retained config (and the changed one after a
+ * settings change), without a restart; its first
  * event opens a ticket; once revoked, the gateway cuts it off and refuses it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -92,13 +93,17 @@ it('gateway and alerting as two processes on one data dir follow a device added 
 
   // The gateway applies oc.config in its own process: the device gets in once it has.
   const client = await pollUntil('the gateway process lets the new device in', () => connect(mqttPort, deviceId, secret).catch(() => undefined), { timeoutMs: 30_000, intervalMs: 100 });
-  const retained = await new Promise<Record<string, unknown>>((resolve) => {
-    client.on('message', (topic, payload) => {
-      if (topic === deviceTopic(deviceId, 'config') && payload.length > 0) resolve(JSON.parse(payload.toString()) as Record<string, unknown>);
-    });
-    client.subscribe(deviceTopic(deviceId, 'config'), { qos: 1 });
+  const configs: Record<string, unknown>[] = [];
+  client.on('message', (topic, payload) => {
+    if (topic === deviceTopic(deviceId, 'config') && payload.length > 0) configs.push(JSON.parse(payload.toString()) as Record<string, unknown>);
   });
-  expect(retained).toMatchObject({ deviceId, placeId: 'b1-u1', heldOpenAfterS: 75 });
+  client.subscribe(deviceTopic(deviceId, 'config'), { qos: 1 });
+  expect(await pollUntil('the retained config from the gateway process', () => configs[0])).toMatchObject({ deviceId, placeId: 'b1-u1', heldOpenAfterS: 75 });
+
+  // A settings change made through the alerting process reaches the device as its new config, from the gateway process.
+  const patched = await admin('PATCH', `/api/devices/${deviceId}`, { version: created.json.version, settings: { heldOpenAfterS: 120 } });
+  expect(patched.status, JSON.stringify(patched.json)).toBe(200);
+  expect(await pollUntil('the changed config from the gateway process', () => configs.find((c) => c.heldOpenAfterS === 120))).toMatchObject({ deviceId, placeId: 'b1-u1' });
 
   const envelope = { v: 1, id: `${deviceId}-1`, deviceId, kind: 'door', type: 'door.forced-open', ts: new Date().toISOString(), seq: 1, data: { reason: 'opened-without-grant' } };
   await client.publishAsync(deviceTopic(deviceId, 'event'), JSON.stringify(envelope), { qos: 1 });
