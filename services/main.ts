@@ -27,7 +27,7 @@ import { DeviceAdmin } from './admin/device-admin.ts';
 import { ProvisioningKeys } from './admin/provisioning-keys.ts';
 import type { AdminContext } from './api/admin-context.ts';
 import { appliedEverywhere } from './config-store/applied-everywhere.ts';
-import { bootConfigStore, storedSettings } from './config-store/boot.ts';
+import { bootConfigStore, configStorePath, fixtureFilesOf, storedSettings } from './config-store/boot.ts';
 import { alertingConfigOf, followAlertingConfig } from './alerting/live-config.ts';
 import { storeUserDirectory } from './api/auth/store-users.ts';
 import { followSite } from './config-store/follow-site.ts';
@@ -55,8 +55,8 @@ async function main(logger: Logger): Promise<void> {
   // The running system is its own source of truth (issue 17): a new data dir is seeded from the fixture files once.
   const configLogger = logger.child({ component: 'config' });
   const booted = bootConfigStore({
-    path: join(config.dataDir, 'config.db'),
-    fixture: { siteFile: config.siteFile, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, usersFile: config.api.usersFile, credentialsFile: config.credentialsFile },
+    path: configStorePath(config.dataDir),
+    fixture: fixtureFilesOf(config),
     log,
     clock: systemClock,
     logger: configLogger,
@@ -149,6 +149,8 @@ async function main(logger: Logger): Promise<void> {
   await api.app.listen({ host: config.http.host, port: config.http.port });
   // The port actually bound: OC_HTTP_PORT=0 asks the OS for one, and the summary must name it.
   const httpPort = (api.app.server.address() as AddressInfo).port;
+  // The notifier's links name that port too (issue 17 follow-up: they said localhost:0).
+  notifierConfig.publicUrl.bound(httpPort);
 
   let simulation: LiveSimulation | undefined;
   if (config.simulator.enabled) {

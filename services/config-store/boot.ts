@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activeRosterRaw, effectiveRoster, isStoredRoster } from '../admin/stored-roster.ts';
 import type { Roster } from '../alerting/domain/dispatch/types.ts';
@@ -6,6 +7,7 @@ import type { RuleSettingsOverrides } from '../alerting/domain/rules/settings.ts
 import { parseRuleOverrides, REFERENCE_RULES_PATH } from '../alerting/rule-overrides-file.ts';
 import { REFERENCE_TICKET_POLICY_PATH } from '../alerting/ticket-policy-file.ts';
 import { parseUsers, REFERENCE_USERS_PATH, type UserDirectory } from '../api/auth/users-file.ts';
+import type { ServiceConfig } from '../config/service-config.ts';
 import type { EventLog } from '../event-log/port.ts';
 import { FileCredentialStore } from '../gateway/credentials.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -29,6 +31,21 @@ export interface FixtureFiles {
   credentialsFile?: string | undefined;
 }
 
+/** The config store of a data dir: every process of a deployment on that dir opens this one file. */
+export const configStorePath = (dataDir: string): string => join(dataDir, 'config.db');
+
+/** The fixture files the service config names (OC_SITE_FILE, OC_ROSTER_FILE, ...): what `npm start`, `npm run gateway` and `npm run alerting` seed from. */
+export function fixtureFilesOf(config: ServiceConfig): FixtureFiles {
+  return {
+    siteFile: config.siteFile,
+    rosterFile: config.alerting.rosterFile,
+    rulesFile: config.alerting.rulesFile,
+    ticketPolicyFile: config.alerting.ticketPolicyFile,
+    usersFile: config.api.usersFile,
+    credentialsFile: config.credentialsFile,
+  };
+}
+
 export interface BootedConfig {
   config: RunningConfigStore;
   /** True when this start seeded the store from the fixture (a new data dir). */
@@ -44,7 +61,32 @@ export function bootConfigStore(o: { path: string; fixture: FixtureFiles; log: E
   const config = openConfigStore({ path: o.path, log: o.log, clock: o.clock, logger: o.logger });
   try {
     if (!config.store.isEmpty()) return { config, seeded: false };
-    const f = o.fixture;
+    const seeded = seedOnce(config, o.fixture, o.logger);
+    return { config, seeded };
+  } catch (err) {
+    void config.close();
+    throw err;
+  }
+}
+
+/**
+ * Seeds an empty store. Under a split deployment the gateway and alerting processes may
+ * start on the same new data dir at once: the one that loses the race finds its seeding
+ * refused (the items exist, or the file is busy) and runs on what the other one wrote.
+ */
+function seedOnce(config: RunningConfigStore, f: FixtureFiles, logger: Logger): boolean {
+  try {
+    return seedFiles(config, f, logger);
+  } catch (err) {
+    if (!config.store.isEmpty()) {
+      logger.info({ siteFile: f.siteFile }, 'another process seeded this data dir first: running on its configuration');
+      return false;
+    }
+    throw err;
+  }
+}
+
+function seedFiles(config: RunningConfigStore, f: FixtureFiles, logger: Logger): boolean {
     const credentials = f.credentialsFile && existsSync(f.credentialsFile) ? FileCredentialStore.open(f.credentialsFile) : undefined;
     const seeded = seedFromFixture(config.store, {
       site: loadSite(f.siteFile),
@@ -54,12 +96,8 @@ export function bootConfigStore(o: { path: string; fixture: FixtureFiles; log: E
       users: readConfigFile(f.usersFile ?? REFERENCE_USERS_PATH, 'users file') as { users: { login: string }[] },
       ...(credentials ? { secretHashes: new Map(credentials.entries()) } : {}),
     });
-    o.logger.info({ siteFile: f.siteFile }, 'new data dir: configuration seeded from the fixture');
-    return { config, seeded };
-  } catch (err) {
-    void config.close();
-    throw err;
-  }
+    if (seeded) logger.info({ siteFile: f.siteFile }, 'new data dir: configuration seeded from the fixture');
+    return seeded;
 }
 
 /** The roster, rule settings and users as the store holds them, checked exactly like the files. */

@@ -4,7 +4,7 @@ import { loadRoster } from '../alerting/roster-file.ts';
 import { loadServiceConfig } from '../config/service-config.ts';
 import { openEventLog } from '../event-log/open-event-log.ts';
 import { systemClock } from '../shared/clock.ts';
-import { isOcError } from '../shared/errors.ts';
+import { isOcError, OcError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 import { createNotifier } from './compose.ts';
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   try {
     const config = loadServiceConfig();
     const notifierConfig = loadNotifierConfig(config.dataDir, config.http.port);
+    // This process binds no HTTP port, so with OC_HTTP_PORT=0 its links could name none: say so at start, not localhost:0 in every message.
+    if (!notifierConfig.publicUrl.known) throw new OcError('OC_CONFIG_INVALID', 'OC_PUBLIC_URL is required for `npm run notifier` when OC_HTTP_PORT=0: the ticket links must name where the API answers');
     const roster = loadRoster(config.alerting.rosterFile);
     mkdirSync(config.dataDir, { recursive: true });
     const log = await openEventLog(config, 'oc-notifier', logger);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseEnvSettings } from '../shared/env-settings.ts';
 import { z } from 'zod';
 import { channelsFileSchema, loadChannelsFile, type ChannelsFile } from './channels-file.ts';
+import { PublicUrl } from './public-url.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.ts';
 
 export const NOTIFIER_GROUP = 'oc-notifier';
@@ -44,8 +45,8 @@ export interface NotifierConfig {
   /** VAPID contact (mailto: or https:) the push services may use. */
   vapidSubject: string;
   channels: ChannelsFile;
-  /** Base of the ticket links in messages. */
-  publicUrl: string;
+  /** Base of the ticket links in messages: OC_PUBLIC_URL, else the HTTP listener's bound address. */
+  publicUrl: PublicUrl;
   groupId: string;
   startAt: 'beginning' | 'end';
   retry: RetryPolicy;
@@ -74,7 +75,7 @@ export function loadNotifierConfig(dataDir: string, httpPort: number, env: NodeJ
     vapidFile: resolve(dataDir, 'vapid.json'),
     vapidSubject: e.OC_VAPID_SUBJECT,
     channels,
-    publicUrl: (e.OC_PUBLIC_URL ?? `http://localhost:${httpPort}`).replace(/\/$/, ''),
+    publicUrl: PublicUrl.of(e.OC_PUBLIC_URL, httpPort),
     groupId: e.OC_NOTIFY_GROUP,
     startAt: e.OC_NOTIFY_START,
     retry: { ...DEFAULT_RETRY, timeoutMs: e.OC_NOTIFY_TIMEOUT_MS, baseMs: e.OC_NOTIFY_RETRY_BASE_MS, maxAttempts: e.OC_NOTIFY_MAX_ATTEMPTS },

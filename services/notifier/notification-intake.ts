@@ -3,6 +3,7 @@ import type { LogRecord } from '../event-log/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { fanOut, type FanOutContext } from './fan-out.ts';
+import type { PublicUrl } from './public-url.ts';
 import type { DeliveryStore } from './store/delivery-store.ts';
 
 /** The notification inside an `oc.tickets` record, or null for a ticket change (or anything else). */
@@ -21,7 +22,7 @@ export function notificationOf(value: Buffer): Notification | null {
 
 export interface IntakeOptions {
   store: DeliveryStore;
-  fanOut: Omit<FanOutContext, 'subscriptionsOf'>;
+  fanOut: Omit<FanOutContext, 'subscriptionsOf' | 'publicUrl'> & { publicUrl: PublicUrl };
   clock: Clock;
   logger: Logger;
   /** New deliveries are waiting. */
@@ -36,8 +37,11 @@ export interface IntakeOptions {
  * committed. A plain BatchHandler, so a poison-safe consumer wrapper can take it as it is.
  */
 export function notificationIntake(o: IntakeOptions): (batch: readonly LogRecord[]) => Promise<void> {
-  const ctx: FanOutContext = { ...o.fanOut, subscriptionsOf: (staffId) => o.store.subscriptionsOf(staffId) };
+  const { publicUrl, ...rest } = o.fanOut;
   return async (batch) => {
+    // With OC_HTTP_PORT=0 the links' port is known once the API is bound: wait for it rather than send localhost:0.
+    await publicUrl.ready();
+    const ctx: FanOutContext = { ...rest, publicUrl: publicUrl.get(), subscriptionsOf: (staffId) => o.store.subscriptionsOf(staffId) };
     let added = 0;
     let receipts = 0;
     for (const record of batch) {

@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import { maskPhone } from '../shared/mask-phone.ts';
 import { AliyunSmsChannel } from './channels/aliyun-sms.ts';
 import type { NotifierConfig } from './config.ts';
+import type { PublicUrl } from './public-url.ts';
 
 /**
  * A resident's tracking link by SMS (issue 16), through the notifier's Aliyun channel and a
@@ -18,7 +19,7 @@ export class SmsTrackingLinks implements TrackingLinkSender {
     private readonly sms: AliyunSmsChannel,
     private readonly templateCode: string,
     /** Where residents reach the site, e.g. https://wuye.example.cn (OC_PUBLIC_URL). */
-    private readonly publicUrl: string,
+    private readonly publicUrl: PublicUrl,
     private readonly logger: Logger,
   ) {}
 
@@ -29,7 +30,8 @@ export class SmsTrackingLinks implements TrackingLinkSender {
   }
 
   private async send(phone: string, trackingPath: string): Promise<void> {
-    const result = await this.sms.sendTemplate(phone, this.templateCode, { link: `${this.publicUrl}${trackingPath}` });
+    await this.publicUrl.ready();
+    const result = await this.sms.sendTemplate(phone, this.templateCode, { link: `${this.publicUrl.get()}${trackingPath}` });
     if (result.ok) this.logger.info({ phone: maskPhone(phone) }, 'tracking link sent by SMS');
     else this.logger.warn({ phone: maskPhone(phone), reason: result.reason }, 'tracking link SMS not sent; the resident has the link from the page');
   }
