@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const log = await openEventLog(config, 'oc-alerting', logger);
     // This process's log consumers: /api/health and an IoT ticket say when one is stuck.
     const health = new ConsumerHealth();
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, health, clockSkew: telemetryConfig.clockSkew });
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, rosterFile: config.alerting.rosterFile, rulesFile: config.alerting.rulesFile, ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, alertRetentionDays: config.alerting.alertRetentionDays, health, clockSkew: telemetryConfig.clockSkew });
     mkdirSync(config.dataDir, { recursive: true });
     const charts = openSeriesReader(telemetryConfig.store, devices, logger.child({ component: 'timeseries' }), loadRuleOverrides(config.alerting.rulesFile));
     // Residents' tracking links go by SMS through the notifier's channel settings (the same OC_NOTIFY_CHANNELS_FILE), when it has a tracking template.
