@@ -94,6 +94,7 @@ async function main(logger: Logger): Promise<void> {
     tickIntervalMs: config.alerting.tickIntervalMs,
     groupId: config.alerting.groupId,
     startAt: config.alerting.startAt,
+    alertRetentionDays: config.alerting.alertRetentionDays,
     health,
     clockSkew: telemetryConfig.clockSkew,
   });

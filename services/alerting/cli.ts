@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const settings = storedSettings(store);
     // This process's log consumers: /api/health and an IoT ticket say when one is stuck.
     const health = new ConsumerHealth();
-    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, stored: alertingConfigOf(store), ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, health, clockSkew: telemetryConfig.clockSkew });
+    const alerting = await createAlerting({ log, devices, storePath: config.alerting.storePath, stored: alertingConfigOf(store), ticketPolicyFile: config.alerting.ticketPolicyFile, clock: systemClock, logger, tickIntervalMs: config.alerting.tickIntervalMs, groupId: config.alerting.groupId, startAt: config.alerting.startAt, alertRetentionDays: config.alerting.alertRetentionDays, health, clockSkew: telemetryConfig.clockSkew });
     // The same groups as under `npm start`: devices in one, the roster, rules and SLA policy in another.
     const alertingSite = await followSite({ source: store, log, groupId: `${config.alerting.groupId}.config`, logger, onChange: (view) => alerting.runtime.setDevices(view.devices().map(toDeviceContext)) });
     const alertingPeople = await followAlertingConfig({ source: store, log, service: alerting.runtime.service, groupId: `${config.alerting.groupId}.people`, logger });

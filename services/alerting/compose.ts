@@ -14,7 +14,10 @@ import type { Roster } from './domain/dispatch/types.ts';
 import { loadRuleOverrides } from './rule-overrides-file.ts';
 import type { RuleSettingsOverrides } from './domain/rules/settings.ts';
 import { loadTicketPolicy } from './ticket-policy-file.ts';
+import type { AlertRetention } from './store/alert-retention.ts';
 import { SqliteAlertingStore } from './store/sqlite-alerting-store.ts';
+import type { Silence } from './domain/silences.ts';
+import type { Ticket, TimelineEntry } from './domain/tickets/types.ts';
 
 export interface AlertingSetup {
   log: EventLog;
@@ -41,10 +44,19 @@ export interface AlertingSetup {
   clockSkew?: ClockSkewLimits | undefined;
   /** The clock a stuck consumer is measured on; the service clock by default (tests pin that one). */
   watchClock?: Clock;
+  /** Resolved alerts older than this many days are deleted (OC_ALERT_RETENTION_DAYS); default 30. */
+  alertRetentionDays?: number;
+  /** How often that sweep runs (default hourly). */
+  alertSweepEveryMs?: number;
 }
+
+/** How long a resolved alert is kept: a month of evidence for the desk's reviews. */
+export const DEFAULT_ALERT_RETENTION_DAYS = 30;
 
 export interface Alerting {
   runtime: AlertingRuntime;
+  /** Deletes resolved alerts past their retention, hourly; `sweep()` runs a pass now. */
+  alertRetention: AlertRetention;
   store: TicketStore;
   planner: DispatchPlanner;
   roster: Roster;
@@ -54,7 +66,9 @@ export interface Alerting {
 export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
   const roster = s.stored?.roster ?? s.roster ?? loadRoster(s.rosterFile);
   const planner = new DispatchPlanner(roster);
-  const store: TicketStore = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
+  const sqlite: SqliteAlertingStore<Ticket, TimelineEntry, Silence> = SqliteAlertingStore.open({ path: s.storePath, synchronous: s.synchronous ?? 'FULL' });
+  const store: TicketStore = sqlite;
+  const retention = sqlite.alertRetention(s.clock, s.alertRetentionDays ?? DEFAULT_ALERT_RETENTION_DAYS, s.logger, s.alertSweepEveryMs ?? 3_600_000);
   const runtime = await startAlerting({
     log: s.log,
     store,
@@ -71,5 +85,7 @@ export async function createAlerting(s: AlertingSetup): Promise<Alerting> {
     clockSkew: s.clockSkew,
     ...(s.watchClock ? { watchClock: s.watchClock } : {}),
   });
-  return { runtime, store, planner, roster };
+  // The sweep writes to the store, so it stops before the runtime closes the store.
+  const close = runtime.close;
+  return { runtime: { ...runtime, close: () => retention.stop().then(close) }, store, planner, roster, alertRetention: retention };
 }

@@ -29,6 +29,8 @@ const envShape = {
   OC_ALERTING_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a consumer group name').default('oc.alerting'),
   OC_ALERTING_START: z.enum(['beginning', 'end']).default('beginning'),
   OC_ALERTING_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Days a resolved alert (a fire of a rule, ticket or not) is kept before the sweep deletes it. */
+  OC_ALERT_RETENTION_DAYS: z.coerce.number({ error: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days (10 years)').default(30),
   OC_EVENT_LOG: z.enum(['embedded', 'kafka']).default('embedded'),
   OC_KAFKA_BROKERS: z
     .string()
@@ -65,7 +67,7 @@ export interface ServiceConfig {
   eventLog: { kind: 'embedded'; path: string; synchronous: 'FULL' | 'NORMAL' } | { kind: 'kafka'; brokers: string[] };
   credentialsFile: string;
   http: { host: string; port: number };
-  alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; ticketPolicyFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end' };
+  alerting: { storePath: string; rosterFile: string | undefined; rulesFile: string | undefined; ticketPolicyFile: string | undefined; tickIntervalMs: number; groupId: string; startAt: 'beginning' | 'end'; alertRetentionDays: number };
   simulator: { enabled: boolean; mode: 'auto' | 'agents' | 'protocols'; scenarioFile: string | undefined; speed: number | undefined; secretsFile: string; outboxFile: string };
   gateway: { maxPayloadBytes: number | undefined; maxConnections?: number | undefined; maxConnectionsPerAddress?: number | undefined };
   api: { usersFile: string | undefined; session: { idleMs: number; maxAgeMs: number }; secureCookie: boolean; reports: { retentionDays: number } };
@@ -95,7 +97,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
         : { kind: 'embedded', path: resolve(dataDir, 'events.db'), synchronous: e.OC_LOG_SYNC },
     credentialsFile: resolve(dataDir, 'device-credentials.json'),
     http: { host: e.OC_HTTP_HOST, port: e.OC_HTTP_PORT },
-    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), ticketPolicyFile: e.OC_TICKET_POLICY_FILE && resolve(e.OC_TICKET_POLICY_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS, groupId: e.OC_ALERTING_GROUP, startAt: e.OC_ALERTING_START },
+    alerting: { storePath: resolve(dataDir, 'alerting.db'), rosterFile: e.OC_ROSTER_FILE && resolve(e.OC_ROSTER_FILE), rulesFile: e.OC_RULES_FILE && resolve(e.OC_RULES_FILE), ticketPolicyFile: e.OC_TICKET_POLICY_FILE && resolve(e.OC_TICKET_POLICY_FILE), tickIntervalMs: e.OC_ALERTING_TICK_MS, groupId: e.OC_ALERTING_GROUP, startAt: e.OC_ALERTING_START, alertRetentionDays: e.OC_ALERT_RETENTION_DAYS },
     simulator: {
       enabled: e.OC_SIMULATE.enabled,
       mode: e.OC_SIMULATE.mode,

@@ -1,3 +1,4 @@
+import type { Alert } from '../../services/alerting/domain/alerts/alert.ts';
 import type { SiteConfig } from '../../services/site/schema.ts';
 import type { Logger } from '../../services/shared/logger.ts';
 import type { Scenario } from '../scenario.ts';
@@ -7,6 +8,8 @@ import { SimulatedPlatform } from './simulated-platform.ts';
 export interface ReportRun {
   report: NoiseReport;
   tickets: ReportTicket[];
+  /** Every alert the rules raised, newest first: what the desk's live strip showed, tickets or not. */
+  alerts: Alert[];
   /** Lockstep steps played, and the wall time they took. */
   steps: number;
   wallMs: number;
@@ -19,7 +22,7 @@ export async function runNoiseReport(o: { site: SiteConfig; scenario: Scenario; 
   try {
     await platform.playUntil();
     const tickets = platformTickets(platform);
-    return { report: noiseReport(o.scenario, platform.runner.startMs, tickets), tickets, steps: platform.steps, wallMs: Math.round(performance.now() - wallStart) };
+    return { report: noiseReport(o.scenario, platform.runner.startMs, tickets), tickets, alerts: platform.alerting.store.listAlerts({ limit: 100_000 }), steps: platform.steps, wallMs: Math.round(performance.now() - wallStart) };
   } finally {
     await platform.close();
   }

@@ -25,3 +25,10 @@ export function byType(lines: ReadonlyArray<{ alertType: string }>): Record<stri
 
 /** Every P1 of the run: seconds from its incident's start to its first dispatch (undefined: never dispatched). */
 export const p1Dispatches = (run: ReportRun) => run.report.incidents.flatMap((i) => i.p1.map((p) => ({ incident: i.id, ...p })));
+
+/** A device's alerts of one type in the run, oldest first: whether each is still firing and what became of it (its own ticket, alert-only…). */
+export const transients = (run: ReportRun, deviceId: string, alertType: string) =>
+  run.alerts
+    .filter((a) => a.subject.deviceId === deviceId && a.alertType === alertType)
+    .reverse()
+    .map((a) => ({ state: a.state, disposition: a.disposition.kind }));

@@ -14,6 +14,9 @@ import {
   type TimelineShape,
 } from './alerting-store.ts';
 import type { Alert } from '../domain/alerts/alert.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { AlertRetention } from './alert-retention.ts';
 import { sqliteReportRows, type ReportRows } from './report-rows.ts';
 import { migrate } from './schema.ts';
 import { TxRuleState } from './tx-rule-state.ts';
@@ -159,6 +162,11 @@ export class SqliteAlertingStore<T extends TicketShape, E extends TimelineShape,
 
   pruneProcessed(before: number): number {
     return this.st.pruneProcessed.run(before).changes;
+  }
+
+  /** The sweep that deletes resolved alerts older than `retentionDays` (stop it before close()). */
+  alertRetention(clock: Clock, retentionDays: number, logger: Logger, intervalMs: number): AlertRetention {
+    return new AlertRetention(this.db, clock, retentionDays, logger, intervalMs);
   }
 
   close(): void {

@@ -149,9 +149,13 @@ describe('alerting API', () => {
     await h.event('dl8-b1-u1-door', 'door.closed', { openSeconds: 120 });
     await until('the three door events handled', () => (handled >= 3 ? true : undefined));
     service.changes.off('handled', count);
-    expect(service.suppressedBySilence).toBe(2);
+    // A held-open alert becomes a ticket only 5 min after it began (its rule's `when`): by then one door has closed.
+    // (Five silent minutes also make the harness's devices a mass outage: a device-fault ticket the silence does not cover.)
+    clock.advance(5 * 60_000);
     service.tick();
-    expect((await inject('GET', '/api/tickets')).json().tickets).toEqual([]);
+    expect(service.suppressedBySilence).toBe(1);
+    const doorTickets = async () => ((await inject('GET', '/api/tickets')).json().tickets as Array<{ category: string; subject: { deviceId: string }; alertType: string; id: string }>).filter((t) => t.category === 'access-control');
+    expect(await doorTickets()).toEqual([]);
     // The desk sees what the silence is holding back: the door still open, not the one that closed.
     const [listed] = (await inject('GET', '/api/silences')).json().silences;
     expect(listed.holding).toEqual([
@@ -161,13 +165,13 @@ describe('alerting API', () => {
     expect((await inject('DELETE', `/api/silences/${silence.id}`)).statusCode).toBe(204);
     clock.advance(5_000);
     service.tick();
-    const tickets = (await inject('GET', '/api/tickets')).json().tickets;
-    expect(tickets.map((t: { subject: { deviceId: string }; alertType: string }) => [t.subject.deviceId, t.alertType])).toEqual([['dl8-b3-u2-door', 'door.held-open']]);
-    const opened = (await inject('GET', `/api/tickets/${tickets[0].id}`)).json().timeline[0];
+    const tickets = await doorTickets();
+    expect(tickets.map((t) => [t.subject.deviceId, t.alertType])).toEqual([['dl8-b3-u2-door', 'door.held-open']]);
+    const opened = (await inject('GET', `/api/tickets/${tickets[0]!.id}`)).json().timeline[0];
     expect(opened).toMatchObject({ action: 'opened', data: { details: { heldBySilence: silence.id } } });
     // Released once: a later tick opens nothing more.
     service.tick();
-    expect((await inject('GET', '/api/tickets')).json().tickets).toHaveLength(1);
+    expect(await doorTickets()).toHaveLength(1);
   });
 
   it('shows the roster and who is on duty now', async () => {

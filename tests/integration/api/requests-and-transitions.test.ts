@@ -165,8 +165,9 @@ describe('typed answers', () => {
 describe('ticket list filters', () => {
   it('narrows by place, device, category, priority and state', async () => {
     const door = await forcedDoor('dl8-b1-u1-door');
-    const camera = h.ticketWhere((t) => t.subject.deviceId === 'dl8-cam-01' && t.alertType === 'camera.video-loss');
-    await h.event('dl8-cam-01', 'video.loss', { reason: 'signal-lost' });
+    // A covered lens: a device-fault ticket at once (a video loss waits 15 min before it is one).
+    const camera = h.ticketWhere((t) => t.subject.deviceId === 'dl8-cam-01' && t.alertType === 'camera.tamper');
+    await h.event('dl8-cam-01', 'tamper.cover', {});
     const cam = await camera;
     const ids = async (query: string) => (await desk.get(`/api/tickets${query}`)).json().tickets.map((t: Ticket) => t.id).sort();
 

@@ -59,6 +59,14 @@ export const DEFAULT_TICKETING: Record<AlertType, RuleTicketing> = {
   'drain.rapid-rise': { when: 'never' },
   // One burst of motion is nobody's job; the night's digest (or a nearby door incident) collects them.
   'camera.quiet-hours-motion': { when: 'never' },
+  // A door stands open a minute before it is held open; five more and it is work for a guard.
+  // Deliveries, removals and a resident's shopping prop a gate for a few minutes and close it:
+  // those stay alerts on the strip (a forced door stays immediate, below).
+  'door.held-open': { when: { afterMinutes: 5 } },
+  // Video loss is a device fault: a camera restart, an NVR reconnect or a PoE switch reboot
+  // comes back within minutes by itself. A camera dark a quarter of an hour needs a technician.
+  // A camera deliberately blinded raises camera.tamper, which stays immediate.
+  'camera.video-loss': { when: { afterMinutes: 15 } },
   // A forced door needs someone moving now: the first person has 3 minutes to accept.
   'door.forced-open': { when: 'immediately', acceptWithinMs: 3 * MINUTE },
   'drain.level-critical': { when: 'immediately', acceptWithinMs: 5 * MINUTE },

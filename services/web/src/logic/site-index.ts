@@ -24,10 +24,12 @@ export interface LocatedDevice extends PlanDevice {
 export class SiteIndex {
   private readonly places = new Map<string, PlaceInfo>();
   private readonly devices = new Map<string, LocatedDevice>();
+  private readonly compounds = new Map<string, PlanCompound>();
 
   constructor(readonly plan: SitePlan) {
     for (const community of plan.subdistrict.communities) {
       for (const compound of community.compounds) {
+        this.compounds.set(compound.id, compound);
         const located = (placeId: string, list: PlanDevice[]) => {
           for (const d of list) this.devices.set(d.id, { ...d, placeId, compoundId: compound.id, communityId: community.id });
         };
@@ -62,9 +64,15 @@ export class SiteIndex {
     return [...this.devices.values()];
   }
 
-  /** "3号楼2单元" / "Building 3 Unit 2", "北门" / "North Gate"; the raw id when nothing better is known. */
+  /**
+   * "3号楼2单元" / "Building 3 Unit 2", "北门" / "North Gate"; a compound-wide ticket (a storm,
+   * an outage: its place is the compound itself) gets the compound's name; the raw id only
+   * when nothing better is known.
+   */
   placeLabel(subject: { compoundId: string; placeId?: string | undefined; buildingId?: string | undefined }, lang: 'zh' | 'en'): string {
     const p = this.place(subject.compoundId, subject.placeId) ?? this.place(subject.compoundId, subject.buildingId);
+    const compound = this.compounds.get(subject.compoundId);
+    if (!p && compound && (subject.placeId === undefined || subject.placeId === compound.id)) return compound.name[lang];
     if (!p) return subject.placeId ?? subject.compoundId;
     if (p.entranceName && p.building) return lang === 'zh' ? `${p.building.name.zh}${p.entranceName.zh}` : `${p.building.name.en} ${p.entranceName.en}`;
     return (p.point?.name ?? p.building?.name ?? p.compound.name)[lang];

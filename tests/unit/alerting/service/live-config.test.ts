@@ -98,13 +98,16 @@ describe('a roster edit applied live', () => {
 describe('a rule change applied live', () => {
   const heldOpen = () => store.listTickets({}).filter((t) => t.alertType === 'door.held-open');
   const DOOR = 'dl8-b2-u1-door';
+  // These tests are about the held-open threshold, so a held-open alert is a ticket at once (its default waits 5 min).
+  const site = (door: { heldOpenMs: number }) => ({ site: { door, tickets: { 'door.held-open': { when: 'immediately' as const } } } });
+  beforeEach(() => service.reconfigure({ ruleOverrides: site({ heldOpenMs: 60_000 }) }));
 
   it('takes effect at the next tick', () => {
     service.handleBatch([doorEvent(DOOR, 'door.opened')]);
     clock.advance(40_000);
     service.tick();
     expect(heldOpen()).toHaveLength(0); // under the default 60 s
-    service.reconfigure({ ruleOverrides: { site: { door: { heldOpenMs: 30_000 } } } });
+    service.reconfigure({ ruleOverrides: site({ heldOpenMs: 30_000 }) });
     service.tick();
     expect(heldOpen()).toHaveLength(1);
   });
@@ -119,7 +122,7 @@ describe('a rule change applied live', () => {
 
     // Shorter, then longer than the time the door has stood open: the condition neither fires again nor clears.
     for (const heldOpenMs of [10_000, 600_000, 10_000]) {
-      service.reconfigure({ ruleOverrides: { site: { door: { heldOpenMs } } } });
+      service.reconfigure({ ruleOverrides: site({ heldOpenMs }) });
       clock.advance(5_000);
       service.tick();
     }
