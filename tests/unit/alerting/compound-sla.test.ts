@@ -75,7 +75,7 @@ describe('the compound layer of the ticket policy', () => {
       clock.advance(MIN);
       service.reconfigure({ policy: parseTicketPolicy({ compounds: { dl8: { sla: { byPriority: { P1: { resolveMs: 2 * HOUR } } } } } }, 'ticket policy', ['dl8', 'dl9']) });
       const again = forced('dl8-b1-u1-door');
-      // The open ticket took the new firing: still one ticket, its deadlines unchanged.
+      // The door still forced, another report: still one ticket, its deadlines as they were.
       expect(again.map((t) => [t.id, t.deadlines])).toEqual(before.map((t) => [t.id, t.deadlines]));
       expect(again[0]!.state).toBe('open');
 
