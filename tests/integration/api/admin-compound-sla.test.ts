@@ -117,6 +117,24 @@ describe("a compound's SLA deadlines", () => {
     expect([stale.statusCode, body(stale).code, body(stale).currentVersion]).toEqual([409, 'OC_CONFIG_VERSION_CONFLICT', version + 1]);
   });
 
+  it('export keeps the compound layer and imports back unchanged; an imported layer is in force; one for an unknown compound is refused', async () => {
+    const exported = await s.api.app.inject({ method: 'GET', url: '/api/config/export', headers: { cookie } });
+    expect(exported.statusCode).toBe(200);
+    const doc = parse(exported.body) as { tickets: Record<string, unknown> };
+    expect(doc.tickets).toMatchObject({ compounds: { dl9: { sla: { byPriority: { P3: { resolveMs: 8 * HOUR } } } } } });
+    const importYaml = (yaml: string) => s.api.app.inject({ method: 'POST', url: '/api/config/import', headers: { cookie, 'content-type': 'application/yaml' }, payload: yaml });
+    const same = await importYaml(exported.body);
+    expect([same.statusCode, body(same).changed]).toEqual([200, 0]);
+
+    const changed = await importYaml(stringify({ ...doc, tickets: { ...doc.tickets, compounds: { dl9: { sla: { byPriority: { P3: { resolveMs: 6 * HOUR } } } } } } }));
+    expect([changed.statusCode, body(changed).changed]).toEqual([200, 1]);
+    expect((await slaView()).effectiveByCompound.dl9!['device-fault']!.P3!.resolveMs).toBe(6 * HOUR);
+
+    const stranger = await importYaml(stringify({ ...doc, tickets: { compounds: { dl10: { sla: {} } } } }));
+    expect([stranger.statusCode, body(stranger).code]).toEqual([400, 'OC_CONFIG_IMPORT_INVALID']);
+    expect(String(body(stranger).message)).toMatch(/tickets: .*compounds\.dl10: is not a compound of the site/);
+  });
+
   it('answers 403 to operator, manager and staff users', async () => {
     for (const login of ['desk', 'manager', 'guard']) {
       const user = await ApiUser.signIn(s.api.app, login);
