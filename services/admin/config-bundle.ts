@@ -92,7 +92,7 @@ export function parseBundle(text: string): ConfigBundle {
     return (r.rules ?? {}) as RulesItem;
   });
   const tickets = section('tickets', () => {
-    checkedTicketPolicy(r.tickets ?? {});
+    checkedTicketPolicy(r.tickets ?? {}, site.communities.flatMap((c) => c.compounds.map((p) => p.id)));
     return (r.tickets ?? {}) as Record<string, unknown>;
   });
   const users = section('users', () => {

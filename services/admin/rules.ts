@@ -53,14 +53,33 @@ export function valuesChecked(overrides: RuleSettingsOverrides, compounds: reado
 /** `compounds.dl8.drain.warningPct` → `drain.warningPct`: the key as the admin typed it. */
 const settingKey = (path: string | undefined): string | undefined => path?.replace(/^(site|compounds\.[^.]+|devices\.[^.]+)\./, '');
 
-/** The SLA policy as the ticket-policy file states it, checked by that file's parser. */
-export function checkedTicketPolicy(raw: unknown): TicketPolicy {
+/**
+ * The SLA policy as the ticket-policy file states it, checked by that file's parser (and its compound layers
+ * against the site's compounds). `editedCompound`: the admin edited that compound's layer, so `field` names
+ * the key as they typed it there (`sla.byPriority.P1`, not `compounds.dl8.sla.byPriority.P1`).
+ */
+export function checkedTicketPolicy(raw: unknown, compounds?: readonly string[], editedCompound?: string): TicketPolicy {
   try {
-    return parseTicketPolicy(raw, 'ticket policy');
+    return parseTicketPolicy(raw, 'ticket policy', compounds);
   } catch (err) {
     if (!isOcError(err, 'OC_CONFIG_INVALID')) throw err;
     const keys = (err.details?.keys as string[] | undefined) ?? [];
-    const unknownKey = /is not a known key/.test(err.message);
-    throw new OcError(unknownKey ? 'OC_RULES_UNKNOWN_SETTING' : 'OC_RULES_OUT_OF_RANGE', err.message.replace(/^configuration is invalid: /, ''), { keys, field: keys[0] });
+    const unknownKey = /is not a known key|is not a compound of the site/.test(err.message);
+    const layer = editedCompound === undefined ? undefined : `compounds.${editedCompound}.`;
+    const field = layer !== undefined && keys[0]?.startsWith(layer) ? keys[0].slice(layer.length) : keys[0];
+    throw new OcError(unknownKey ? 'OC_RULES_UNKNOWN_SETTING' : 'OC_RULES_OUT_OF_RANGE', err.message.replace(/^configuration is invalid: /, ''), { keys, field });
   }
+}
+
+type PolicyItem = Record<string, unknown> & { compounds?: Record<string, unknown> };
+
+/** The stored policy with one compound's SLA layer replaced (`{}` clears it), checked whole; refuses an unknown compound. */
+export function withCompoundSla(policy: PolicyItem, compoundId: string, layer: Record<string, unknown>, compounds: readonly string[]): PolicyItem {
+  if (!compounds.includes(compoundId)) throw new OcError('OC_CONFIG_NOT_FOUND', `no compound ${compoundId}; the compounds are ${compounds.join(', ')}`, { field: 'compoundId' });
+  const { [compoundId]: _previous, ...others } = policy.compounds ?? {};
+  const layers = Object.keys(layer).length > 0 ? { ...others, [compoundId]: layer } : others;
+  const { compounds: _all, ...site } = policy;
+  const next: PolicyItem = Object.keys(layers).length > 0 ? { ...site, compounds: layers } : site;
+  checkedTicketPolicy(next, compounds, compoundId);
+  return next;
 }

@@ -41,12 +41,13 @@ export class AdminStack {
   alertingPeople!: ConfigFollowing;
   private sites: FollowedSite[] = [];
 
-  static async start(clock: Clock): Promise<AdminStack> {
+  /** `siteFile`: the fixture the config store boots from (the reference site unless a test needs another). */
+  static async start(clock: Clock, o: { siteFile?: string } = {}): Promise<AdminStack> {
     const s = new AdminStack();
     const logger = silentLogger();
     s.log = SqliteEventLog.open({ path: join(s.dir, 'events.db'), synchronous: 'NORMAL' });
     await s.log.ensureTopics(PLATFORM_TOPICS);
-    s.booted = bootConfigStore({ path: join(s.dir, 'config.db'), fixture: { siteFile: REFERENCE_SITE_PATH }, log: s.log, clock, logger });
+    s.booted = bootConfigStore({ path: join(s.dir, 'config.db'), fixture: { siteFile: o.siteFile ?? REFERENCE_SITE_PATH }, log: s.log, clock, logger });
     const store = s.booted.config.store;
     const site = siteFromItems(siteItemsOf((kind) => store.list(kind)));
     const devices = listDevices(site);

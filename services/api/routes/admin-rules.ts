@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { RULES_ITEM, TICKET_POLICY_ITEM } from '../../admin/config-bundle.ts';
-import { checkedTicketPolicy, withScopeSettings, type RulesItem, type Scope } from '../../admin/rules.ts';
+import { checkedTicketPolicy, withCompoundSla, withScopeSettings, type RulesItem, type Scope } from '../../admin/rules.ts';
 import { DEFAULT_RULE_SETTINGS, resolveCompoundSettings, type DeepPartial, type RuleSettings } from '../../alerting/domain/rules/settings.ts';
 import { slaFor } from '../../alerting/domain/tickets/policy.ts';
 import { CATEGORIES, PRIORITIES } from '../../alerting/domain/model.ts';
@@ -22,6 +22,10 @@ const SettingsBody = Type.Object(
   { additionalProperties: false },
 );
 const SlaBody = Type.Object({ version: VersionField, policy: Type.Object({}, { additionalProperties: true, description: 'the ticket policy file shape: sla.byPriority, sla.byCategory, reminderEveryMs, …' }) }, { additionalProperties: false });
+const CompoundSlaBody = Type.Object(
+  { version: VersionField, policy: Type.Object({}, { additionalProperties: true, description: "this compound's deadlines over the site's, in the ticket policy file shape: { sla: { byPriority, byCategory } }; {} clears them" }) },
+  { additionalProperties: false },
+);
 const CompoundParams = Type.Object({ compoundId: Type.String({ minLength: 1, maxLength: 64 }) });
 const Saved = Type.Object({ version: Type.Integer() });
 const responses = { 400: errorSchema, 404: errorSchema, 409: errorSchema };
@@ -38,12 +42,15 @@ export function adminRulesRoutes(app: FastifyInstance, ctx: ApiContext, admin: C
       const r = rules();
       const p = policy();
       const tickets = checkedTicketPolicy(p.value);
+      const targets = (compoundId?: string) => Object.fromEntries(CATEGORIES.map((c) => [c, Object.fromEntries(PRIORITIES.map((pr) => [pr, slaFor(tickets, c, pr, compoundId)]))]));
       return {
         rules: { version: r.version, set: r.value, defaults: DEFAULT_RULE_SETTINGS, effective: Object.fromEntries(compounds().map((c) => [c, resolveCompoundSettings(r.value, c)])) },
         sla: {
           version: p.version,
           set: p.value,
-          effective: Object.fromEntries(CATEGORIES.map((c) => [c, Object.fromEntries(PRIORITIES.map((pr) => [pr, slaFor(tickets, c, pr)]))])),
+          effective: targets(),
+          // The deadlines a new ticket of each compound gets: the site's, or the compound's layer over them.
+          effectiveByCompound: Object.fromEntries(compounds().map((c) => [c, targets(c)])),
         },
       };
     },
@@ -65,10 +72,27 @@ export function adminRulesRoutes(app: FastifyInstance, ctx: ApiContext, admin: C
 
   app.put<{ Body: Static<typeof SlaBody> }>(
     '/api/rules/sla',
-    { config: { access: 'admin' }, schema: { tags: ['admin'], summary: 'Set the SLA deadlines and escalation timings (new tickets get them; open ones keep theirs)', body: SlaBody, response: { 200: Saved, ...responses } } },
+    { config: { access: 'admin' }, schema: { tags: ['admin'], summary: "Set the site's SLA deadlines and escalation timings (new tickets get them; open ones keep theirs; the compounds' own layers stay unless the body has `compounds`)", body: SlaBody, response: { 200: Saved, ...responses } } },
     async (req) => {
-      checkedTicketPolicy(req.body.policy);
-      const item = admin.store.put(TICKET_POLICY_ITEM.kind, TICKET_POLICY_ITEM.id, req.body.policy, req.body.version, changeOf(req));
+      // The compounds' own deadlines stay unless the body states them (they have their own route).
+      const stored = (policy().value as { compounds?: Record<string, unknown> }).compounds;
+      const next = 'compounds' in req.body.policy || stored === undefined ? req.body.policy : { ...req.body.policy, compounds: stored };
+      checkedTicketPolicy(next, compounds());
+      const item = admin.store.put(TICKET_POLICY_ITEM.kind, TICKET_POLICY_ITEM.id, next, req.body.version, changeOf(req));
+      await admin.applied(TICKET_POLICY_ITEM.kind, TICKET_POLICY_ITEM.id, item.version);
+      return { version: item.version };
+    },
+  );
+
+  app.put<{ Body: Static<typeof CompoundSlaBody>; Params: Static<typeof CompoundParams> }>(
+    '/api/rules/sla/compounds/:compoundId',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['admin'], summary: "Set one compound's SLA deadlines over the site's (new tickets of that compound get them; open ones keep theirs)", params: CompoundParams, body: CompoundSlaBody, response: { 200: Saved, ...responses } },
+    },
+    async (req) => {
+      const next = withCompoundSla(policy().value, req.params.compoundId, req.body.policy, compounds());
+      const item = admin.store.put(TICKET_POLICY_ITEM.kind, TICKET_POLICY_ITEM.id, next, req.body.version, changeOf(req));
       await admin.applied(TICKET_POLICY_ITEM.kind, TICKET_POLICY_ITEM.id, item.version);
       return { version: item.version };
     },

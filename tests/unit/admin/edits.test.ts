@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addPerson, listPeople, patchPerson, withLogin } from '../../../services/admin/people.ts';
 import { patchedPlace, placesToAdd } from '../../../services/admin/places.ts';
-import { checkedTicketPolicy, withScopeSettings } from '../../../services/admin/rules.ts';
+import { checkedTicketPolicy, withCompoundSla, withScopeSettings } from '../../../services/admin/rules.ts';
 import { weekRoster, withSchedulePatch, withSwap } from '../../../services/admin/shifts.ts';
 import { effectiveRoster, type StoredRoster } from '../../../services/admin/stored-roster.ts';
 import { fixtureBundle } from '../../../services/admin/fixture-bundle.ts';
@@ -165,5 +165,18 @@ describe('rules and settings per compound', () => {
     refused(() => checkedTicketPolicy({ sla: { byPriority: { P1: { arriveMs: 10 } } } }), 'OC_RULES_OUT_OF_RANGE', 'sla.byPriority.P1');
     refused(() => checkedTicketPolicy({ sla: { byPriority: { P1: { acknowledgeMs: -1 } } } }), 'OC_RULES_OUT_OF_RANGE', 'sla.byPriority.P1.acknowledgeMs');
     refused(() => checkedTicketPolicy({ remindEveryMs: 1 }), 'OC_RULES_UNKNOWN_SETTING', 'remindEveryMs');
+  });
+
+  it("a compound's SLA layer: replaced, cleared, checked whole; the key named as typed in the layer", () => {
+    const site = { reminderEveryMs: 600_000, compounds: { dl9: { sla: { byPriority: { P3: { resolveMs: 28_800_000 } } } } } };
+    const set = withCompoundSla(site, 'dl8', { sla: { byPriority: { P1: { resolveMs: 7_200_000 } } } }, ['dl8', 'dl9']);
+    expect(set).toEqual({ reminderEveryMs: 600_000, compounds: { dl9: site.compounds.dl9, dl8: { sla: { byPriority: { P1: { resolveMs: 7_200_000 } } } } } });
+    expect(withCompoundSla(set, 'dl8', {}, ['dl8', 'dl9'])).toEqual(site);
+    expect(withCompoundSla(site, 'dl9', {}, ['dl8', 'dl9'])).toEqual({ reminderEveryMs: 600_000 });
+    refused(() => withCompoundSla(site, 'dl10', {}, ['dl8', 'dl9']), 'OC_CONFIG_NOT_FOUND', 'compoundId');
+    refused(() => withCompoundSla(site, 'dl8', { sla: { byPriority: { P1: { arriveMs: 10 } } } }, ['dl8', 'dl9']), 'OC_RULES_OUT_OF_RANGE', 'sla.byPriority.P1');
+    refused(() => withCompoundSla(site, 'dl8', { escalateToManagerAfterMs: 1 }, ['dl8', 'dl9']), 'OC_RULES_UNKNOWN_SETTING', 'escalateToManagerAfterMs');
+    // A stored layer for a compound the site no longer has: named where it is.
+    refused(() => checkedTicketPolicy({ compounds: { dl7: { sla: {} } } }, ['dl8']), 'OC_RULES_UNKNOWN_SETTING', 'compounds.dl7');
   });
 });

@@ -3,7 +3,7 @@ export { applyCommand } from './commands.ts';
 export { openFromSignal, applySignal, shouldReopen } from './signals.ts';
 export { evaluateTimers, nextTimerAt } from './timers.ts';
 export { outstandingBreaches } from './deadlines.ts';
-export { DEFAULT_SLA, DEFAULT_TICKET_POLICY, makeTicketPolicy, slaFor, isHigherPriority, raisedPriority } from './policy.ts';
+export { DEFAULT_SLA, DEFAULT_TICKET_POLICY, makeTicketPolicy, slaFor, slaOfCompound, isHigherPriority, raisedPriority } from './policy.ts';
 export type { TicketPolicyOverrides } from './policy.ts';
 export { COMMAND_FROM, COMMAND_TYPES, NOTE_REQUIRED, FINAL_STATES, ACTIVE_STATES, isActive, isFinal } from './states.ts';
 export { NOTE_MAX_LENGTH } from './validate.ts';

@@ -59,7 +59,7 @@ export function raisePriority(d: Draft, to: Priority, actor: Actor, ctx: TicketC
   const from = t.priority;
   if (!isHigherPriority(to, from)) return;
   t.priority = to;
-  t.deadlines = tightenedDeadlines(t, d.now, slaFor(ctx.policy, t.category, to));
+  t.deadlines = tightenedDeadlines(t, d.now, slaFor(ctx.policy, t.category, to, t.subject.compoundId));
   d.entry(actor, 'priority-raised', { data: { from, to, reason, deadlines: { ...t.deadlines }, ...data } });
   d.notify('ticket.changed', OPERATORS, msg.priorityRaised(t, from));
   if (t.assignment !== undefined && t.state !== 'resolved') d.notify('ticket.changed', assigneeTarget(t.assignment), msg.priorityRaised(t, from));
@@ -103,7 +103,7 @@ export function reopen(d: Draft, actor: Actor, ctx: TicketContext, reason: strin
   const previous = describeAssignment(t.assignment);
   // Back to open: nobody is on it until the desk acts again.
   delete t.assignment;
-  t.deadlines = deadlinesFrom(d.now, slaFor(ctx.policy, t.category, t.priority));
+  t.deadlines = deadlinesFrom(d.now, slaFor(ctx.policy, t.category, t.priority, t.subject.compoundId));
   t.escalation = { level: 0, announced: [] };
   t.milestones = {};
   t.reopenCount += 1;

@@ -3,7 +3,7 @@
  * starts from. Resolve within 24 h unless the priority says sooner (issue #3).
  */
 import { PRIORITIES, type Category, type Priority } from '../model.ts';
-import type { SlaTargets, TicketPolicy } from './types.ts';
+import type { SlaTargets, TicketPolicy, TicketSla } from './types.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -28,21 +28,49 @@ export const DEFAULT_TICKET_POLICY: TicketPolicy = {
   passedOverKept: 20,
 };
 
-export type TicketPolicyOverrides = Partial<Omit<TicketPolicy, 'sla'>> & {
-  sla?: { byPriority?: Partial<Record<Priority, Partial<SlaTargets>>>; byCategory?: TicketPolicy['sla']['byCategory'] };
+export interface SlaOverrides {
+  byPriority?: Partial<Record<Priority, Partial<SlaTargets>>>;
+  byCategory?: TicketSla['byCategory'];
+}
+
+export type TicketPolicyOverrides = Partial<Omit<TicketPolicy, 'sla' | 'compounds'>> & {
+  sla?: SlaOverrides;
+  /** Per compound, deadlines over the site's: only the SLA, since reminders and escalation are the desk's, not a compound's. */
+  compounds?: Record<string, { sla?: SlaOverrides }>;
 };
 
-/** Defaults with site overrides laid over them (per field, so a site can change one number). */
+/** Defaults with site overrides laid over them (per field, so a site can change one number), and each compound's over the site's. */
 export function makeTicketPolicy(overrides: TicketPolicyOverrides = {}): TicketPolicy {
-  const { sla, ...rest } = overrides;
+  const { sla, compounds, ...rest } = overrides;
   const byPriority = Object.fromEntries(
     PRIORITIES.map((p) => [p, { ...DEFAULT_SLA[p], ...sla?.byPriority?.[p] }]),
   ) as Record<Priority, SlaTargets>;
-  return { ...DEFAULT_TICKET_POLICY, ...rest, sla: { byPriority, byCategory: sla?.byCategory ?? {} } };
+  const site: TicketSla = { byPriority, byCategory: sla?.byCategory ?? {} };
+  const layered = Object.entries(compounds ?? {}).map(([id, c]) => [id, slaOver(site, c.sla ?? {})] as const);
+  return { ...DEFAULT_TICKET_POLICY, ...rest, sla: site, ...(layered.length > 0 ? { compounds: Object.fromEntries(layered) } : {}) };
 }
 
-export function slaFor(policy: TicketPolicy, category: Category, priority: Priority): SlaTargets {
-  return { ...policy.sla.byPriority[priority], ...policy.sla.byCategory[category]?.[priority] };
+/** One layer over another, field by field: a compound that changes P1's resolve keeps the site's P1 acknowledge. */
+function slaOver(base: TicketSla, over: SlaOverrides): TicketSla {
+  const byPriority = Object.fromEntries(PRIORITIES.map((p) => [p, { ...base.byPriority[p], ...over.byPriority?.[p] }])) as Record<Priority, SlaTargets>;
+  const byCategory: TicketSla['byCategory'] = { ...base.byCategory };
+  for (const [category, targets] of Object.entries(over.byCategory ?? {}) as [Category, Partial<Record<Priority, Partial<SlaTargets>>>][]) {
+    const merged: Partial<Record<Priority, Partial<SlaTargets>>> = { ...base.byCategory[category] };
+    for (const p of PRIORITIES) if (targets[p] !== undefined) merged[p] = { ...merged[p], ...targets[p] };
+    byCategory[category] = merged;
+  }
+  return { byPriority, byCategory };
+}
+
+/** The SLA a compound's tickets run on: its own layer, else the site's. */
+export function slaOfCompound(policy: TicketPolicy, compoundId: string | undefined): TicketSla {
+  return (compoundId !== undefined ? policy.compounds?.[compoundId] : undefined) ?? policy.sla;
+}
+
+/** A ticket's targets: its priority's, its category's over them, in its compound's SLA (the site's when the compound has none). */
+export function slaFor(policy: TicketPolicy, category: Category, priority: Priority, compoundId?: string): SlaTargets {
+  const sla = slaOfCompound(policy, compoundId);
+  return { ...sla.byPriority[priority], ...sla.byCategory[category]?.[priority] };
 }
 
 const rank = (p: Priority): number => PRIORITIES.indexOf(p);

@@ -54,7 +54,7 @@ export function openFromSignal(signal: AlertSignal, ticketId: string, now: numbe
     linkedEventCount: 1,
     route: { ...route },
     ...('teamId' in route ? { teamId: route.teamId } : {}),
-    deadlines: deadlinesFrom(now, slaFor(ctx.policy, signal.category, signal.priority)),
+    deadlines: deadlinesFrom(now, slaFor(ctx.policy, signal.category, signal.priority, signal.subject.compoundId)),
     escalation: { level: 0, announced: [] },
     milestones: {},
     passedOverStaffIds: [],

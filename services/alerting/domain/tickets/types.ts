@@ -283,12 +283,20 @@ export interface SlaTargets {
   resolveMs: number;
 }
 
+/** Targets by priority, with optional overrides per category. */
+export interface TicketSla {
+  byPriority: Record<Priority, SlaTargets>;
+  byCategory: Partial<Record<Category, Partial<Record<Priority, Partial<SlaTargets>>>>>;
+}
+
 export interface TicketPolicy {
-  /** Targets by priority, with optional overrides per category. */
-  sla: {
-    byPriority: Record<Priority, SlaTargets>;
-    byCategory: Partial<Record<Category, Partial<Record<Priority, Partial<SlaTargets>>>>>;
-  };
+  sla: TicketSla;
+  /**
+   * The SLA in force for the tickets of one compound (ticket.subject.compoundId), the site's
+   * with that compound's overrides laid over it; a compound not listed runs on `sla`.
+   * Absent when no compound has its own deadlines.
+   */
+  compounds?: Record<string, TicketSla>;
   reminderEveryMs: number;
   /** Level 1 (supervisor) becomes level 2 (manager) if the breach is still unacted this long after. */
   escalateToManagerAfterMs: number;
