@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,15 @@ import { SqliteEventLog } from '../../../services/event-log/sqlite/sqlite-event-
 import { followNotifierRoster } from '../../../services/notifier/live-roster.ts';
 import { ManualClock } from '../../../services/shared/clock.ts';
 import { silentLogger } from '../../../services/shared/logger.ts';
+import { REPO_ROOT } from '../../support/mosquitto-env.ts';
+import { ProcessOutput } from '../../support/process-output.ts';
 import { recordingLogger } from '../../support/recording-logger.ts';
 
 /**
  * The notifier's roster follower over a real SQLite config store and log: a roster edit in
  * the store reaches the planner the fan-out asks (who is on duty changes), and a malformed
- * one is logged and leaves the roster in force.
+ * one is logged and leaves the roster in force. And `npm run notifier` itself, as a child
+ * process on a new data dir: it seeds the store, says it follows it, and stops cleanly on SIGINT.
  */
 const T0 = Date.UTC(2026, 11, 7, 6, 0); // 14:00 in Jinan; the planner is asked at this pinned instant
 const bundle = fixtureBundle();
@@ -86,5 +90,30 @@ describe('the notifier following the roster in the config store', () => {
     const guard = before[0]!;
     await putRoster((r) => ({ ...r, staff: r.staff.map((m) => ({ ...m, disabled: m.id === guard })) }));
     expect(onDutyGuards()).not.toContain(guard);
+  });
+});
+
+describe('npm run notifier as its own process', () => {
+  it('boots the config store of a new data dir, follows it, and exits 0 on SIGINT', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'oc-notifier-process-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/notifier/cli.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, OC_DATA_DIR: dataDir, OC_HTTP_PORT: '0', OC_PUBLIC_URL: 'http://127.0.0.1:8080', OC_LOG_FORMAT: 'json', OC_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const out = new ProcessOutput(child, 'npm run notifier');
+      const line = (msg: string) => out.text.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+      const following = await out.until('it follows the store', () => line('notifier following the roster in the config store'));
+      expect(JSON.parse(following)).toMatchObject({ configStore: join(dataDir, 'config.db') });
+      expect(line('new data dir: configuration seeded from the fixture')).toBeDefined();
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
