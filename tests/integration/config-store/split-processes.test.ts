@@ -11,11 +11,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { deviceTopic } from '../../../services/shared/topics.ts';
 import { REPO_ROOT } from '../../support/mosquitto-env.ts';
 import { pollUntil } from '../../support/poll-until.ts';
+import { connectDevice } from '../../support/device-client.ts';
 
 let dir: string | undefined;
 const children: ChildProcess[] = [];
@@ -63,14 +64,7 @@ async function signIn(base: string, login: string): Promise<(method: string, pat
 }
 
 function connect(port: number, deviceId: string, secret: string): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: deviceId, username: deviceId, password: secret, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 20_000 });
-  clients.push(client);
-  client.on('error', () => undefined);
-  return new Promise((resolve, reject) => {
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-    client.once('close', () => reject(new Error('closed before CONNACK')));
-  });
+  return connectDevice(`mqtt://127.0.0.1:${port}`, deviceId, secret, clients, { connectTimeout: 20_000 });
 }
 
 it('gateway and alerting as two processes on one data dir follow a device added through the API, live', { timeout: 180_000 }, async () => {
