@@ -13,6 +13,7 @@ import type { RuleEngine } from './domain/rules/engine.ts';
 import type { RuleSettings } from './domain/rules/settings.ts';
 import { autoDispatch, nearestOnShift } from './domain/tickets/auto-dispatch.ts';
 import { attachEvidence, setParent, upsertChildLine } from './domain/tickets/grouping.ts';
+import { resolveHeldClear } from './domain/tickets/signals.ts';
 import type { Change, ChildLine, EvidenceItem, Ticket, TicketContext, TimelineEntry } from './domain/tickets/types.ts';
 import type { AlertingTx } from './store/alerting-store.ts';
 import type { Silence } from './domain/silences.ts';
@@ -87,6 +88,7 @@ export class AlertDesk<O> {
       if (route.kind === 'alert-only' || (inhibited && route.kind === 'evidence' && route.ticketId === d.ticketId)) continue;
       this.follow(tx, alert, route, undefined, now, out);
     }
+    this.endRecoveredOutages(tx, now, out);
     this.endQuietStorms(tx, now, out);
     for (const ticket of tx.openTickets()) if (ticket.priority === 'P1' && ticket.state === 'open') this.dispatchP1(tx, ticket, now, out);
   }
@@ -208,6 +210,17 @@ export class AlertDesk<O> {
     }
   }
 
+  /** An outage over for its dark grace resolves itself: by now the devices still dark have their own tickets. */
+  private endRecoveredOutages(tx: Tx, now: number, out: O): void {
+    for (const outage of tx.openTickets().filter((t) => t.alertType === 'site.mass-outage')) {
+      const settings = this.settingsFor(signalLike(outage));
+      if (!settings || outage.conditionActive || outage.conditionClearedAt === undefined) continue;
+      if (now - outage.conditionClearedAt < settings.grouping.outage.darkGraceMs) continue;
+      const decision = resolveHeldClear(outage, now);
+      if (decision?.ok) this.ops.save(tx, outage.version, decision, out);
+    }
+  }
+
   /** An inhibited alert's device is still dark `darkGraceMs` after its outage ended. */
   private darkAfterOutage(tx: Tx, outageTicketId: string, settings: RuleSettings, now: number): boolean {
     const outage = tx.ticket(outageTicketId);
@@ -226,12 +239,16 @@ export class AlertDesk<O> {
       risingManholes = new Set(rising.map((a) => a.subject.deviceId)).size;
     }
     let nearbyIncident: Ticket | undefined;
+    let digest: Ticket | undefined;
     if (signal.alertType === 'camera.quiet-hours-motion') {
       nearbyIncident = tx
         .openTicketsOf(compoundId, [...NEARBY_INCIDENT_TYPES])
         .find((t) => Math.abs(now - t.lastFiredAt) <= settings.grouping.nightDigest.nearbyMs);
+      const compound = this.compoundFacts(compoundId);
+      const fingerprint = compound && digestSignal(compound, now, settings.camera.utcOffsetMin, signal.eventId).fingerprint;
+      digest = fingerprint === undefined ? undefined : (tx.openTicket(fingerprint) ?? tx.latestTicket(fingerprint));
     }
-    return { settings, outage, storm, risingManholes, nearbyIncident };
+    return { settings, outage, storm, risingManholes, nearbyIncident, digest };
   }
 
   private compoundFacts(compoundId: string): CompoundFacts | undefined {

@@ -35,8 +35,14 @@ export interface IncidentFigures {
   toTicketS: number | undefined;
   /** Simulated seconds from the incident's start to the first dispatch of one of its tickets. */
   toDispatchS: number | undefined;
-  /** Its P1 tickets (P1 now): seconds from the incident's start to their dispatch (undefined: never dispatched). */
-  p1: Array<{ ticketId: string; toDispatchS: number | undefined }>;
+  /**
+   * Its P1 tickets (P1 now): seconds from the incident's start to their dispatch, and from the
+   * moment the ticket became P1 (opened as one, or raised to one) to its dispatch (the issue's
+   * "dispatched within 60 s"); undefined: never dispatched.
+   */
+  p1: Array<{ ticketId: string; toDispatchS: number | undefined; p1ToDispatchS: number | undefined }>;
+  /** The slowest of its P1 tickets from becoming P1 to dispatch; undefined without a dispatched P1. */
+  p1ToDispatchS: number | undefined;
 }
 
 export interface TicketLine {
@@ -58,6 +64,10 @@ export interface NoiseReport {
   selfResolved: TicketLine[];
   /** Share of all tickets that resolved themselves within 10 minutes, no human action (target ≤ 0.1). */
   selfResolvedShare: number;
+  /** The slowest P1 from becoming P1 to its first dispatch, over every P1 ticket (target ≤ 60 s); undefined: no P1. */
+  slowestP1DispatchS: number | undefined;
+  /** P1 tickets never dispatched (target: none). */
+  undispatchedP1: TicketLine[];
 }
 
 export function noiseReport(scenario: Scenario, startMs: number, tickets: readonly ReportTicket[]): NoiseReport {
@@ -92,7 +102,8 @@ export function noiseReport(scenario: Scenario, startMs: number, tickets: readon
       ticketIds: explained.map((rt) => rt.ticket.id),
       toTicketS: seconds(explained[0]?.ticket.openedAt, from),
       toDispatchS: seconds(dispatches.length > 0 ? Math.min(...dispatches) : undefined, from),
-      p1: explained.filter((rt) => rt.ticket.priority === 'P1').map((rt) => ({ ticketId: rt.ticket.id, toDispatchS: seconds(firstDispatchAt(rt.timeline), from) })),
+      p1: explained.filter(isP1).map((rt) => ({ ticketId: rt.ticket.id, toDispatchS: seconds(firstDispatchAt(rt.timeline), from), p1ToDispatchS: p1ToDispatchS(rt) })),
+      p1ToDispatchS: slowest(explained.filter(isP1).map(p1ToDispatchS)),
     };
   });
   const explainedCount = figures.reduce((n, f) => n + f.ticketIds.length, 0);
@@ -106,7 +117,29 @@ export function noiseReport(scenario: Scenario, startMs: number, tickets: readon
     unexplained,
     selfResolved,
     selfResolvedShare: sorted.length === 0 ? 0 : selfResolved.length / sorted.length,
+    slowestP1DispatchS: slowest(sorted.filter(isP1).map(p1ToDispatchS)),
+    undispatchedP1: sorted.filter((rt) => isP1(rt) && p1ToDispatchS(rt) === undefined).map((rt) => line(rt.ticket)),
   };
+}
+
+const isP1 = (rt: ReportTicket): boolean => rt.ticket.priority === 'P1';
+
+function slowest(values: ReadonlyArray<number | undefined>): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length === 0 ? undefined : Math.max(...known);
+}
+
+/** When the ticket became P1: opened as one, or the entry that raised it. */
+function becameP1At({ ticket, timeline }: ReportTicket): number {
+  const raised = timeline.find((e) => e.action === 'priority-raised' && e.data?.to === 'P1');
+  return raised?.at ?? ticket.openedAt;
+}
+
+/** Simulated seconds from becoming P1 to the first dispatch at or after it (a dispatch before counts at 0). */
+function p1ToDispatchS(rt: ReportTicket): number | undefined {
+  const at = firstDispatchAt(rt.timeline);
+  if (at === undefined) return undefined;
+  return Math.max(0, Math.round((at - becameP1At(rt)) / 1000));
 }
 
 /** Simulated seconds after the start of the incident's first event. */

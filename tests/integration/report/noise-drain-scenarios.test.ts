@@ -5,9 +5,12 @@ import { perIncident, playShipped } from '../../support/noise-scenario.ts';
 describe('noise report of the shipped drain scenarios', () => {
   it('rainstorm: the half-blocked M3 is one ticket, overflowing and P1; of the rest only a manhole that reached warning has one', async () => {
     const run = await playShipped('rainstorm');
-    // The storm: its one storm incident ticket (the manholes as its lines) and the manhole that reached warning.
-    expect(perIncident(run)).toEqual({ 'blocked-m3': 1, storm: 2 });
-    expect(run.report.ticketsPerIncident).toBe(1.5);
+    // The storm: its one storm incident ticket (the manholes as its lines); M6, high for 40 minutes at the peak, has its own.
+    expect(perIncident(run)).toEqual({ 'blocked-m3': 1, 'm6-high': 1, storm: 1 });
+    expect(run.report.ticketsPerIncident).toBe(1);
+    const m6 = run.tickets.find((t) => t.ticket.subject.deviceId === 'dl8-drain-m6')!.ticket;
+    const storm = run.tickets.find((t) => t.ticket.alertType === 'site.storm')!.ticket;
+    expect(m6.parentId).toBe(storm.id);
     expect(run.tickets.filter((t) => t.ticket.alertType === 'site.storm')).toHaveLength(1);
     expect(run.report.unexplained).toEqual([]);
     expect(run.report.selfResolved).toEqual([]);

@@ -20,7 +20,8 @@ afterEach(async () => {
 
 describe('the platform on a simulated clock', () => {
   it('a ten-minute power cut played fast still raises its mass-outage ticket, with SLA deadlines in simulated time', async () => {
-    const scenario = loadScenarioFile(fileURLToPath(new URL('../../../simulators/scenarios/power-cut.yaml', import.meta.url)));
+    // Ten minutes longer than the shipped file, so the outage's dark grace after power returns plays too.
+    const scenario = { ...loadScenarioFile(fileURLToPath(new URL('../../../simulators/scenarios/power-cut.yaml', import.meta.url))), durationS: 1800 };
     platform = await SimulatedPlatform.start({ site, scenario });
     const started = performance.now();
     await platform.playUntil();
@@ -35,10 +36,13 @@ describe('the platform on a simulated clock', () => {
     // P1: acknowledge in 5 min, resolve in 4 h — from the simulated opening, not from the wall clock.
     expect(outage!.deadlines.acknowledgeBy).toBe(outage!.openedAt + 5 * MINUTE);
     expect(outage!.deadlines.resolveBy).toBe(outage!.openedAt + 240 * MINUTE);
-    // Power back at 14:11: the grouped ticket resolved itself then, in simulated time.
+    // Power back at 14:11: the condition cleared then; the grouped ticket resolved itself after
+    // the outage's dark grace (10 min), in simulated time.
     expect(outage!.state).toBe('resolved');
-    expect(outage!.milestones.resolvedAt).toBeGreaterThanOrEqual(cutAt + 10 * MINUTE);
-    expect(outage!.milestones.resolvedAt).toBeLessThan(cutAt + 12 * MINUTE);
+    expect(outage!.conditionClearedAt).toBeGreaterThanOrEqual(cutAt + 10 * MINUTE);
+    expect(outage!.conditionClearedAt).toBeLessThan(cutAt + 12 * MINUTE);
+    expect(outage!.milestones.resolvedAt).toBeGreaterThanOrEqual(outage!.conditionClearedAt! + 10 * MINUTE);
+    expect(outage!.milestones.resolvedAt).toBeLessThan(outage!.conditionClearedAt! + 11 * MINUTE);
   }, 120_000);
 
   it('a door forced at 02:00 Shanghai is dispatched within 60 s to a guard on the night crew; not accepted, it goes to the next guard and the supervisor on duty at 02:00, each named', async () => {

@@ -7,7 +7,8 @@
  * - storm grouping: manholes rising fast in one compound become child lines of ONE storm
  *   incident; a manhole's own drain ticket (warning, high, overflow) is linked to it;
  * - night motion: quiet-hours motion joins a nearby door or tamper incident as evidence, or
- *   the compound's one digest ticket of the night;
+ *   the compound's one digest ticket of the night, which opens when a camera sees someone
+ *   linger (residents walking home stay alerts on the strip);
  * - otherwise the rule's `when` decides: a ticket now, or an alert for now.
  * Pure: the service gathers the facts inside its transaction.
  */
@@ -34,6 +35,8 @@ export interface RoutingFacts {
   risingManholes: number;
   /** An open door or tamper incident of the compound that fired within the nearby window of this motion. */
   nearbyIncident: Ticket | undefined;
+  /** The compound's digest ticket of this night, once someone lingering opened it. */
+  digest: Ticket | undefined;
 }
 
 /** A dark device says these while the power or network is out; the outage ticket explains them all. */
@@ -62,7 +65,8 @@ export function routeFire(signal: AlertSignal, alert: Alert, now: number, f: Rou
   }
   if (signal.alertType === 'camera.quiet-hours-motion') {
     if (f.nearbyIncident !== undefined) return { kind: 'evidence', ticketId: f.nearbyIncident.id, why: 'nearby-incident' };
-    if (f.settings.grouping.nightDigest.enabled) return { kind: 'digest' };
+    // Residents walking home stay alerts on the strip; someone lingering opens (or joins) the night's digest.
+    if (f.settings.grouping.nightDigest.enabled) return signal.details.lingering === true || f.digest !== undefined ? { kind: 'digest' } : { kind: 'alert-only', why: 'transient' };
   }
   const when = f.settings.tickets[signal.alertType].when;
   if (!ticketDue(alert, when, now)) return { kind: 'alert-only', why: waitingWhy(when) };

@@ -12,6 +12,10 @@ export interface CameraState {
   lastMotionAt?: number;
   /** Service time of the last quiet-hours-motion fire, for the debounce. */
   lastFiredAt?: number;
+  /** This episode's motion already fired as lingering. */
+  lingering?: boolean;
+  /** Quiet-hours motion events seen in this episode, per zone: lingering is staying in one place. */
+  episodeBursts?: Record<string, number>;
 }
 
 const stateKey = (deviceId: string) => `camera/${deviceId}`;
@@ -62,18 +66,31 @@ export function observeCamera(ctx: DeviceRuleContext, o: EnvelopeObservation): A
       if (confidence < s.motionMinConfidence || span === undefined || !inSpan(t, s.utcOffsetMin, span)) return [];
       st.lastMotionAt = o.at;
       const debounced = st.lastFiredAt !== undefined && o.at - st.lastFiredAt < s.motionDebounceMs;
-      if (!st.motionActive && !debounced) {
-        st.motionActive = true;
-        st.lastFiredAt = o.at;
+      const starts = !st.motionActive && !debounced;
+      if (starts) st.episodeBursts = {};
+      const bursts = (st.episodeBursts ??= {});
+      if (st.motionActive || starts) bursts[zone] = (bursts[zone] ?? 0) + 1;
+      // Seen again and again in one zone long after the episode began: somebody stays, worth a look in the morning.
+      const lingers =
+        !starts && st.motionActive && !st.lingering && st.lastFiredAt !== undefined && o.at - st.lastFiredAt >= s.motionLingerMs && (bursts[zone] ?? 0) >= s.motionLingerBursts;
+      if (starts || lingers) {
+        if (starts) {
+          st.motionActive = true;
+          st.lastFiredAt = o.at;
+        }
+        const lingering = lingers || s.motionLingerBursts <= 1;
+        st.lingering = lingering;
         const hours = `${span.from}-${span.to}`;
         // The zone as people call it: its Chinese name in Chinese (the id only for a zone the site does not know).
         const zoneName = ctx.device.zones?.find((z) => z.id === zone)?.name ?? { zh: zone, en: zone };
-        signal('fire', 'camera.quiet-hours-motion', `在静默时段（${hours}）的「${zoneName.zh}」区域检测到活动`, `saw motion in zone "${zoneName.en}" during quiet hours (${hours})`, {
+        const stay = lingers ? { zh: `，已持续${minutes(o.at - st.lastFiredAt!)}分钟`, en: ` for ${minutes(o.at - st.lastFiredAt!)} min` } : { zh: '', en: '' };
+        signal('fire', 'camera.quiet-hours-motion', `在静默时段（${hours}）的「${zoneName.zh}」区域检测到活动${stay.zh}`, `saw motion in zone "${zoneName.en}" during quiet hours (${hours})${stay.en}`, {
           zone,
           confidence,
           snapshotUri: stringField(data, 'snapshotUri'),
           localTime: localHHMM(t, s.utcOffsetMin),
           quietHours: span,
+          lingering,
         });
       }
       break;
@@ -92,6 +109,7 @@ export function tickCamera(ctx: DeviceRuleContext, now: number): AlertSignal[] {
   const clearMs = ctx.settings.camera.motionClearMs;
   if (now - st.lastMotionAt < clearMs) return [];
   st.motionActive = false;
+  st.lingering = false;
   ctx.state.set(stateKey(ctx.device.deviceId), st);
   const name = ctx.device.name;
   const quiet = minutes(clearMs);

@@ -76,6 +76,14 @@ export interface RuleSettings {
     motionDebounceMs: number;
     /** Quiet-hours motion clears after this long without motion. */
     motionClearMs: number;
+    /**
+     * Motion seen `motionLingerBursts` times in one zone in one episode (no clear between), the last at least
+     * `motionLingerMs` after the first, is someone lingering, not a resident walking home: the rule
+     * fires again, marked `lingering`, and that fire is what opens the night's digest.
+     * `motionLingerBursts` 1: every fire counts.
+     */
+    motionLingerMs: number;
+    motionLingerBursts: number;
   };
   offline: {
     /** No message at all for this long (service time) means offline; 3.5 heartbeats. */
@@ -144,6 +152,8 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = deepFreeze({
     motionMinConfidence: 0.5,
     motionDebounceMs: 10 * MINUTE,
     motionClearMs: 10 * MINUTE,
+    motionLingerMs: 5 * MINUTE,
+    motionLingerBursts: 4,
   },
   offline: {
     heartbeatTimeoutMs: 3.5 * MINUTE,
@@ -258,6 +268,8 @@ function validate(s: RuleSettings, where: string): void {
   check(finite(c.motionMinConfidence) && c.motionMinConfidence >= 0 && c.motionMinConfidence <= 1, 'camera.motionMinConfidence', 'within 0..1');
   check(finite(c.motionDebounceMs) && c.motionDebounceMs >= 0, 'camera.motionDebounceMs', '>= 0');
   check(positive(c.motionClearMs), 'camera.motionClearMs', 'a positive number');
+  check(finite(c.motionLingerMs) && c.motionLingerMs >= 0, 'camera.motionLingerMs', '>= 0');
+  check(Number.isInteger(c.motionLingerBursts) && c.motionLingerBursts >= 1, 'camera.motionLingerBursts', 'an integer >= 1');
   check(positive(s.offline.heartbeatTimeoutMs), 'offline.heartbeatTimeoutMs', 'a positive number');
   check(finite(s.offline.graceMs) && s.offline.graceMs >= 0, 'offline.graceMs', '>= 0');
   check(finite(s.deviceFault.graceMs) && s.deviceFault.graceMs >= 0, 'deviceFault.graceMs', '>= 0');

@@ -28,7 +28,9 @@ export const ALERT_TRAITS: Record<AlertType, AlertTypeTraits> = {
   'camera.video-loss': { category: 'device-fault', priority: 'P2', autoResolve: true },
   'camera.quiet-hours-motion': { category: 'security', priority: 'P3', autoResolve: true },
   'device.offline': { category: 'device-fault', priority: 'P3', autoResolve: true },
-  'site.mass-outage': { category: 'device-fault', priority: 'P1', autoResolve: true },
+  // Power back is not the end: the desk's tick resolves it after the outage's dark grace, when the
+  // devices still dark have tickets of their own (grouping.outage.darkGraceMs).
+  'site.mass-outage': { category: 'device-fault', priority: 'P1', autoResolve: false },
   // A storm over the compound: the plumbers watch the manholes; it ends when the water stopped rising everywhere.
   'site.storm': { category: 'drainage', priority: 'P2', autoResolve: true },
   // A night's motion in quiet hours: someone reads it in the morning and closes it.

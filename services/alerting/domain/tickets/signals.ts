@@ -157,6 +157,18 @@ function applyClear(ticket: Ticket, signal: AlertSignal, now: number, ctx: Ticke
   return { ok: true, ...d.finish() };
 }
 
+/**
+ * A ticket whose condition cleared a while ago and stayed clear resolves itself now (the
+ * outage, once its grace showed which devices came back); null when someone is on it in a
+ * way the system must not overrule, people reported it, or the condition came back.
+ */
+export function resolveHeldClear(ticket: Ticket, now: number): Decision | null {
+  if (ticket.conditionActive || !AUTO_RESOLVABLE_FROM.includes(ticket.state) || peopleReported(ticket)) return null;
+  const d = new Draft(ticket, now);
+  resolve(d, SYSTEM, undefined, true);
+  return { ok: true, ...d.finish() };
+}
+
 function link(d: Draft, eventId: string, ctx: TicketContext): void {
   pushBounded(d.ticket.linkedEventIds, eventId, ctx.policy.linkedEventsKept);
   d.ticket.linkedEventCount += 1;

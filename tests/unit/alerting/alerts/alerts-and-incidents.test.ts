@@ -193,26 +193,45 @@ describe('inhibition: a mass outage holds back the alerts of its dark devices', 
       ['drain.sensor-fault', 'dl8-drain-m1', 'inhibited'],
     ]);
 
-    // Power back: the outage ticket resolves itself; cam-01 and m1 come back, cam-02 stays dark.
+    // Power back: cam-01 and m1 come back, cam-02 stays dark. The outage's condition clears, but
+    // the ticket waits out the dark grace: only then is it known which devices did not come back.
     at(DAY + 11 * MIN);
     outage('clear');
     raise('clear', 'device.offline', 'dl8-cam-01');
     raise('clear', 'drain.sensor-fault', 'dl8-drain-m1');
-    expect(store.getTicket(cut.id)!.ticket).toMatchObject({ state: 'resolved', milestones: { autoResolved: true } });
+    expect(store.getTicket(cut.id)!.ticket).toMatchObject({ state: 'open', conditionActive: false });
     at(DAY + 20 * MIN);
     expect(types()).toEqual(['site.mass-outage', 'door.forced-open']);
+    expect(store.getTicket(cut.id)!.ticket.state).toBe('open');
     at(DAY + 21 * MIN); // 10 min of grace after the power came back
     expect(types()).toEqual(['site.mass-outage', 'door.forced-open', 'camera.video-loss']);
     expect(tickets().at(-1)!.subject.deviceId).toBe('dl8-cam-02');
+    expect(store.getTicket(cut.id)!.ticket).toMatchObject({ state: 'resolved', milestones: { autoResolved: true } });
+    expect(store.getTicket(cut.id)!.ticket.milestones.resolvedAt).toBe(DAY + 21 * MIN);
   });
 });
 
 describe('night motion: one digest per compound and night, or evidence on a nearby door incident', () => {
   beforeEach(() => start(NIGHT, { site: { grouping: { dispatch: { autoDispatchP1: false, afterMs: 30_000 } } } }));
-  const motion = (cam: string, zone: string) => raise('fire', 'camera.quiet-hours-motion', cam, { zone, localTime: '01:00', snapshotUri: `rtsp://snap/${cam}` });
+  const motion = (cam: string, zone: string, lingering = false) =>
+    raise('fire', 'camera.quiet-hours-motion', cam, { zone, localTime: '01:00', snapshotUri: `rtsp://snap/${cam}`, lingering });
+
+  it('a resident walking home is an alert on the strip, not a ticket: the digest waits for someone lingering', () => {
+    motion('dl8-cam-05', 'lane');
+    at(NIGHT + 20 * MIN);
+    raise('clear', 'camera.quiet-hours-motion', 'dl8-cam-05');
+    motion('dl8-cam-09', 'doorways');
+    expect(tickets()).toEqual([]);
+    expect(store.listAlerts({}).map((a) => [a.subject.deviceId, a.disposition.kind])).toEqual(
+      expect.arrayContaining([
+        ['dl8-cam-05', 'alert-only'],
+        ['dl8-cam-09', 'alert-only'],
+      ]),
+    );
+  });
 
   it('every burst of the night lands on ONE low-priority digest, with camera, zone, time and snapshot; the next night has its own', () => {
-    motion('dl8-cam-05', 'lane');
+    motion('dl8-cam-05', 'lane', true);
     at(NIGHT + 20 * MIN);
     raise('clear', 'camera.quiet-hours-motion', 'dl8-cam-05');
     motion('dl8-cam-09', 'lane');
@@ -230,6 +249,8 @@ describe('night motion: one digest per compound and night, or evidence on a near
     at(NIGHT + 24 * 60 * MIN);
     raise('clear', 'camera.quiet-hours-motion', 'dl8-cam-05');
     motion('dl8-cam-05', 'lane');
+    expect(types()).toEqual(['camera.night-motion-digest']);
+    motion('dl8-cam-05', 'lane', true);
     expect(types()).toEqual(['camera.night-motion-digest', 'camera.night-motion-digest']);
     expect(tickets()[1]!.title.en).toContain('night of 2026-07-16');
   });

@@ -90,3 +90,27 @@ describe('quiet-hours motion titles name the zone as people call it', () => {
     expect(fire!.summary.en).toContain('zone "parking bays"');
   });
 });
+
+describe('lingering: someone staying in one zone, not a resident walking home', () => {
+  const lingering = (signals: ReturnType<Harness['run']>) => signals.map((s) => [s.action, Math.round((s.at - ONE_AM) / SEC), s.details.lingering]);
+
+  it('four bursts in one zone over 5 min or more fire again, marked lingering, once per episode', () => {
+    const steps = [0, 2, 4, 6, 8].map((min) => motion(ONE_AM + min * 60 * SEC, 'lane'));
+    expect(lingering(new Harness([CAM]).run(steps))).toEqual([
+      ['fire', 0, false],
+      ['fire', 360, true],
+    ]);
+  });
+
+  it('four bursts spread over two zones, or four within 5 min, are not lingering', () => {
+    const zones = [0, 2, 4, 6].map((min, i) => motion(ONE_AM + min * 60 * SEC, i % 2 === 0 ? 'lane' : 'doorways'));
+    expect(lingering(new Harness([CAM]).run(zones))).toEqual([['fire', 0, false]]);
+    const quick = [0, 1, 2, 3].map((min) => motion(ONE_AM + min * 60 * SEC, 'lane'));
+    expect(lingering(new Harness([CAM]).run(quick))).toEqual([['fire', 0, false]]);
+  });
+
+  it('motionLingerBursts 1 marks every fire as lingering (a site that wants each burst in the digest)', () => {
+    const h = new Harness([CAM], { site: { camera: { motionLingerBursts: 1 } } });
+    expect(lingering(h.run([motion(ONE_AM)]))).toEqual([['fire', 0, true]]);
+  });
+});

@@ -84,9 +84,28 @@ describe('noise report: tickets against the scenario’s declared incidents', ()
   it('prints the figures as tables', () => {
     const text = formatReport(report);
     expect(text).toContain('| drain.rapid-rise | P2 | 1 |');
-    expect(text).toContain('| m3 | drain | 600 s | 1 | 1200 s | 1230 s |');
-    expect(text).toContain('| outage | outage | 2400 s | 1 | 60 s | — |');
+    expect(text).toContain('| m3 | drain | 600 s | 1 | 1200 s | 1230 s | 30 s |');
+    expect(text).toContain('| outage | outage | 2400 s | 1 | 60 s | — | — |');
     expect(text).toContain('unexplained 2 (target 0)');
+    // T3 and T5 are P1s nobody dispatched; the slowest dispatched P1 took 50 s (T4).
+    expect(text).toContain('P1 to dispatch slowest 50 s, 2 never dispatched (target ≤ 60 s)');
+    expect(report.undispatchedP1.map((l) => l.id)).toEqual(['T5', 'T3']);
+  });
+
+  it('times a P1 from the moment it became one: a P2 raised to P1 later is measured from the raise', () => {
+    const raised = ticket('drain.level-warning', 1800, { deviceId: 'dl8-drain-m3', placeId: 'm3' }, 'P1', [
+      { action: 'priority-raised', at: at(2700), actor: system, data: { from: 'P2', to: 'P1' } },
+      { action: 'dispatched', at: at(2705), actor: system },
+    ]);
+    const r = noiseReport(scenario, START, [raised]);
+    expect(r.incidents.find((i) => i.id === 'm3')).toMatchObject({ toDispatchS: 2105, p1ToDispatchS: 5, p1: [{ ticketId: raised.ticket.id, toDispatchS: 2105, p1ToDispatchS: 5 }] });
+    expect(r.slowestP1DispatchS).toBe(5);
+  });
+
+  it('a scenario with no incident has no ratio to hold to the target', () => {
+    const text = formatReport(noiseReport(parseScenario({ durationS: 60, events: [] }), START, []));
+    expect(text).toContain('per scripted incident no scripted incident;');
+    expect(text).toContain('P1 to dispatch no P1');
   });
 });
 
