@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { loadSite } from '../../services/site/load.ts';
 import { runNoiseReport, type ReportRun } from '../../simulators/report/run-report.ts';
 import { loadScenarioFile, type Scenario } from '../../simulators/scenario.ts';
@@ -16,11 +17,21 @@ export function playShipped(name: string, patch: Partial<Scenario> = {}): Promis
 /** Tickets per declared incident, by incident id. */
 export const perIncident = (run: ReportRun): Record<string, number> => Object.fromEntries(run.report.incidents.map((i) => [i.id, i.ticketIds.length]));
 
-/** How many of each alert type, for the lists of unexplained and self-resolved tickets. */
-export function byType(lines: ReadonlyArray<{ alertType: string }>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const l of lines) out[l.alertType] = (out[l.alertType] ?? 0) + 1;
-  return out;
+/**
+ * Issue 14's targets, the same for every shipped scenario: 1 to 1.2 tickets per scripted
+ * incident (none to hold when nothing is scripted), no unexplained ticket, at most 10 %
+ * resolved by themselves within 10 minutes, every P1 dispatched within 60 s of becoming one.
+ */
+export function expectNoiseTargets(run: ReportRun): void {
+  const r = run.report;
+  if (r.incidents.length > 0) {
+    expect(r.ticketsPerIncident, 'tickets per scripted incident').toBeGreaterThanOrEqual(1);
+    expect(r.ticketsPerIncident, 'tickets per scripted incident').toBeLessThanOrEqual(1.2);
+  }
+  expect(r.unexplained, 'unexplained tickets').toEqual([]);
+  expect(r.selfResolvedShare, 'share resolved by themselves within 10 min').toBeLessThanOrEqual(0.1);
+  expect(r.undispatchedP1, 'P1 tickets never dispatched').toEqual([]);
+  if (r.slowestP1DispatchS !== undefined) expect(r.slowestP1DispatchS, 'slowest P1 to dispatch (s)').toBeLessThanOrEqual(60);
 }
 
 /** Every P1 of the run: seconds from its incident's start to its first dispatch (undefined: never dispatched). */

@@ -1,10 +1,11 @@
 /** The noise report on the shipped drain scenarios: the rainstorm and the grease blockage. */
 import { describe, expect, it } from 'vitest';
-import { perIncident, playShipped } from '../../support/noise-scenario.ts';
+import { perIncident, expectNoiseTargets, playShipped } from '../../support/noise-scenario.ts';
 
 describe('noise report of the shipped drain scenarios', () => {
   it('rainstorm: the half-blocked M3 is one ticket, overflowing and P1; of the rest only a manhole that reached warning has one', async () => {
     const run = await playShipped('rainstorm');
+    expectNoiseTargets(run);
     // The storm: its one storm incident ticket (the manholes as its lines); M6, high for 40 minutes at the peak, has its own.
     expect(perIncident(run)).toEqual({ 'blocked-m3': 1, 'm6-high': 1, storm: 1 });
     expect(run.report.ticketsPerIncident).toBe(1);
@@ -23,6 +24,7 @@ describe('noise report of the shipped drain scenarios', () => {
 
   it('grease-blockage: the grease hint for market regulation and the dinner-rush overflow for plumbing, one ticket each', async () => {
     const run = await playShipped('grease-blockage');
+    expectNoiseTargets(run);
     expect(perIncident(run)).toEqual({ 'm5-grease': 1, 'm5-overflow': 1 });
     expect(run.report.unexplained).toEqual([]);
     expect(run.report.selfResolved).toEqual([]);

@@ -1,11 +1,12 @@
 /** The noise report on the shipped dry day, its night (00:00–06:00, where all its quiet-hours motion is): no incident, no ticket. */
 import { describe, expect, it } from 'vitest';
-import { playShipped } from '../../support/noise-scenario.ts';
+import { expectNoiseTargets, playShipped } from '../../support/noise-scenario.ts';
 
 describe('noise report of the dry day', () => {
   it('nothing is scripted and the desk gets nothing: the residents’ night-time bursts stay alerts on the strip', async () => {
     // The full day (npm run noise-report) gives the same: no ticket at all.
     const run = await playShipped('dry-day', { durationS: 6 * 3600 });
+    expectNoiseTargets(run);
     expect(run.report.incidents).toEqual([]);
     expect(run.report.byRule).toEqual([]);
     expect(run.report.unexplained).toEqual([]);

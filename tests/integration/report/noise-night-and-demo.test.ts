@@ -1,10 +1,11 @@
 /** The noise report on the shipped mixed night and the first three hours of the live demo. */
 import { describe, expect, it } from 'vitest';
-import { p1Dispatches, perIncident, playShipped, transients } from '../../support/noise-scenario.ts';
+import { p1Dispatches, perIncident, expectNoiseTargets, playShipped, transients } from '../../support/noise-scenario.ts';
 
 describe('noise report of the mixed night and the live demo', () => {
   it('mixed-night: every scripted incident has its ticket; the rest is night motion (i14b’s digest)', async () => {
     const run = await playShipped('mixed-night');
+    expectNoiseTargets(run);
     // The 30 mm/h storm makes only M7 rise fast: no storm incident (three manholes make one), M7's ticket is the work.
     expect(perIncident(run)).toEqual({ 'break-in-b4-u2': 1, 'cam-05-covered': 1, 'm7-storm': 1 });
     expect(run.tickets.filter((t) => t.ticket.alertType === 'site.storm')).toEqual([]);
@@ -31,6 +32,7 @@ describe('noise report of the mixed night and the live demo', () => {
 
   it('live-demo, its first three hours: one ticket per incident; the storm is one storm incident and the three manholes that stayed high, each its child', async () => {
     const run = await playShipped('live-demo', { durationS: 10_800 });
+    expectNoiseTargets(run);
     expect(perIncident(run)).toEqual({ 'forced-b3-u2': 1, 'm5-storm': 1, 'm2-high': 1, 'm3-high': 1, 'm7-high': 1, storm: 1, 'cam-11-covered': 1 });
     expect(run.report.ticketsPerIncident).toBe(1);
     expect(run.report.slowestP1DispatchS).toBeLessThanOrEqual(60);

@@ -1,10 +1,11 @@
 /** The noise report on the short shipped scenarios: the forced doors and the compound power cut. */
 import { describe, expect, it } from 'vitest';
-import { p1Dispatches, perIncident, playShipped, transients } from '../../support/noise-scenario.ts';
+import { p1Dispatches, perIncident, expectNoiseTargets, playShipped, transients } from '../../support/noise-scenario.ts';
 
 describe('noise report of the short shipped scenarios', () => {
   it('forced-door: one ticket per door incident, nothing unexplained', async () => {
     const run = await playShipped('forced-door');
+    expectNoiseTargets(run);
     expect(perIncident(run)).toEqual({ 'forced-b1-u1': 1, 'reader-b3-u2': 1, 'forced-b4-u2': 1 });
     expect(run.report.ticketsPerIncident).toBe(1);
     expect(run.report.unexplained).toEqual([]);
@@ -23,6 +24,7 @@ describe('noise report of the short shipped scenarios', () => {
 
   it('power-cut: the speed-1 scenario played fast gives its one grouped outage ticket, a minute after the cut', async () => {
     const run = await playShipped('power-cut');
+    expectNoiseTargets(run);
     expect(perIncident(run)).toEqual({ 'power-cut': 1 });
     expect(run.report.byRule).toEqual([{ alertType: 'site.mass-outage', priority: 'P1', tickets: 1 }]);
     expect(run.report.unexplained).toEqual([]);

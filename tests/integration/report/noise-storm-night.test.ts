@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReportRun } from '../../../simulators/report/run-report.ts';
-import { perIncident, playShipped } from '../../support/noise-scenario.ts';
+import { perIncident, expectNoiseTargets, playShipped } from '../../support/noise-scenario.ts';
 
 let run: ReportRun;
 beforeAll(async () => {
@@ -42,6 +42,10 @@ describe('storm night: one ticket per incident, the right one', () => {
   it('the forced door is a P1 the moment it is forced', () => {
     const [door] = run.report.incidents.filter((i) => i.id === 'forced-door');
     expect(door).toMatchObject({ ticketIds: [expect.any(String)], toTicketS: 0 });
+  });
+
+  it('meets every target of issue 14 (the scenario of our own: storm, blocked manhole, power cut, forced door)', () => {
+    expectNoiseTargets(run);
   });
 
   it('exact counts per incident, and nothing is noise', () => {
