@@ -156,7 +156,21 @@ export class AlertDesk<O> {
       const rise = tx.currentAlert(fingerprintOf(ticket.subject.compoundId, deviceId, 'drain.rapid-rise'));
       if (rise && rise.disposition.kind !== 'ticket') ticket = this.attach(tx, ticket, evidenceOf(rise, 'signal'), now, out);
     }
+    if (NEARBY_INCIDENT_TYPES.has(ticket.alertType)) ticket = this.collectMotionBefore(tx, ticket, now, out);
     if (ticket.priority === 'P1') this.dispatchP1(tx, ticket, now, out);
+  }
+
+  /** A door or tamper incident takes the compound's night motion of the minutes before it (the prowler seen first) as evidence. */
+  private collectMotionBefore(tx: Tx, incident: Ticket, now: number, out: O): Ticket {
+    const settings = this.settingsFor(signalLike(incident));
+    if (!settings) return incident;
+    let ticket = incident;
+    for (const a of tx.alertsSince(incident.subject.compoundId, 'camera.quiet-hours-motion', now - settings.grouping.nightDigest.nearbyMs)) {
+      if (a.disposition.kind !== 'alert-only' || now - a.lastFiredAt > settings.grouping.nightDigest.nearbyMs) continue;
+      ticket = this.attach(tx, ticket, evidenceOf(a, 'nearby-incident', this.engine), now, out);
+      this.dispose(tx, a, { kind: 'evidence', ticketId: ticket.id, why: 'nearby-incident' }, out);
+    }
+    return ticket;
   }
 
   /** Every P1 reaches a person: the nearest qualified on shift once the desk's first say is over (or the unmet duty, said at once). */

@@ -12,10 +12,12 @@ describe('noise report of the mixed night and the live demo', () => {
     // The door propped 2 min and the camera dark 10 min are alerts on the strip, not tickets (held open: a ticket after 5 min; video loss: after 15).
     expect(transients(run, 'dl8-b2-u3-door', 'door.held-open')).toEqual([{ state: 'resolved', disposition: 'alert-only' }]);
     expect(transients(run, 'dl8-cam-03', 'camera.video-loss')).toEqual([{ state: 'resolved', disposition: 'alert-only' }]);
-    // The break-in is the forced door's P1, a minute after the motion in Lane 2 (which fell on a motion ticket already open there).
+    // The break-in is the forced door's P1, a minute after the motion in Lane 2, which is its evidence.
     const breakIn = run.report.incidents.find((i) => i.id === 'break-in-b4-u2')!;
     expect(breakIn.ticketIds.map((id) => run.tickets.find((t) => t.ticket.id === id)!.ticket.alertType)).toEqual(['door.forced-open']);
     expect(breakIn.toTicketS).toBe(60);
+    const door = run.tickets.find((t) => t.ticket.id === breakIn.ticketIds[0])!.ticket;
+    expect(door.evidence?.some((e) => e.alertType === 'camera.quiet-hours-motion' && e.why === 'nearby-incident' && e.facts?.zone === 'doorways')).toBe(true);
     const m7 = run.tickets.find((t) => t.ticket.subject.deviceId === 'dl8-drain-m7')!.ticket;
     expect(m7).toMatchObject({ alertType: 'drain.level-critical', priority: 'P1' });
     // Nobody lingered: the night's quiet-hours bursts (residents, the prowler's one) stay alerts, no digest.

@@ -255,6 +255,22 @@ describe('night motion: one digest per compound and night, or evidence on a near
     expect(tickets()[1]!.title.en).toContain('night of 2026-07-16');
   });
 
+  it('motion in the minutes before a door is forced (the prowler seen first) becomes that incident\'s evidence', () => {
+    motion('dl8-cam-07', 'doorways');
+    clock.advance(MIN);
+    raise('fire', 'door.forced-open', 'dl8-b4-u2-door');
+    expect(types()).toEqual(['door.forced-open']);
+    expect(tickets()[0]!.evidence!.map((e) => [e.deviceId, e.why, e.facts?.zone])).toEqual([['dl8-cam-07', 'nearby-incident', 'doorways']]);
+    expect(store.listAlerts({}).find((a) => a.alertType === 'camera.quiet-hours-motion')!.disposition).toMatchObject({ kind: 'evidence', why: 'nearby-incident' });
+  });
+
+  it('motion long before a door incident stays an alert of its own', () => {
+    motion('dl8-cam-07', 'doorways');
+    at(NIGHT + 30 * MIN);
+    raise('fire', 'door.forced-open', 'dl8-b4-u2-door');
+    expect(tickets()[0]!.evidence ?? []).toEqual([]);
+  });
+
   it('motion while a door is being forced nearby joins that incident as evidence, not the digest', () => {
     raise('fire', 'door.forced-open', 'dl8-gate-n-door');
     clock.advance(2 * MIN);
